@@ -1,0 +1,207 @@
+"""Command line: import digests, list and mark papers, or open the TUI.
+
+The TUI is imported only when it is about to run, so ``import``, ``list`` and
+``mark`` stay fast and work without a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from contextlib import ExitStack
+from importlib import resources
+from pathlib import Path
+
+from readlist import __version__
+from readlist.core.errors import ReadlistError
+from readlist.core.export import paper_json
+from readlist.core.importer import import_files
+from readlist.core.library import ImportReport, Library
+from readlist.core.paths import data_dir
+from readlist.core.text import strip_controls
+from readlist.core.views import View, select
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("import", "list", "mark")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", metavar="DIR", help="where the library lives (default: $READLIST_DATA_DIR or the user data dir)")
+
+
+def build_parsers() -> dict[str, argparse.ArgumentParser]:
+    tui = _Parser(prog="readlist", description="Triage research-paper digests from the keyboard.",
+                  epilog=f"Subcommands: {', '.join(COMMANDS)} (readlist COMMAND --help).")
+    _common(tui)
+    tui.add_argument("--version", action="version", version=f"readlist {__version__}")
+    tui.add_argument("--demo", action="store_true", help="open the bundled sample digest in a throwaway library")
+    tui.add_argument("digests", nargs="*", metavar="DIGEST", help="digest files to import before opening")
+
+    imp = _Parser(prog="readlist import", description="Import digest files into the library.")
+    _common(imp)
+    imp.add_argument("digests", nargs="+", metavar="DIGEST", help="digest files; - reads standard input")
+
+    lst = _Parser(prog="readlist list", description="List papers, best match first with --query.")
+    _common(lst)
+    lst.add_argument("--json", action="store_true", help="print a JSON array")
+    for flag, text in (("starred", "starred papers"), ("unread", "unread papers"), ("read", "read papers"),
+                       ("notes", "papers with a note")):
+        lst.add_argument(f"--{flag}", action="store_true", help=f"only {text}")
+    lst.add_argument("--query", "-q", metavar="Q", help="search titles, abstracts and notes (typo-tolerant)")
+
+    mark = _Parser(prog="readlist mark", description="Change a paper's read / starred / note state.")
+    _common(mark)
+    mark.add_argument("id", metavar="ID", help="paper id (or a unique prefix, or an arXiv id)")
+    read = mark.add_mutually_exclusive_group()
+    read.add_argument("--read", dest="read", action="store_const", const=True)
+    read.add_argument("--unread", dest="read", action="store_const", const=False)
+    star = mark.add_mutually_exclusive_group()
+    star.add_argument("--star", dest="starred", action="store_const", const=True)
+    star.add_argument("--unstar", dest="starred", action="store_const", const=False)
+    mark.add_argument("--note", metavar="TEXT", help="replace the note ('' clears it)")
+    return {"tui": tui, "import": imp, "list": lst, "mark": mark}
+
+
+def _split_command(argv: Sequence[str]) -> tuple[str, list[str]]:
+    """The subcommand (or ``tui``) and the remaining arguments."""
+    args = list(argv)
+    skip = False
+    for i, arg in enumerate(args):
+        if skip:
+            skip = False
+            continue
+        if arg == "--data-dir":
+            skip = True
+            continue
+        if arg == "--":
+            break
+        if not arg.startswith("-") or arg == "-":
+            if arg in COMMANDS:
+                return arg, args[:i] + args[i + 1 :]
+            break
+    return "tui", args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    command, rest = _split_command(argv)
+    try:
+        args = build_parsers()[command].parse_args(rest)
+        handler = {"tui": run_tui, "import": cmd_import, "list": cmd_list, "mark": cmd_mark}[command]
+        return handler(args)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except ReadlistError as exc:
+        print(f"readlist: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except OSError as exc:
+        print(f"readlist: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _print_report(report: ImportReport, out=sys.stdout) -> None:
+    for f in report.files:
+        print(f"{strip_controls(f.source)}: {f.entries} entries ({f.label}): {f.new} new, {f.known} already known"
+              + (f", {f.updated} updated" if f.updated else ""), file=out)
+    for problem in report.problems:
+        print(strip_controls(problem), file=sys.stderr)
+    print(f"total: {report.new} new, {report.known} already known, {len(report.problems)} problems", file=out)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    library = Library.open(data_dir(args.data_dir))
+    try:
+        report = import_files(library, args.digests)
+    finally:
+        library.close()
+    _print_report(report)
+    return EXIT_OK if report.ok else EXIT_INPUT
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    library = Library.open(data_dir(args.data_dir))
+    papers = library.papers
+    candidates: Sequence[int] = range(len(papers))
+    if args.query:
+        from readlist.core.search import SearchIndex
+
+        notes = {pid: s.note for pid, s in library.state.all().items() if s.note}
+        candidates = SearchIndex(papers, notes).search(args.query).indices
+    views = [View(name) for name in ("starred", "unread", "read", "notes") if getattr(args, name)]
+    chosen = select(papers, candidates, views, library.state_of)
+    if args.json:
+        rows = [paper_json(papers[i], library.state_of(papers[i].id)) for i in chosen]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for i in chosen:
+        paper = papers[i]
+        state = library.state_of(paper.id)
+        marks = ("·" if not state.read else " ") + ("★" if state.starred else " ") + ("✎" if state.note else " ")
+        digest = paper.digests[0] if paper.digests else ""
+        print(f"{paper.id}  {marks}  {digest:<7}  {strip_controls(paper.title)}")
+    return EXIT_OK
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    changes = {k: v for k, v in (("read", args.read), ("starred", args.starred)) if v is not None}
+    if args.note is not None:
+        from readlist.core.text import clean_note
+
+        changes["note"] = clean_note(args.note)
+    if not changes:
+        raise UsageError("readlist mark: nothing to change (use --read, --unread, --star, --unstar or --note)")
+    library = Library.open(data_dir(args.data_dir))
+    try:
+        paper = library.find(args.id)
+        if paper is None:
+            print(f"readlist: no paper with id {strip_controls(args.id)!r}", file=sys.stderr)
+            return EXIT_INPUT
+        state = library.state.update(paper.id, **changes)
+    finally:
+        library.close()
+    flags = [("read" if state.read else "unread"), *(["starred"] if state.starred else []),
+             *(["note"] if state.note else [])]
+    print(f"{paper.id}  {', '.join(flags)}  {strip_controls(paper.title)}")
+    return EXIT_OK
+
+
+def sample_digest() -> Path:
+    return Path(str(resources.files("readlist.sample").joinpath("daily_papers_sample.txt")))
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    with ExitStack() as stack:
+        if args.demo:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="readlist-demo-")))
+            names = [str(sample_digest()), *args.digests]
+        else:
+            folder = data_dir(args.data_dir)
+            names = list(args.digests)
+        library = Library.open(folder)
+        stack.callback(library.close)
+        report = import_files(library, names) if names else None
+        if report and report.problems:
+            for problem in report.problems:
+                print(strip_controls(problem), file=sys.stderr)
+        from readlist.tui.app import run
+
+        run(library, report=report, demo=args.demo)
+    return EXIT_OK if report is None or report.ok else EXIT_INPUT

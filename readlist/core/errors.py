@@ -1,0 +1,17 @@
+"""Error types the CLI and the TUI turn into one-line messages."""
+
+
+class ReadlistError(Exception):
+    """Base class for every error readlist reports to the user."""
+
+
+class InputError(ReadlistError):
+    """A digest file could not be read at all (missing, binary, a folder...)."""
+
+
+class CorruptFileError(ReadlistError):
+    """A stored data file exists but cannot be parsed; it is never overwritten."""
+
+
+class LockTimeout(ReadlistError):
+    """Another readlist process held the data lock for too long."""

@@ -1,0 +1,204 @@
+"""Read / starred / note state, persisted with TinyDB and saved off the caller's thread.
+
+Changes apply in memory at once (so the UI shows them immediately) and are queued;
+``flush()`` writes them in one atomic file replacement under the cross-process lock,
+first merging in whatever another readlist process wrote since we last looked.
+A background ``Saver`` calls ``flush()`` shortly after each change.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from readlist.core.errors import ReadlistError
+from readlist.core.model import PaperState
+from readlist.core.storage import AtomicJSONStorage, FileLock
+
+TABLE = "state"
+STATE_FIELDS = ("read", "starred", "note")
+
+
+class StateStore:
+    def __init__(self, path: Path, lock: FileLock) -> None:
+        self.path = path
+        self.lock = lock
+        self.db = TinyDB(path, storage=AtomicJSONStorage)
+        self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
+        self.table = self.db.table(TABLE)
+        self._mutex = threading.RLock()
+        self._states: dict[str, PaperState] = {}
+        self._doc_ids: dict[str, int] = {}
+        self._pending: dict[str, dict[str, Any]] = {}
+        self._max_doc_id = 0
+        self._load()
+
+    # -- reading -------------------------------------------------------------
+
+    def _load(self) -> set[str]:
+        """(Re)read the file; return the ids whose state differs from memory."""
+        states: dict[str, PaperState] = {}
+        doc_ids: dict[str, int] = {}
+        self._max_doc_id = 0
+        for doc in self.table.all():
+            self._max_doc_id = max(self._max_doc_id, doc.doc_id)
+            pid = doc.get("id")
+            if isinstance(pid, str):
+                states[pid] = PaperState.from_record(doc)
+                doc_ids[pid] = doc.doc_id
+        changed = {pid for pid in states.keys() | self._states.keys() if states.get(pid) != self._states.get(pid)}
+        for pid, fields in self._pending.items():  # our unsaved changes win
+            state = states.setdefault(pid, PaperState())
+            for key, value in fields.items():
+                setattr(state, key, value)
+        self._states = states
+        self._doc_ids = doc_ids
+        return changed - self._pending.keys()
+
+    def get(self, pid: str) -> PaperState:
+        with self._mutex:
+            return self._states.get(pid) or PaperState()
+
+    def all(self) -> dict[str, PaperState]:
+        with self._mutex:
+            return dict(self._states)
+
+    # -- changing ------------------------------------------------------------
+
+    def update(self, pid: str, **changes: Any) -> PaperState:
+        """Apply ``read``/``starred``/``note`` changes in memory and queue them."""
+        self.update_many([pid], **changes)
+        return self.get(pid)
+
+    def update_many(self, pids: Iterable[str], **changes: Any) -> None:
+        unknown = set(changes) - set(STATE_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown state fields: {sorted(unknown)}")
+        now = time.time()
+        with self._mutex:
+            for pid in pids:
+                state = self._states.setdefault(pid, PaperState())
+                fields = self._pending.setdefault(pid, {})
+                for key, value in changes.items():
+                    if getattr(state, key) == value:
+                        continue
+                    setattr(state, key, value)
+                    setattr(state, f"{key}_at", now)
+                    fields[key] = value
+                    fields[f"{key}_at"] = now
+                if not fields:
+                    del self._pending[pid]
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._pending)
+
+    def refresh(self) -> set[str]:
+        """Pick up changes another process saved; return the ids that changed."""
+        with self._mutex:
+            if not self.storage.changed_on_disk():
+                return set()
+            with self.lock:
+                return self._load()
+
+    def flush(self) -> set[str]:
+        """Write pending changes; return ids changed by other processes meanwhile."""
+        with self._mutex:
+            if not self._pending:
+                return set()
+            with self.lock:
+                outside = self._load() if self.storage.changed_on_disk() else set()
+                pending, self._pending = self._pending, {}
+                try:
+                    self._write(pending)
+                except BaseException:
+                    for pid, fields in pending.items():  # keep them for the next try
+                        self._pending.setdefault(pid, {}).update(fields)
+                    raise
+            return outside
+
+    def _write(self, pending: dict[str, dict[str, Any]]) -> None:
+        existing = {self._doc_ids[pid]: fields for pid, fields in pending.items() if pid in self._doc_ids}
+        new = [pid for pid in pending if pid not in self._doc_ids]
+        with self.storage.batch():
+            if existing:
+                self.table.update(lambda doc: doc.update(pending[doc["id"]]), doc_ids=list(existing))
+            if new:
+                # Explicit ids: TinyDB caches its next id, which another process may have used.
+                first = self._max_doc_id + 1
+                self._max_doc_id += len(new)
+                docs = [Document({"id": pid, **_record(self._states[pid])}, doc_id=first + i) for i, pid in enumerate(new)]
+                self.table.insert_multiple(docs)
+                self._doc_ids.update((pid, first + i) for i, pid in enumerate(new))
+
+    def close(self) -> None:
+        self.flush()
+        self.db.close()
+
+
+def _record(state: PaperState) -> dict[str, Any]:
+    return {
+        "read": state.read,
+        "starred": state.starred,
+        "note": state.note,
+        "read_at": state.read_at,
+        "starred_at": state.starred_at,
+        "note_at": state.note_at,
+    }
+
+
+class Saver:
+    """A background thread that flushes a StateStore soon after each change."""
+
+    def __init__(
+        self,
+        store: StateStore,
+        delay: float = 0.2,
+        on_saved: Callable[[set[str]], None] | None = None,
+        on_error: Callable[[ReadlistError | OSError], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.delay = delay
+        self.on_saved = on_saved
+        self.on_error = on_error
+        self._wake = threading.Event()
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="readlist-saver", daemon=True)
+        self._thread.start()
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stop:
+                break
+            time.sleep(self.delay)  # let a burst of changes become one write
+            self._flush_once()
+
+    def _flush_once(self) -> None:
+        try:
+            outside = self.store.flush()
+        except (ReadlistError, OSError) as exc:
+            if self.on_error:
+                self.on_error(exc)
+            time.sleep(1.0)
+            self._wake.set()  # retry: the change stays pending, never dropped
+            return
+        if self.on_saved:
+            self.on_saved(outside)
+
+    def stop(self) -> None:
+        """Stop the thread and flush whatever is still pending, on this thread."""
+        self._stop = True
+        self._wake.set()
+        self._thread.join(timeout=5)
+        self.store.flush()

@@ -1,0 +1,59 @@
+"""Cleaning untrusted text before it is stored, searched or shown."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Every C0 and C1 control character except tab and newline, plus DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# ANSI/VT escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other ESC x.
+_ESCAPE_SEQ = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[@-_]"
+)
+# Unicode spaces that browsers put into saved pages (NBSP, thin spaces, ...).
+_ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
+# Zero-width and bidi-override characters that can hide or reorder text.
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r" {2,}")
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escape sequences and control characters, keeping newlines."""
+    text = _ESCAPE_SEQ.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def clean_line(line: str) -> str:
+    """Normalise one line of digest text: no controls, plain spaces, trimmed."""
+    line = strip_controls(line)
+    line = _INVISIBLE.sub("", line)
+    line = _ODD_SPACE.sub(" ", line)
+    return _SPACES.sub(" ", line).strip()
+
+
+def clean_note(text: str) -> str:
+    """Notes keep their line structure but lose control characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return strip_controls(text.replace("\t", "    ")).rstrip()
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used for identity and search."""
+    text = text.casefold()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+def title_key(title: str) -> str:
+    """The identity key of a title: folded, letters and digits only."""
+    return _NON_ALNUM.sub("", fold(title))
