@@ -1,0 +1,59 @@
+"""The one registry of user actions: it feeds key bindings, the Footer, the help
+screen and the command palette, so they can never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    name: str
+    keys: str
+    label: str
+    help: str
+    footer: bool = True
+    palette: bool = True
+    key_display: str | None = None
+
+    def binding(self) -> Binding:
+        return Binding(self.keys, self.name, self.label, show=self.footer, id=self.name,
+                       key_display=self.key_display)
+
+    @property
+    def shown_keys(self) -> str:
+        return self.key_display or " ".join(k.strip() for k in self.keys.split(","))
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("focus_filter", "slash", "Filter", "Type to filter: fuzzy over title, abstract and note; Enter returns to the list", key_display="/"),
+    Action("clear_filter", "escape", "Clear", "Clear the filter and return to the list", footer=False),
+    Action("toggle_read", "r", "Read", "Mark the paper read / unread"),
+    Action("toggle_star", "s", "Star", "Star / unstar the paper"),
+    Action("edit_note", "n", "Note", "Write the paper's note (Esc or Ctrl+S saves)"),
+    Action("copy_link", "y", "Copy link", "Copy the paper's link"),
+    Action("copy_code_link", "Y", "Copy code", "Copy the first code/project link in the abstract", footer=False),
+    Action("open_link", "o", "Open", "Open the paper's link in the browser"),
+    Action("cycle_view", "v", "View", "Cycle the view: all → unread → starred → with notes"),
+    Action("view('all')", "1", "All", "View all papers", footer=False, palette=False),
+    Action("view('unread')", "2", "Unread", "View unread papers", footer=False, palette=False),
+    Action("view('starred')", "3", "Starred", "View starred papers", footer=False, palette=False),
+    Action("view('notes')", "4", "Notes", "View papers with notes", footer=False, palette=False),
+    Action("focus_detail", "tab", "Detail", "Move between the list and the detail pane", footer=False, palette=False),
+    Action("help", "question_mark", "Help", "Show all keys", key_display="?"),
+    Action("quit", "q", "Quit", "Save and quit"),
+)
+
+# Keys handled by the list itself, listed here so the help screen shows them too.
+NAVIGATION: tuple[tuple[str, str], ...] = (
+    ("↑ ↓  j k", "Move the cursor (never marks a paper read)"),
+    ("Home End  g G", "First / last paper"),
+    ("PgUp PgDn  Space", "Page up / down"),
+    ("Ctrl+P", "Command palette: every action by name"),
+)
+
+
+def bindings() -> list[Binding]:
+    return [action.binding() for action in ACTIONS]

@@ -1,0 +1,30 @@
+"""Every test runs against a temporary data dir, never the user's real one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE = ROOT / "readlist" / "sample" / "daily_papers_sample.txt"
+
+
+@pytest.fixture(autouse=True)
+def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point READLIST_DATA_DIR, HOME and XDG dirs into the test's temporary folder."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("READLIST_DATA_DIR", str(data))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
+    return data
+
+
+@pytest.fixture
+def seeds() -> list[Path]:
+    files = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    if not files:
+        pytest.skip("../shared/seeds is not present")
+    return files

@@ -1,0 +1,245 @@
+"""Pilot tests: press the keys a reader presses, check state and what is shown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from textual.widgets import Input, Static, TextArea
+
+from readlist.core.library import Library
+from readlist.tui.app import ReadlistApp
+from readlist.tui.screens.help import HelpScreen
+from readlist.tui.screens.note import NoteScreen
+from tests.tui.conftest import HOSTILE, Clipboard
+
+SIZE = (120, 36)
+
+
+def row_text(app: ReadlistApp, y: int) -> str:
+    return "".join(segment.text for segment in app.paper_list.render_line(y))
+
+
+def static_text(app: ReadlistApp, selector: str) -> str:
+    return str(app.query_one(selector, Static).render())
+
+
+async def wait_for(pilot, condition, timeout: float = 3.0) -> None:
+    """Workers run in threads: give them time, but fail clearly if nothing happens."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not met in time")
+
+
+def saved_state(data_dir: Path) -> dict[str, dict]:
+    raw = json.loads((data_dir / "state.json").read_text())
+    return {doc["id"]: doc for doc in raw["state"].values()}
+
+
+async def test_list_shows_papers_with_digest_date_and_counts(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(app.paper_list.rows) == 4
+        assert "3D Gaussian Splatting" in row_text(app, 0)
+        assert "Mar 14" in row_text(app, 0)
+        assert "●" in row_text(app, 0)  # unread marker
+        status = static_text(app, "#status")
+        assert "4 shown / 4 total" in status and "4 unread" in status and "0 starred" in status
+
+
+async def test_cursor_keys_move_and_never_mark_read(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        assert app.paper_list.cursor == 1
+        await pilot.press("down", "down")
+        assert app.paper_list.cursor == 3
+        await pilot.press("k")
+        assert app.paper_list.cursor == 2
+        await pilot.press("up")
+        assert app.paper_list.cursor == 1
+        await pilot.press("G")
+        assert app.paper_list.cursor == 3
+        await pilot.press("g")
+        assert app.paper_list.cursor == 0
+        await pilot.press("end")
+        assert app.paper_list.cursor == 3
+        await pilot.press("home")
+        assert app.paper_list.cursor == 0
+        assert not any(s.read for s in library.state.all().values())
+
+
+async def test_detail_follows_cursor(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "3D Gaussian Splatting" in static_text(app, "#detail-title")
+        facts = static_text(app, "#detail-facts")
+        assert "published Aug 8, 2023" in facts and "4 authors" in facts and "▲ 12" in facts
+        assert "https://huggingface.co/papers/2308.04079" in static_text(app, "#detail-links")
+        assert "https://github.com/example/splats" in static_text(app, "#detail-links")
+        await pilot.press("j", "j")
+        assert "Post-Training Quantization" in static_text(app, "#detail-title")
+
+
+async def test_markup_in_titles_is_shown_literally(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        assert HOSTILE in row_text(app, 1)
+        assert static_text(app, "#detail-title") == HOSTILE
+        assert "[link=https://evil.example]click[/link]" in static_text(app, "#detail-abstract")
+
+
+async def test_read_and_star_toggle_and_reach_disk(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        paper = app.paper_list.current
+        await pilot.press("r", "s")
+        assert library.state_of(paper.id).read and library.state_of(paper.id).starred
+        assert "★" in row_text(app, 0) and "●" not in row_text(app, 0)
+        await wait_for(pilot, lambda: saved_state(isolated_data).get(paper.id, {}).get("starred") is True)
+        assert saved_state(isolated_data)[paper.id]["read"] is True
+        assert "1 starred" in static_text(app, "#status") and "3 unread" in static_text(app, "#status")
+        await pilot.press("r", "s")
+        assert not library.state_of(paper.id).read and not library.state_of(paper.id).starred
+        await wait_for(pilot, lambda: saved_state(isolated_data)[paper.id]["starred"] is False)
+
+
+async def test_note_editor_saves_on_escape_and_ctrl_s(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        paper = app.paper_list.current
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"check [bold] table 3")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, NoteScreen)
+        assert library.state_of(paper.id).note == "check [bold] table 3"
+        assert "✎" in row_text(app, 0)
+        assert "check [bold] table 3" in static_text(app, "#detail-note")
+        await pilot.press("n")
+        assert app.screen.query_one(TextArea).text == "check [bold] table 3"
+        await pilot.press("end", *" and fig 2", "ctrl+s")
+        assert library.state_of(paper.id).note == "check [bold] table 3 and fig 2"
+        await wait_for(pilot, lambda: saved_state(isolated_data).get(paper.id, {}).get("note") == "check [bold] table 3 and fig 2")
+
+
+async def test_filter_is_fuzzy_and_enter_keeps_it(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"quantisation")  # British spelling: a typo for the index
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+        assert "Quantization" in row_text(app, 0)
+        await pilot.press("enter")
+        assert app.focused is app.paper_list
+        assert len(app.paper_list.rows) == 1
+        assert "filter: quantisation" in static_text(app, "#status")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 4)
+        assert app.query_one("#filter", Input).value == ""
+
+
+async def test_filter_searches_notes_and_ranks_title_first(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("G", "n", *"revisit gaussian", "ctrl+s")
+        await pilot.press("slash", *"gaussian")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 2)
+        assert "3D Gaussian Splatting" in row_text(app, 0)  # title hit first, note hit second
+        assert "Low-Rank" in row_text(app, 1)
+
+
+async def test_copy_link_uses_clipboard(app: ReadlistApp, clipboard: Clipboard) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        assert clipboard.copied == ["https://huggingface.co/papers/2308.04079"]
+        await pilot.press("Y")
+        assert clipboard.copied[-1] == "https://github.com/example/splats"
+        await pilot.press("j", "j", "y")
+        assert clipboard.copied[-1].startswith("https://arxiv.org/search/?query=%22Post-Training")
+
+
+async def test_copy_falls_back_to_osc52(library: Library) -> None:
+    app = ReadlistApp(library, copy=Clipboard(works=False), save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        assert app.clipboard == "https://huggingface.co/papers/2308.04079"
+        assert any("OSC 52" in str(n.message) for n in app._notifications)
+
+
+async def test_copy_code_link_without_links_warns(app: ReadlistApp, clipboard: Clipboard) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("G", "Y")
+        assert clipboard.copied == []
+        assert any("no code or project link" in str(n.message) for n in app._notifications)
+
+
+async def test_open_only_http_links(app: ReadlistApp, monkeypatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        assert opened == ["https://huggingface.co/papers/2308.04079"]
+
+
+async def test_views_switch_with_one_key(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "j", "r")
+        await pilot.press("v")  # unread
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 3)
+        assert "view: Unread" in static_text(app, "#status")
+        await pilot.press("v")  # starred
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+        assert "3D Gaussian" in row_text(app, 0)
+        await pilot.press("v")  # with notes
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 0)
+        assert "No paper here" in static_text(app, "#detail-title")
+        await pilot.press("1")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 4)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+
+
+async def test_help_lists_every_key(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one(Static).render())
+        for key in ("/", "r", "s", "n", "y", "Y", "o", "v", "q", "j k", "g G"):
+            assert key in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_offers_the_actions(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for label in ("Read", "Star", "Note", "Copy link", "Copy code", "Open", "View: Starred", "Help"):
+            assert any(title.startswith(label) for title in titles), label
+        star = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Star"))
+        star.callback()
+        assert app.library.state_of(app.paper_list.current.id).starred
+
+
+async def test_quit_saves_and_state_survives_reopen(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
+    app.save_delay = 5.0  # the saver would not get there before q: quitting must flush
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pid = app.paper_list.current.id
+        await pilot.press("s", "r", "n", *"keep me", "escape", "q")
+        await asyncio.sleep(0)
+    reopened = Library(isolated_data)
+    state = reopened.state_of(pid)
+    assert state.starred and state.read and state.note == "keep me"
