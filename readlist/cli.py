@@ -138,12 +138,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     library = Library.open(data_dir(args.data_dir))
     papers = library.papers
-    candidates: Sequence[int] = range(len(papers))
+    candidates: Sequence[int] = library.order
     if args.query:
         from readlist.core.search import SearchIndex
 
         notes = {pid: s.note for pid, s in library.state.all().items() if s.note}
-        candidates = SearchIndex(papers, notes).search(args.query).indices
+        index = SearchIndex.open(library.cache / "index", papers, notes, library.order)
+        candidates = index.search(args.query).indices
     views = [View(name) for name in ("starred", "unread", "read", "notes") if getattr(args, name)]
     chosen = select(papers, candidates, views, library.state_of)
     if args.json:

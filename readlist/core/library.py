@@ -18,14 +18,17 @@ from tinydb.table import Document
 
 from readlist.core.digest import Digest, Problem
 from readlist.core.model import Paper, PaperState, paper_id
+from readlist.core.papers import Papers, PapersById
 from readlist.core.paths import ensure_dir
 from readlist.core.state import StateStore
-from readlist.core.storage import AtomicJSONStorage, FileLock
+from readlist.core import snapshot
+from readlist.core.storage import AtomicJSONStorage, FileLock, file_signature
 from readlist.core.text import title_key
 
 LIBRARY_FILE = "library.json"
 STATE_FILE = "state.json"
 LOCK_FILE = ".lock"
+CACHE_DIR = "cache"
 
 
 @dataclass(slots=True)
@@ -113,18 +116,28 @@ def merge_into(paper: Paper, other: Paper) -> bool:
     return changed
 
 
+def _display_order(papers: Papers) -> list[int]:
+    """Newest import first, then the digest's own order."""
+    seq, pos = papers.column("seq"), papers.column("pos")
+    return sorted(range(len(papers)), key=lambda i: (-seq[i], pos[i]))
+
+
 class Library:
     """Papers in display order (newest import first), their state, and the digests."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = ensure_dir(folder)
         self.lock = FileLock(self.folder / LOCK_FILE)
-        self.db = TinyDB(self.folder / LIBRARY_FILE, storage=AtomicJSONStorage)
+        self.library_path = self.folder / LIBRARY_FILE
+        self.cache = self.folder / CACHE_DIR
+        self.db = TinyDB(self.library_path, storage=AtomicJSONStorage)
         self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
-        self.papers: list[Paper] = []
-        self.by_id: dict[str, Paper] = {}
+        self._loaded: tuple[int, int, int] | None = None
+        self.papers = Papers.of([])
+        self.order: list[int] = []
+        self.by_id = PapersById(self.papers)
         self.digests: dict[str, DigestInfo] = {}
-        self._by_key: dict[str, str] = {}
+        self._by_key: dict[str, str] | None = None
         self._by_arxiv: dict[str, str] = {}
         self._doc_ids: dict[str, int] = {}
         self._load()
@@ -137,25 +150,47 @@ class Library:
     # -- loading ---------------------------------------------------------------
 
     def _load(self) -> None:
-        by_id: dict[str, Paper] = {}
-        doc_ids: dict[str, int] = {}
-        for doc in self.db.table("papers"):
-            paper = Paper.from_record(doc)
-            by_id[paper.id] = paper
-            doc_ids[paper.id] = doc.doc_id
-        self.by_id = by_id
-        self._doc_ids = doc_ids
-        self.digests = {d["label"]: DigestInfo.from_record(d) for d in self.db.table("digests")}
-        self._by_key = {title_key(p.title): p.id for p in by_id.values()}
-        self._by_arxiv = {p.arxiv_id: p.id for p in by_id.values() if p.arxiv_id}
-        self._order()
+        source = file_signature(self.library_path)
+        snap = snapshot.load(self.cache, source)
+        if snap is not None:
+            papers, order, doc_ids, digest_records = snap
+        else:
+            table = self.db.table("papers")
+            docs = sorted(table, key=lambda doc: doc.doc_id)
+            papers = Papers.of(Paper.from_record(doc) for doc in docs)
+            order = _display_order(papers)
+            doc_ids = [doc.doc_id for doc in docs]
+            digest_records = [dict(d) for d in self.db.table("digests")]
+            self._write_snapshot(source, papers, order, doc_ids, digest_records)
+        self._loaded = source
+        self.papers = papers
+        self.order = order
+        self.by_id = PapersById(papers)
+        self._doc_ids = dict(zip(papers.ids, doc_ids, strict=True))
+        self.digests = {d["label"]: DigestInfo.from_record(d) for d in digest_records}
+        self._by_key: dict[str, str] | None = None  # built on the first import: it costs a second at 100k
+        self._by_arxiv = {a: pid for a, pid in zip(papers.column("arxiv_id"), papers.ids, strict=True) if a}
 
-    def _order(self) -> None:
-        self.papers = sorted(self.by_id.values(), key=lambda p: (-p.seq, p.pos))
+    def _write_snapshot(self, source: tuple[int, int, int] | None, papers: Papers, order: list[int],
+                        doc_ids: list[int], digest_records: list[dict[str, Any]]) -> None:
+        if source is None:
+            return
+        try:
+            snapshot.save(self.cache, source, papers, order, doc_ids, digest_records)
+        except OSError:
+            pass  # only a slower next start
+
+    @property
+    def in_order(self) -> list[Paper]:
+        """The papers in display order."""
+        return [self.papers[i] for i in self.order]
+
+    def changed_on_disk(self) -> bool:
+        return file_signature(self.library_path) != self._loaded
 
     def reload_if_changed(self) -> bool:
         """Re-read papers another process imported; True if anything changed."""
-        if not self.storage.changed_on_disk():
+        if not self.changed_on_disk():
             return False
         with self.lock:
             self._load()
@@ -185,7 +220,7 @@ class Library:
         """Merge parsed digests into the library and save it in one atomic write."""
         report = report or ImportReport()
         with self.lock:
-            if self.storage.changed_on_disk():
+            if self.changed_on_disk():
                 self._load()
             new_ids: list[str] = []
             changed_ids: set[str] = set()
@@ -244,7 +279,6 @@ class Library:
                     changed_digests.add(info.label)
             if new_ids or changed_ids or changed_digests:
                 self._save(new_ids, changed_ids - set(new_ids), changed_digests)
-                self._order()
         return report
 
     def _match(self, paper: Paper) -> Paper | None:
@@ -252,12 +286,18 @@ class Library:
         if paper.arxiv_id:
             pid = self._by_arxiv.get(paper.arxiv_id)
         if pid is None:
-            pid = self._by_key.get(title_key(paper.title))
+            pid = self._title_keys().get(title_key(paper.title))
         return self.by_id.get(pid) if pid else None
 
+    def _title_keys(self) -> dict[str, str]:
+        if self._by_key is None:
+            self._by_key = {title_key(p.title): p.id for p in self.papers}
+        return self._by_key
+
     def _add(self, paper: Paper) -> None:
-        self.by_id[paper.id] = paper
-        self._by_key[title_key(paper.title)] = paper.id
+        self.papers.append(paper)
+        self.by_id.add(paper)
+        self._title_keys()[title_key(paper.title)] = paper.id
         if paper.arxiv_id:
             self._by_arxiv[paper.arxiv_id] = paper.id
 
@@ -276,6 +316,11 @@ class Library:
             if changed_digests:
                 digests.truncate()
                 digests.insert_multiple(d.to_record() for d in self.digests.values())
+        self._loaded = file_signature(self.library_path)
+        self.order = _display_order(self.papers)
+        doc_ids = [self._doc_ids[pid] for pid in self.papers.ids]
+        records = [d.to_record() for d in self.digests.values()]
+        self._write_snapshot(self._loaded, self.papers, self.order, doc_ids, records)
 
     def close(self) -> None:
         self.state.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from readlist.core.links import find_urls, paper_url
 from readlist.core.text import title_key
@@ -16,19 +16,66 @@ def paper_id(title: str) -> str:
     return hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:10]
 
 
-@dataclass(slots=True)
+class AbstractSource(Protocol):
+    """Where abstracts live when they are not held in memory (see snapshot.py)."""
+
+    def abstract(self, slot: int) -> str: ...
+
+
 class Paper:
-    id: str
-    title: str
-    abstract: str = ""
-    authors: int | None = None
-    published: str | None = None
-    upvotes: int | None = None
-    arxiv_id: str | None = None
-    digests: list[str] = field(default_factory=list)
-    # Import order of the first digest it was seen in, and its place there.
-    seq: int = 0
-    pos: int = 0
+    """One paper of the library. Its abstract may be read lazily from a snapshot file."""
+
+    __slots__ = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos",
+                 "_abstract", "_source", "_slot")
+
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        abstract: str = "",
+        authors: int | None = None,
+        published: str | None = None,
+        upvotes: int | None = None,
+        arxiv_id: str | None = None,
+        digests: list[str] | None = None,
+        seq: int = 0,
+        pos: int = 0,
+        *,
+        source: AbstractSource | None = None,
+        slot: int = 0,
+    ) -> None:
+        self.id = id
+        self.title = title
+        self.authors = authors
+        self.published = published
+        self.upvotes = upvotes
+        self.arxiv_id = arxiv_id
+        self.digests = digests if digests is not None else []
+        # Import order of the first digest it was seen in, and its place there.
+        self.seq = seq
+        self.pos = pos
+        self._abstract = abstract
+        self._source = source
+        self._slot = slot
+
+    @property
+    def abstract(self) -> str:
+        if self._source is not None:
+            return self._source.abstract(self._slot)
+        return self._abstract
+
+    @abstract.setter
+    def abstract(self, value: str) -> None:
+        self._abstract = value
+        self._source = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Paper) and self.to_record() == other.to_record()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Paper(id={self.id!r}, title={self.title!r})"
 
     @property
     def url(self) -> str:
@@ -71,6 +118,8 @@ class Paper:
 
 @dataclass(slots=True)
 class PaperState:
+    DEFAULTS: ClassVar[dict[str, Any]] = {"read": False, "starred": False, "note": ""}
+
     read: bool = False
     starred: bool = False
     note: str = ""

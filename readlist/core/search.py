@@ -11,7 +11,13 @@ hits; exact beats prefix beats fuzzy. Every query word must match (AND).
 from __future__ import annotations
 
 import bisect
+import contextlib
+import hashlib
+import io
+import marshal
 import re
+from array import array
+from pathlib import Path
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from readlist.core.model import Paper
+from readlist.core.storage import file_signature, write_atomic
 from readlist.core.text import fold
 
 _WORD = re.compile(r"\w+")
@@ -32,17 +39,27 @@ Q_FUZZY = {1: 0.5, 2: 0.35}
 PREFIX_LIMIT = {1: 40, 2: 200, 3: 1000}
 
 
+_ASCII_PUNCT = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
+
+
 def words(text: str) -> list[str]:
     """Folded words of ``text``; hyphenated compounds also count joined up."""
-    folded = fold(text).replace("_", " ")
-    found = _WORD.findall(folded)
+    folded = fold(text)
+    found = folded.translate(_ASCII_PUNCT).split() if folded.isascii() else _WORD.findall(folded.replace("_", " "))
     if "-" in folded:
         for token in folded.split():
             if "-" in token:
-                parts = _WORD.findall(token)
+                parts = _WORD.findall(token.replace("_", " "))
                 if len(parts) > 1:
                     found.append("".join(parts))
     return found
+
+
+INDEX_VERSION = 1
+
+
+def _ids_digest(papers: Sequence[Paper]) -> str:
+    return hashlib.sha1("\n".join(p.id for p in papers).encode()).hexdigest()
 
 
 def max_typos(term: str) -> int:
@@ -65,12 +82,20 @@ class SearchResult:
 class _Postings:
     """Word id → paper indices, stored as one CSR pair of numpy arrays."""
 
-    def __init__(self, pairs_word: np.ndarray, pairs_doc: np.ndarray, vocab_size: int) -> None:
-        order = np.argsort(pairs_word, kind="stable")
-        self.data = pairs_doc[order].astype(np.int32)
-        counts = np.bincount(pairs_word, minlength=vocab_size)
-        self.offsets = np.zeros(vocab_size + 1, dtype=np.int64)
-        np.cumsum(counts, out=self.offsets[1:])
+    def __init__(self, offsets: np.ndarray, data: np.ndarray) -> None:
+        self.offsets = offsets
+        self.data = data
+
+    @classmethod
+    def from_pairs(cls, pairs_word: np.ndarray, pairs_doc: np.ndarray, vocab_size: int) -> _Postings:
+        order = np.argsort(pairs_word, kind="stable")  # stable: each list stays sorted by paper
+        offsets = np.zeros(vocab_size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pairs_word, minlength=vocab_size), out=offsets[1:])
+        return cls(offsets, pairs_doc[order].astype(np.int32))
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        vocab_size = len(self.offsets) - 1
+        return np.repeat(np.arange(vocab_size, dtype=np.int64), np.diff(self.offsets)), np.asarray(self.data)
 
     def gather(self, word_ids: Iterable[int]) -> np.ndarray:
         off = self.offsets
@@ -81,34 +106,163 @@ class _Postings:
         return int(self.offsets[word_id + 1] - self.offsets[word_id])
 
 
-class SearchIndex:
-    """An index over ``papers`` (in the order given) and their notes."""
+def _pairs(papers: Sequence[Paper], start: int, vocab: dict[str, int]) -> tuple[array, array, array, array]:
+    """(word, paper) pairs for titles and abstracts of ``papers``, numbered from ``start``."""
+    title_words, title_docs, abstract_words, abstract_docs = array("q"), array("i"), array("q"), array("i")
+    get = vocab.get
+    for i, paper in enumerate(papers, start):
+        for out_words, out_docs, text in (
+            (title_words, title_docs, paper.title),
+            (abstract_words, abstract_docs, paper.abstract),
+        ):
+            unique = set(words(text))
+            for word in unique:
+                wid = get(word)
+                if wid is None:
+                    wid = vocab[word] = len(vocab)
+                out_words.append(wid)
+            out_docs.extend(array("i", [i]) * len(unique))
+    return title_words, title_docs, abstract_words, abstract_docs
 
-    def __init__(self, papers: Sequence[Paper], notes: Mapping[str, str] | None = None) -> None:
-        self.size = len(papers)
-        self.position = {paper.id: i for i, paper in enumerate(papers)}
-        self.titles_folded = [fold(p.title) for p in papers]
-        vocab: dict[str, int] = {}
-        title_pairs: tuple[list[int], list[int]] = ([], [])
-        abstract_pairs: tuple[list[int], list[int]] = ([], [])
-        for i, paper in enumerate(papers):
-            for target, text in ((title_pairs, paper.title), (abstract_pairs, paper.abstract)):
-                ids = {vocab.setdefault(w, len(vocab)) for w in words(text)}
-                target[0].extend(ids)
-                target[1].extend([i] * len(ids))
-        self.vocab = vocab
-        self.words = sorted(vocab)
-        self._title = _Postings(np.array(title_pairs[0], dtype=np.int64), np.array(title_pairs[1]), len(vocab))
-        self._abstract = _Postings(
-            np.array(abstract_pairs[0], dtype=np.int64), np.array(abstract_pairs[1]), len(vocab)
+
+class SearchIndex:
+    """An index over ``papers`` (in the order given) and their notes.
+
+    ``order`` is the display order; equal scores keep it.
+    """
+
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        notes: Mapping[str, str] | None = None,
+        order: Sequence[int] | None = None,
+    ) -> None:
+        self.papers = papers
+        self.vocab: dict[str, int] = {}
+        tw, td, aw, ad = _pairs(papers, 0, self.vocab)
+        self._title = _Postings.from_pairs(np.frombuffer(tw, np.int64), np.frombuffer(td, np.int32), len(self.vocab))
+        self._abstract = _Postings.from_pairs(
+            np.frombuffer(aw, np.int64), np.frombuffer(ad, np.int32), len(self.vocab)
         )
+        self._setup(len(papers), notes, order)
+
+    def _setup(self, size: int, notes: Mapping[str, str] | None, order: Sequence[int] | None) -> None:
+        self.size = size
+        self.position = {paper.id: i for i, paper in enumerate(self.papers[:size])}
+        self.words = sorted(self.vocab)
         self._by_length: dict[int, list[str]] = {}
         for word in self.words:
             self._by_length.setdefault(len(word), []).append(word)
+        self._titles_folded: list[str] | None = None
         self.notes: dict[int, frozenset[str]] = {}
         for pid, note in (notes or {}).items():
             self.set_note(pid, note)
+        self.set_order(order if order is not None else range(size))
         self._expand = lru_cache(maxsize=512)(self._expand_uncached)
+
+    def set_order(self, order: Sequence[int]) -> None:
+        """The display order (indices into papers), used to break ties and for empty queries."""
+        self.order = list(order)
+        rank = np.full(self.size, self.size, dtype=np.int64)
+        known = [i for i in self.order if i < self.size]
+        rank[known] = np.arange(len(known))
+        self.rank = rank
+
+    def extend(self, papers: Sequence[Paper], order: Sequence[int] | None = None) -> None:
+        """Index the papers appended to ``papers`` since this index was built."""
+        if len(papers) <= self.size:
+            self.papers = papers
+            if order is not None:
+                self.set_order(order)
+            return
+        notes = self.notes  # indices stay valid: papers are only ever appended
+        tw, td, aw, ad = _pairs(papers[self.size :], self.size, self.vocab)
+        merged = []
+        for postings, new_words, new_docs in ((self._title, tw, td), (self._abstract, aw, ad)):
+            old_words, old_docs = postings.pairs()
+            merged.append(
+                _Postings.from_pairs(
+                    np.concatenate([old_words, np.frombuffer(new_words, np.int64)]),
+                    np.concatenate([old_docs, np.frombuffer(new_docs, np.int32)]),
+                    len(self.vocab),
+                )
+            )
+        self._title, self._abstract = merged
+        self.papers = papers
+        self._setup(len(papers), None, order)
+        self.notes = notes
+
+    # -- a cache on disk, so a large library is indexed once -----------------
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        signatures = {}
+        for name, values in self._arrays().items():
+            buffer = io.BytesIO()
+            np.save(buffer, np.ascontiguousarray(values), allow_pickle=False)
+            write_atomic(folder / f"{name}.npy", buffer.getvalue())
+            signatures[name] = file_signature(folder / f"{name}.npy")
+        vocab_in_id_order = sorted(self.vocab, key=self.vocab.__getitem__)
+        meta = {"version": INDEX_VERSION, "size": self.size, "ids": _ids_digest(self.papers[: self.size]),
+                "vocab": vocab_in_id_order, "arrays": signatures}
+        write_atomic(folder / "index.meta", marshal.dumps(meta))
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        return {"title_offsets": self._title.offsets, "title_data": self._title.data,
+                "abstract_offsets": self._abstract.offsets, "abstract_data": self._abstract.data}
+
+    @classmethod
+    def load(cls, folder: Path, papers: Sequence[Paper]) -> SearchIndex | None:
+        """The cached index if it covers a prefix of ``papers``, else None."""
+        try:
+            meta = marshal.loads((folder / "index.meta").read_bytes())
+            size = meta["size"]
+            if meta.get("version") != INDEX_VERSION or size > len(papers) or meta["ids"] != _ids_digest(papers[:size]):
+                return None
+            arrays = {}
+            for name, signature in meta["arrays"].items():
+                path = folder / f"{name}.npy"
+                if file_signature(path) != tuple(signature):
+                    return None
+                arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False)
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            return None
+        index = cls.__new__(cls)
+        index.papers = papers
+        index.vocab = {word: i for i, word in enumerate(meta["vocab"])}
+        index._title = _Postings(arrays["title_offsets"], arrays["title_data"])
+        index._abstract = _Postings(arrays["abstract_offsets"], arrays["abstract_data"])
+        index._setup(size, None, None)
+        return index
+
+    @classmethod
+    def open(
+        cls,
+        folder: Path,
+        papers: Sequence[Paper],
+        notes: Mapping[str, str] | None = None,
+        order: Sequence[int] | None = None,
+    ) -> SearchIndex:
+        """Load the cached index (extending it with new papers), or build and cache one."""
+        index = cls.load(folder, papers)
+        if index is None:
+            index = cls(papers, None, order)
+            changed = True
+        else:
+            changed = index.size != len(papers)
+            index.extend(papers, order if order is not None else range(len(papers)))
+        if changed:
+            with contextlib.suppress(OSError):
+                index.save(folder)
+        for pid, note in (notes or {}).items():
+            index.set_note(pid, note)
+        return index
+
+    @property
+    def titles_folded(self) -> list[str]:
+        if self._titles_folded is None:
+            self._titles_folded = [fold(p.title) for p in self.papers[: self.size]]
+        return self._titles_folded
 
     # -- notes change while the app runs ------------------------------------
 
@@ -116,10 +270,12 @@ class SearchIndex:
         i = self.position.get(pid)
         if i is None:
             return
+        notes = dict(self.notes)  # copy-on-write: a search thread may be reading
         if note.strip():
-            self.notes[i] = frozenset(words(note))
+            notes[i] = frozenset(words(note))
         else:
-            self.notes.pop(i, None)
+            notes.pop(i, None)
+        self.notes = notes
 
     # -- matching -------------------------------------------------------------
 
@@ -150,11 +306,13 @@ class SearchIndex:
         wid = self.vocab[word]
         return self._title.frequency(wid) + self._abstract.frequency(wid)
 
-    def _note_matches(self, term: str, expanded: dict[str, float]) -> dict[int, float]:
+    def _note_matches(
+        self, term: str, expanded: dict[str, float], notes: dict[int, frozenset[str]]
+    ) -> dict[int, float]:
         """Notes are few and change often, so they are scanned rather than indexed."""
         typos = max_typos(term)
         hits: dict[int, float] = {}
-        for i, note_words in self.notes.items():
+        for i, note_words in notes.items():
             best = 0.0
             for word in note_words:
                 quality = expanded.get(word)
@@ -174,7 +332,8 @@ class SearchIndex:
     def search(self, query: str) -> SearchResult:
         terms = list(dict.fromkeys(words(query)))
         if not terms:
-            return SearchResult(query, list(range(self.size)))
+            return SearchResult(query, list(self.order))
+        notes = self.notes
         total = np.zeros(self.size, dtype=np.float32)
         keep = np.ones(self.size, dtype=bool)
         matched: set[str] = set()
@@ -190,9 +349,9 @@ class SearchIndex:
                     docs = postings.gather(ids)
                     if docs.size:
                         score[docs] = np.maximum(score[docs], quality * weight)
-            for i, quality in self._note_matches(term, expanded).items():
+            for i, quality in self._note_matches(term, expanded, notes).items():
                 score[i] = max(score[i], quality * W_NOTE)
-                matched.update(w for w in self.notes[i] if w.startswith(term) or w in expanded)
+                matched.update(w for w in notes[i] if w.startswith(term) or w in expanded)
             keep &= score > 0
             total += score
         hits = np.flatnonzero(keep)
@@ -204,7 +363,7 @@ class SearchIndex:
             for j, i in enumerate(hits.tolist()):  # the whole query inside the title
                 if phrase in self.titles_folded[i]:
                     scores[j] += 2.0 * len(terms)
-        order = np.lexsort((hits, -scores))
+        order = np.lexsort((self.rank[hits], -scores))
         return SearchResult(query, hits[order].tolist(), frozenset(matched))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ STATE_FIELDS = ("read", "starred", "note")
 
 
 class StateStore:
+    """Per-paper state, held as the raw TinyDB documents so that loading 100k is quick."""
+
     def __init__(self, path: Path, lock: FileLock) -> None:
         self.path = path
         self.lock = lock
@@ -33,7 +35,7 @@ class StateStore:
         self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
         self.table = self.db.table(TABLE)
         self._mutex = threading.RLock()
-        self._states: dict[str, PaperState] = {}
+        self._records: dict[str, dict[str, Any]] = {}
         self._doc_ids: dict[str, int] = {}
         self._pending: dict[str, dict[str, Any]] = {}
         self._max_doc_id = 0
@@ -43,31 +45,46 @@ class StateStore:
 
     def _load(self) -> set[str]:
         """(Re)read the file; return the ids whose state differs from memory."""
-        states: dict[str, PaperState] = {}
+        raw = (self.storage.read() or {}).get(TABLE, {})
+        records: dict[str, dict[str, Any]] = {}
         doc_ids: dict[str, int] = {}
-        self._max_doc_id = 0
-        for doc in self.table.all():
-            self._max_doc_id = max(self._max_doc_id, doc.doc_id)
-            pid = doc.get("id")
+        for key, doc in raw.items():
+            pid = doc.get("id") if isinstance(doc, dict) else None
             if isinstance(pid, str):
-                states[pid] = PaperState.from_record(doc)
-                doc_ids[pid] = doc.doc_id
-        changed = {pid for pid in states.keys() | self._states.keys() if states.get(pid) != self._states.get(pid)}
-        for pid, fields in self._pending.items():  # our unsaved changes win
-            state = states.setdefault(pid, PaperState())
-            for key, value in fields.items():
-                setattr(state, key, value)
-        self._states = states
-        self._doc_ids = doc_ids
-        return changed - self._pending.keys()
+                records[pid] = dict(doc)
+                doc_ids[pid] = int(key)
+        with self._mutex:
+            old = self._records
+            changed = {pid for pid in records.keys() | old.keys() if records.get(pid) != old.get(pid)}
+            for pid, fields in self._pending.items():  # our unsaved changes win
+                records.setdefault(pid, {"id": pid}).update(fields)
+            self._records = records
+            self._doc_ids = doc_ids
+            self._max_doc_id = max(map(int, raw), default=0)
+            return changed - self._pending.keys()
 
     def get(self, pid: str) -> PaperState:
-        with self._mutex:
-            return self._states.get(pid) or PaperState()
+        record = self._records.get(pid)
+        return PaperState.from_record(record) if record else PaperState()
+
+    def record(self, pid: str) -> dict[str, Any] | None:
+        """The raw stored fields (``read``, ``starred``, ``note``...), or None: for fast scans."""
+        return self._records.get(pid)
 
     def all(self) -> dict[str, PaperState]:
-        with self._mutex:
-            return dict(self._states)
+        return {pid: PaperState.from_record(rec) for pid, rec in list(self._records.items())}
+
+    def notes(self) -> dict[str, str]:
+        return {pid: rec["note"] for pid, rec in list(self._records.items()) if rec.get("note")}
+
+    def counts(self, known: Container[str]) -> tuple[int, int]:
+        """How many of the ``known`` papers are read, and how many starred."""
+        read = starred = 0
+        for pid, rec in list(self._records.items()):
+            if pid in known:
+                read += bool(rec.get("read"))
+                starred += bool(rec.get("starred"))
+        return read, starred
 
     # -- changing ------------------------------------------------------------
 
@@ -83,17 +100,15 @@ class StateStore:
         now = time.time()
         with self._mutex:
             for pid in pids:
-                state = self._states.setdefault(pid, PaperState())
-                fields = self._pending.setdefault(pid, {})
+                current = self._records.get(pid) or {"id": pid}
+                fields = {}
                 for key, value in changes.items():
-                    if getattr(state, key) == value:
-                        continue
-                    setattr(state, key, value)
-                    setattr(state, f"{key}_at", now)
-                    fields[key] = value
-                    fields[f"{key}_at"] = now
-                if not fields:
-                    del self._pending[pid]
+                    if current.get(key, PaperState.DEFAULTS[key]) != value:
+                        fields[key] = value
+                        fields[f"{key}_at"] = now
+                if fields:
+                    self._records[pid] = {**current, **fields}  # a new dict: readers never see it half-made
+                    self._pending.setdefault(pid, {}).update(fields)
 
     @property
     def dirty(self) -> bool:
@@ -133,7 +148,7 @@ class StateStore:
                 # Explicit ids: TinyDB caches its next id, which another process may have used.
                 first = self._max_doc_id + 1
                 self._max_doc_id += len(new)
-                docs = [Document({"id": pid, **_record(self._states[pid])}, doc_id=first + i) for i, pid in enumerate(new)]
+                docs = [Document(_full_record(self._records[pid]), doc_id=first + i) for i, pid in enumerate(new)]
                 self.table.insert_multiple(docs)
                 self._doc_ids.update((pid, first + i) for i, pid in enumerate(new))
 
@@ -142,15 +157,12 @@ class StateStore:
         self.db.close()
 
 
-def _record(state: PaperState) -> dict[str, Any]:
-    return {
-        "read": state.read,
-        "starred": state.starred,
-        "note": state.note,
-        "read_at": state.read_at,
-        "starred_at": state.starred_at,
-        "note_at": state.note_at,
-    }
+def _full_record(record: dict[str, Any]) -> dict[str, Any]:
+    full = {"id": record["id"]}
+    for key in STATE_FIELDS:
+        full[key] = record.get(key, PaperState.DEFAULTS[key])
+        full[f"{key}_at"] = record.get(f"{key}_at")
+    return full
 
 
 class Saver:

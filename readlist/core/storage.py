@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import json
 import os
 import tempfile
 import time
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 
 from readlist.core.errors import CorruptFileError, LockTimeout
@@ -71,10 +71,10 @@ def load_json(path: Path) -> Any:
     except OSError as exc:
         raise CorruptFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        detail = f"line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else "bad encoding"
-        raise CorruptFileError(f"{path}: damaged data file ({detail}); it was left untouched") from None
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        where = f"line {exc.lineno}" if raw.strip() else "empty file"
+        raise CorruptFileError(f"{path}: damaged data file ({where}); it was left untouched") from None
     if not isinstance(data, dict):
         raise CorruptFileError(f"{path}: damaged data file (not a JSON object); it was left untouched")
     return data
@@ -114,8 +114,7 @@ class AtomicJSONStorage(Storage):
 
     def _write_now(self) -> None:
         assert self._cache is not None
-        payload = json.dumps(self._cache, ensure_ascii=False, separators=(",", ":"))
-        write_atomic(self.path, payload.encode("utf-8"))
+        write_atomic(self.path, orjson.dumps(self._cache))
         self._signature = file_signature(self.path)
         self._dirty = False
 

@@ -114,7 +114,7 @@ class ReadlistApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "demo library: changes vanish at exit" if self.demo else str(self.library.folder)
-        self.paper_list.set_rows(list(range(len(self.library.papers))))
+        self.paper_list.set_rows(list(self.library.order))
         self.paper_list.focus()
         self.saver = Saver(
             self.library.state,
@@ -156,7 +156,8 @@ class ReadlistApp(App[None]):
     @work(thread=True, exclusive=True, group="index")
     def build_index(self) -> None:
         notes = {pid: s.note for pid, s in self.library.state.all().items() if s.note}
-        self.post_message(self.IndexReady(SearchIndex(self.library.papers, notes)))
+        library = self.library
+        self.post_message(self.IndexReady(SearchIndex.open(library.cache / "index", library.papers, notes, library.order)))
 
     def on_readlist_app_index_ready(self, message: IndexReady) -> None:
         self.index = message.index
@@ -168,7 +169,7 @@ class ReadlistApp(App[None]):
         current = self.paper_list.current
         keep = keep or (current.id if current else None)
         if not self.query_text.strip() and self.view is View.ALL:
-            self.paper_list.set_rows(list(range(len(self.library.papers))), keep=keep)
+            self.paper_list.set_rows(list(self.library.order), keep=keep)
             self.matched = frozenset()
             self.update_status()
             return
@@ -182,7 +183,7 @@ class ReadlistApp(App[None]):
         worker = get_current_worker()
         papers = self.library.papers
         matched: frozenset[str] = frozenset()
-        candidates: Iterable[int] = range(len(papers))
+        candidates: Iterable[int] = self.library.order
         if query.strip() and self.index is not None:
             result = self.index.search(query)
             candidates, matched = result.indices, result.matched

@@ -1,0 +1,99 @@
+"""The library's papers as a sequence whose objects are made on first touch.
+
+At 100k papers, making every ``Paper`` object up front costs half a second of
+start-up; the list on screen needs forty. The columns come from the snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, overload
+
+from readlist.core.model import AbstractSource, Paper
+
+COLUMNS = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos")
+DIGEST_SEP = "\x1f"
+
+
+class Papers(Sequence[Paper]):
+    def __init__(self, columns: Mapping[str, list[Any]], source: AbstractSource | None = None) -> None:
+        self._columns = columns
+        self._source = source
+        self._objects: list[Paper | None] = [None] * len(columns["id"])
+        self.ids: list[str] = list(columns["id"])
+
+    @classmethod
+    def of(cls, papers: Iterable[Paper]) -> Papers:
+        made = cls({"id": []})
+        for paper in papers:
+            made.append(paper)
+        return made
+
+    def column(self, name: str) -> list[Any]:
+        """A column as loaded; only ``id``, ``seq``, ``pos`` never change afterwards."""
+        if name in self._columns and len(self._columns[name]) == len(self._objects):
+            return self._columns[name]
+        return [getattr(self[i], name) for i in range(len(self))]
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+    @overload
+    def __getitem__(self, i: int) -> Paper: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Paper]: ...
+    def __getitem__(self, i: int | slice) -> Paper | list[Paper]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        paper = self._objects[i]
+        if paper is None:
+            paper = self._objects[i] = self._make(i if i >= 0 else len(self) + i)
+        return paper
+
+    def __iter__(self) -> Iterator[Paper]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def _make(self, i: int) -> Paper:
+        c = self._columns
+        digests = c["digests"][i]
+        return Paper(
+            c["id"][i], c["title"][i], "", c["authors"][i], c["published"][i], c["upvotes"][i], c["arxiv_id"][i],
+            digests.split(DIGEST_SEP) if digests else [], c["seq"][i], c["pos"][i],
+            source=self._source, slot=i,
+        )
+
+    def append(self, paper: Paper) -> None:
+        self._objects.append(paper)
+        self.ids.append(paper.id)
+
+    def to_columns(self) -> dict[str, list[Any]]:
+        columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+        for paper in self:
+            for name in COLUMNS:
+                value = getattr(paper, name)
+                columns[name].append(DIGEST_SEP.join(value) if name == "digests" else value)
+        return columns
+
+
+class PapersById(Mapping[str, Paper]):
+    """``id → Paper`` over a ``Papers`` sequence, without making every object."""
+
+    def __init__(self, papers: Papers) -> None:
+        self.papers = papers
+        self.index = {pid: i for i, pid in enumerate(papers.ids)}
+
+    def __getitem__(self, pid: str) -> Paper:
+        return self.papers[self.index[pid]]
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self.index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def add(self, paper: Paper) -> None:
+        self.index[paper.id] = len(self.papers) - 1
