@@ -21,7 +21,7 @@ from readlist.core.export import paper_json
 from readlist.core.importer import import_files
 from readlist.core.library import ImportReport, Library
 from readlist.core.paths import data_dir
-from readlist.core.text import strip_controls
+from readlist.core.text import one_line
 from readlist.core.views import View, select
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -102,10 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"tui": run_tui, "import": cmd_import, "list": cmd_list, "mark": cmd_mark}[command]
         return handler(args)
     except UsageError as exc:
-        print(exc, file=sys.stderr)
+        print(one_line(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except ReadlistError as exc:
-        print(f"readlist: {exc}", file=sys.stderr)
+        print(f"readlist: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
@@ -116,13 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
 
 
-def _print_report(report: ImportReport, out=sys.stdout) -> None:
+def _print_report(report: ImportReport) -> None:
     for f in report.files:
-        print(f"{strip_controls(f.source)}: {f.entries} entries ({f.label}): {f.new} new, {f.known} already known"
-              + (f", {f.updated} updated" if f.updated else ""), file=out)
+        print(f"{one_line(f.source)}: {f.entries} entries ({one_line(f.label)}): {f.new} new, {f.known} already known"
+              + (f", {f.updated} updated" if f.updated else ""))
     for problem in report.problems:
-        print(strip_controls(problem), file=sys.stderr)
-    print(f"total: {report.new} new, {report.known} already known, {len(report.problems)} problems", file=out)
+        print(one_line(problem), file=sys.stderr)
+    print(f"total: {report.new} new, {report.known} already known, {len(report.problems)} problems")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -142,11 +142,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.query:
         from readlist.core.search import SearchIndex
 
-        notes = {pid: s.note for pid, s in library.state.all().items() if s.note}
-        index = SearchIndex.open(library.cache / "index", papers, notes, library.order)
+        index = SearchIndex.open(library.cache / "index", papers, library.state.notes(), library.order)
         candidates = index.search(args.query).indices
     views = [View(name) for name in ("starred", "unread", "read", "notes") if getattr(args, name)]
-    chosen = select(papers, candidates, views, library.state_of)
+    chosen = select(papers.ids, candidates, views, library.state.record)
     if args.json:
         rows = [paper_json(papers[i], library.state_of(papers[i].id)) for i in chosen]
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
@@ -157,7 +156,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         state = library.state_of(paper.id)
         marks = ("·" if not state.read else " ") + ("★" if state.starred else " ") + ("✎" if state.note else " ")
         digest = paper.digests[0] if paper.digests else ""
-        print(f"{paper.id}  {marks}  {digest:<7}  {strip_controls(paper.title)}")
+        print(f"{paper.id}  {marks}  {digest:<7}  {one_line(paper.title)}")
     return EXIT_OK
 
 
@@ -173,14 +172,14 @@ def cmd_mark(args: argparse.Namespace) -> int:
     try:
         paper = library.find(args.id)
         if paper is None:
-            print(f"readlist: no paper with id {strip_controls(args.id)!r}", file=sys.stderr)
+            print(f"readlist: no paper with id {one_line(args.id)!r}", file=sys.stderr)
             return EXIT_INPUT
         state = library.state.update(paper.id, **changes)
     finally:
         library.close()
     flags = [("read" if state.read else "unread"), *(["starred"] if state.starred else []),
              *(["note"] if state.note else [])]
-    print(f"{paper.id}  {', '.join(flags)}  {strip_controls(paper.title)}")
+    print(f"{paper.id}  {', '.join(flags)}  {one_line(paper.title)}")
     return EXIT_OK
 
 
@@ -201,7 +200,7 @@ def run_tui(args: argparse.Namespace) -> int:
         report = import_files(library, names) if names else None
         if report and report.problems:
             for problem in report.problems:
-                print(strip_controls(problem), file=sys.stderr)
+                print(one_line(problem), file=sys.stderr)
         from readlist.tui.app import run
 
         run(library, report=report, demo=args.demo)

@@ -226,8 +226,8 @@ class _Parser:
 
     def missing_abstract(self, i: int, line: str) -> bool:
         """True when ``line`` is the next paper's title rather than this one's abstract."""
-        if _looks_like_abstract(line):
-            return False
+        if _looks_like_abstract(line) or (i + 1 < len(self.lines) and self.lines[i + 1]):
+            return False  # long, or wrapped onto the next line: an abstract either way
         following = next((text for text in self.lines[i + 1 :] if text), "")
         return _looks_like_abstract(following)
 

@@ -17,6 +17,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from readlist.core.digest import Digest, Problem
+from readlist.core.links import find_urls
 from readlist.core.model import Paper, PaperState, paper_id
 from readlist.core.papers import Papers, PapersById
 from readlist.core.paths import ensure_dir
@@ -96,8 +97,22 @@ class ImportReport:
 def merge_into(paper: Paper, other: Paper) -> bool:
     """Keep the richest data of both; return True if ``paper`` gained anything."""
     changed = False
-    if len(other.abstract) > len(paper.abstract):
-        paper.abstract = other.abstract
+    if other.abstract and other.abstract != paper.abstract:
+        longer, shorter = (other.abstract, paper.abstract) if len(other.abstract) > len(paper.abstract) else (
+            paper.abstract, other.abstract)
+        if longer != paper.abstract:
+            paper.abstract = longer
+            paper.rev += 1
+            changed = True
+        kept = find_urls(longer) + paper.extra_links
+        for url in find_urls(shorter):  # a link only the other version has is still worth keeping
+            if url not in kept:
+                paper.extra_links.append(url)
+                kept.append(url)
+                changed = True
+    if title_key(other.title) != title_key(paper.title) and other.title not in paper.aliases:
+        paper.aliases.append(other.title)
+        paper.rev += 1
         changed = True
     for name in ("authors", "published", "arxiv_id"):
         if getattr(paper, name) is None and getattr(other, name) is not None:
@@ -269,6 +284,8 @@ class Library:
                     if merge_into(existing, incoming):
                         if existing.arxiv_id:
                             self._by_arxiv[existing.arxiv_id] = existing.id
+                        for title in existing.aliases:
+                            self._title_keys().setdefault(title_key(title), existing.id)
                         changed_ids.add(existing.id)
                         if existing.id not in new_ids:
                             file_report.updated += 1
@@ -291,7 +308,11 @@ class Library:
 
     def _title_keys(self) -> dict[str, str]:
         if self._by_key is None:
-            self._by_key = {title_key(p.title): p.id for p in self.papers}
+            keys = {}
+            for paper in self.papers:
+                for title in (*paper.aliases, paper.title):
+                    keys[title_key(title)] = paper.id
+            self._by_key = keys
         return self._by_key
 
     def _add(self, paper: Paper) -> None:

@@ -26,7 +26,7 @@ class Paper:
     """One paper of the library. Its abstract may be read lazily from a snapshot file."""
 
     __slots__ = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos",
-                 "_abstract", "_source", "_slot")
+                 "aliases", "extra_links", "rev", "_abstract", "_source", "_slot")
 
     def __init__(
         self,
@@ -41,6 +41,9 @@ class Paper:
         seq: int = 0,
         pos: int = 0,
         *,
+        aliases: list[str] | None = None,
+        extra_links: list[str] | None = None,
+        rev: int = 0,
         source: AbstractSource | None = None,
         slot: int = 0,
     ) -> None:
@@ -54,6 +57,11 @@ class Paper:
         # Import order of the first digest it was seen in, and its place there.
         self.seq = seq
         self.pos = pos
+        # Other titles this paper was seen under, and links from other versions of its abstract.
+        self.aliases = aliases if aliases is not None else []
+        self.extra_links = extra_links if extra_links is not None else []
+        # Bumped whenever the searchable text changes, so a cached search index can catch up.
+        self.rev = rev
         self._abstract = abstract
         self._source = source
         self._slot = slot
@@ -83,8 +91,9 @@ class Paper:
 
     @property
     def links(self) -> list[str]:
-        """URLs mentioned in the abstract (code, project pages, data)."""
-        return find_urls(self.abstract)
+        """URLs mentioned in the abstract (code, project pages, data), then in other versions of it."""
+        found = find_urls(self.abstract)
+        return found + [url for url in self.extra_links if url not in found]
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -98,6 +107,9 @@ class Paper:
             "digests": list(self.digests),
             "seq": self.seq,
             "pos": self.pos,
+            "aliases": list(self.aliases),
+            "extra_links": list(self.extra_links),
+            "rev": self.rev,
         }
 
     @classmethod
@@ -113,6 +125,9 @@ class Paper:
             digests=list(rec.get("digests") or []),
             seq=rec.get("seq", 0),
             pos=rec.get("pos", 0),
+            aliases=list(rec.get("aliases") or []),
+            extra_links=list(rec.get("extra_links") or []),
+            rev=rec.get("rev", 0),
         )
 
 

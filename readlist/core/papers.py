@@ -11,8 +11,14 @@ from typing import Any, overload
 
 from readlist.core.model import AbstractSource, Paper
 
-COLUMNS = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos")
-DIGEST_SEP = "\x1f"
+COLUMNS = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos",
+           "aliases", "extra_links", "rev")
+_JOINED = ("digests", "aliases", "extra_links")
+SEP = "\x1f"  # joins list fields: one string per paper loads much faster than a list
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split(SEP) if joined else []
 
 
 class Papers(Sequence[Paper]):
@@ -30,10 +36,14 @@ class Papers(Sequence[Paper]):
         return made
 
     def column(self, name: str) -> list[Any]:
-        """A column as loaded; only ``id``, ``seq``, ``pos`` never change afterwards."""
-        if name in self._columns and len(self._columns[name]) == len(self._objects):
-            return self._columns[name]
-        return [getattr(self[i], name) for i in range(len(self))]
+        """One field of every paper, without making objects that were never touched."""
+        loaded = self._columns.get(name)
+        if loaded is None or name in _JOINED:
+            return [getattr(paper, name) for paper in self]
+        return [
+            loaded[i] if paper is None else getattr(paper, name)
+            for i, paper in enumerate(self._objects[: len(loaded)])
+        ] + [getattr(paper, name) for paper in self._objects[len(loaded) :]]
 
     def __len__(self) -> int:
         return len(self._objects)
@@ -56,10 +66,10 @@ class Papers(Sequence[Paper]):
 
     def _make(self, i: int) -> Paper:
         c = self._columns
-        digests = c["digests"][i]
+        digests, aliases, links = (_split(c[name][i]) for name in _JOINED)
         return Paper(
             c["id"][i], c["title"][i], "", c["authors"][i], c["published"][i], c["upvotes"][i], c["arxiv_id"][i],
-            digests.split(DIGEST_SEP) if digests else [], c["seq"][i], c["pos"][i],
+            digests, c["seq"][i], c["pos"][i], aliases=aliases, extra_links=links, rev=c["rev"][i],
             source=self._source, slot=i,
         )
 
@@ -72,7 +82,7 @@ class Papers(Sequence[Paper]):
         for paper in self:
             for name in COLUMNS:
                 value = getattr(paper, name)
-                columns[name].append(DIGEST_SEP.join(value) if name == "digests" else value)
+                columns[name].append(SEP.join(value) if name in _JOINED else value)
         return columns
 
 

@@ -24,9 +24,10 @@ from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from readlist.core.model import Paper
+from readlist.core.papers import Papers
 from readlist.core.storage import file_signature, write_atomic
 from readlist.core.text import fold
 
@@ -55,11 +56,17 @@ def words(text: str) -> list[str]:
     return found
 
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 
-def _ids_digest(papers: Sequence[Paper]) -> str:
-    return hashlib.sha1("\n".join(p.id for p in papers).encode()).hexdigest()
+def _ids_digest(papers: Sequence[Paper], size: int) -> str:
+    """Identifies the first ``size`` papers, so a cached index is only used for the same ones."""
+    ids = papers.ids[:size] if isinstance(papers, Papers) else [p.id for p in papers[:size]]
+    return hashlib.sha1("\n".join(ids).encode()).hexdigest()
+
+
+def _revs(papers: Sequence[Paper]) -> list[int]:
+    return papers.column("rev") if isinstance(papers, Papers) else [p.rev for p in papers]
 
 
 def max_typos(term: str) -> int:
@@ -106,13 +113,13 @@ class _Postings:
         return int(self.offsets[word_id + 1] - self.offsets[word_id])
 
 
-def _pairs(papers: Sequence[Paper], start: int, vocab: dict[str, int]) -> tuple[array, array, array, array]:
-    """(word, paper) pairs for titles and abstracts of ``papers``, numbered from ``start``."""
+def _pairs(papers: Sequence[Paper], numbers: Iterable[int], vocab: dict[str, int]) -> tuple[array, array, array, array]:
+    """(word, paper number) pairs for the titles and abstracts of ``papers``."""
     title_words, title_docs, abstract_words, abstract_docs = array("q"), array("i"), array("q"), array("i")
     get = vocab.get
-    for i, paper in enumerate(papers, start):
+    for i, paper in zip(numbers, papers, strict=True):
         for out_words, out_docs, text in (
-            (title_words, title_docs, paper.title),
+            (title_words, title_docs, " ".join([paper.title, *paper.aliases])),
             (abstract_words, abstract_docs, paper.abstract),
         ):
             unique = set(words(text))
@@ -139,12 +146,13 @@ class SearchIndex:
     ) -> None:
         self.papers = papers
         self.vocab: dict[str, int] = {}
-        tw, td, aw, ad = _pairs(papers, 0, self.vocab)
+        tw, td, aw, ad = _pairs(papers, range(len(papers)), self.vocab)
         self._title = _Postings.from_pairs(np.frombuffer(tw, np.int64), np.frombuffer(td, np.int32), len(self.vocab))
         self._abstract = _Postings.from_pairs(
             np.frombuffer(aw, np.int64), np.frombuffer(ad, np.int32), len(self.vocab)
         )
         self._setup(len(papers), notes, order)
+        self.revs = _revs(papers)
 
     def _setup(self, size: int, notes: Mapping[str, str] | None, order: Sequence[int] | None) -> None:
         self.size = size
@@ -169,28 +177,31 @@ class SearchIndex:
         self.rank = rank
 
     def extend(self, papers: Sequence[Paper], order: Sequence[int] | None = None) -> None:
-        """Index the papers appended to ``papers`` since this index was built."""
-        if len(papers) <= self.size:
-            self.papers = papers
-            if order is not None:
-                self.set_order(order)
-            return
-        notes = self.notes  # indices stay valid: papers are only ever appended
-        tw, td, aw, ad = _pairs(papers[self.size :], self.size, self.vocab)
-        merged = []
-        for postings, new_words, new_docs in ((self._title, tw, td), (self._abstract, aw, ad)):
-            old_words, old_docs = postings.pairs()
-            merged.append(
-                _Postings.from_pairs(
-                    np.concatenate([old_words, np.frombuffer(new_words, np.int64)]),
-                    np.concatenate([old_docs, np.frombuffer(new_docs, np.int32)]),
-                    len(self.vocab),
-                )
-            )
-        self._title, self._abstract = merged
+        """Index papers appended since this index was built, and re-index papers whose text changed."""
+        revs = _revs(papers)
+        stale = [i for i in range(min(self.size, len(papers))) if revs[i] != self.revs[i]]
+        numbers = stale + list(range(self.size, len(papers)))
         self.papers = papers
-        self._setup(len(papers), None, order)
-        self.notes = notes
+        if numbers:
+            notes = self.notes  # indices stay valid: papers are only ever appended
+            tw, td, aw, ad = _pairs([papers[i] for i in numbers], numbers, self.vocab)
+            merged = []
+            for postings, new_words, new_docs in ((self._title, tw, td), (self._abstract, aw, ad)):
+                # A re-indexed paper keeps its old postings too: a stray match at worst, never a miss.
+                old_words, old_docs = postings.pairs()
+                merged.append(
+                    _Postings.from_pairs(
+                        np.concatenate([old_words, np.frombuffer(new_words, np.int64)]),
+                        np.concatenate([old_docs, np.frombuffer(new_docs, np.int32)]),
+                        len(self.vocab),
+                    )
+                )
+            self._title, self._abstract = merged
+            self._setup(len(papers), None, order)
+            self.notes = notes
+        elif order is not None:
+            self.set_order(order)
+        self.revs = revs
 
     # -- a cache on disk, so a large library is indexed once -----------------
 
@@ -203,8 +214,8 @@ class SearchIndex:
             write_atomic(folder / f"{name}.npy", buffer.getvalue())
             signatures[name] = file_signature(folder / f"{name}.npy")
         vocab_in_id_order = sorted(self.vocab, key=self.vocab.__getitem__)
-        meta = {"version": INDEX_VERSION, "size": self.size, "ids": _ids_digest(self.papers[: self.size]),
-                "vocab": vocab_in_id_order, "arrays": signatures}
+        meta = {"version": INDEX_VERSION, "size": self.size, "ids": _ids_digest(self.papers, self.size),
+                "vocab": vocab_in_id_order, "arrays": signatures, "revs": self.revs}
         write_atomic(folder / "index.meta", marshal.dumps(meta))
 
     def _arrays(self) -> dict[str, np.ndarray]:
@@ -217,7 +228,7 @@ class SearchIndex:
         try:
             meta = marshal.loads((folder / "index.meta").read_bytes())
             size = meta["size"]
-            if meta.get("version") != INDEX_VERSION or size > len(papers) or meta["ids"] != _ids_digest(papers[:size]):
+            if meta.get("version") != INDEX_VERSION or size > len(papers) or meta["ids"] != _ids_digest(papers, size):
                 return None
             arrays = {}
             for name, signature in meta["arrays"].items():
@@ -233,6 +244,7 @@ class SearchIndex:
         index._title = _Postings(arrays["title_offsets"], arrays["title_data"])
         index._abstract = _Postings(arrays["abstract_offsets"], arrays["abstract_data"])
         index._setup(size, None, None)
+        index.revs = list(meta["revs"])
         return index
 
     @classmethod
@@ -249,8 +261,9 @@ class SearchIndex:
             index = cls(papers, None, order)
             changed = True
         else:
-            changed = index.size != len(papers)
+            before = (index.size, index.revs)
             index.extend(papers, order if order is not None else range(len(papers)))
+            changed = (index.size, index.revs) != before
         if changed:
             with contextlib.suppress(OSError):
                 index.save(folder)
@@ -297,7 +310,7 @@ class SearchIndex:
             n = len(term)
             pool = [w for length in range(n - typos, n + typos + 1) for w in self._by_length.get(length, ())]
             for word, distance, _ in process.extract(
-                term, pool, scorer=Levenshtein.distance, score_cutoff=typos, limit=None
+                term, pool, scorer=OSA.distance, score_cutoff=typos, limit=None
             ):
                 found.setdefault(word, Q_FUZZY[int(distance)] if distance else Q_EXACT)
         return tuple(found.items())
@@ -317,10 +330,12 @@ class SearchIndex:
             for word in note_words:
                 quality = expanded.get(word)
                 if quality is None:
-                    if word.startswith(term):
+                    if word == term:
+                        quality = Q_EXACT
+                    elif word.startswith(term):
                         quality = Q_PREFIX
                     elif typos and abs(len(word) - len(term)) <= typos:
-                        distance = Levenshtein.distance(term, word, score_cutoff=typos)
+                        distance = OSA.distance(term, word, score_cutoff=typos)
                         quality = Q_FUZZY.get(distance, 0.0) if distance <= typos else 0.0
                     else:
                         quality = 0.0

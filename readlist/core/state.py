@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ class StateStore:
         self._doc_ids: dict[str, int] = {}
         self._pending: dict[str, dict[str, Any]] = {}
         self._max_doc_id = 0
+        self._read_count = self._starred_count = 0
         self._load()
 
     # -- reading -------------------------------------------------------------
@@ -55,13 +56,20 @@ class StateStore:
                 doc_ids[pid] = int(key)
         with self._mutex:
             old = self._records
-            changed = {pid for pid in records.keys() | old.keys() if records.get(pid) != old.get(pid)}
+            changed = set()
+            for pid in records.keys() | old.keys():
+                new_rec, old_rec = records.get(pid) or {}, old.get(pid) or {}
+                ours = self._pending.get(pid, {})  # our unsaved fields differ by design
+                defaults = PaperState.DEFAULTS
+                if any(new_rec.get(k, defaults[k]) != old_rec.get(k, defaults[k]) for k in STATE_FIELDS if k not in ours):
+                    changed.add(pid)
             for pid, fields in self._pending.items():  # our unsaved changes win
                 records.setdefault(pid, {"id": pid}).update(fields)
             self._records = records
             self._doc_ids = doc_ids
             self._max_doc_id = max(map(int, raw), default=0)
-            return changed - self._pending.keys()
+            self._recount()
+            return changed
 
     def get(self, pid: str) -> PaperState:
         record = self._records.get(pid)
@@ -77,14 +85,14 @@ class StateStore:
     def notes(self) -> dict[str, str]:
         return {pid: rec["note"] for pid, rec in list(self._records.items()) if rec.get("note")}
 
-    def counts(self, known: Container[str]) -> tuple[int, int]:
-        """How many of the ``known`` papers are read, and how many starred."""
-        read = starred = 0
-        for pid, rec in list(self._records.items()):
-            if pid in known:
-                read += bool(rec.get("read"))
-                starred += bool(rec.get("starred"))
-        return read, starred
+    def counts(self) -> tuple[int, int]:
+        """How many papers are read, and how many starred (kept up to date, not counted)."""
+        return self._read_count, self._starred_count
+
+    def _recount(self) -> None:
+        records = list(self._records.values())
+        self._read_count = sum(1 for rec in records if rec.get("read"))
+        self._starred_count = sum(1 for rec in records if rec.get("starred"))
 
     # -- changing ------------------------------------------------------------
 
@@ -108,6 +116,10 @@ class StateStore:
                         fields[f"{key}_at"] = now
                 if fields:
                     self._records[pid] = {**current, **fields}  # a new dict: readers never see it half-made
+                    if "read" in fields:
+                        self._read_count += 1 if fields["read"] else -1
+                    if "starred" in fields:
+                        self._starred_count += 1 if fields["starred"] else -1
                     self._pending.setdefault(pid, {}).update(fields)
 
     @property
@@ -150,6 +162,8 @@ class StateStore:
                 self._max_doc_id += len(new)
                 docs = [Document(_full_record(self._records[pid]), doc_id=first + i) for i, pid in enumerate(new)]
                 self.table.insert_multiple(docs)
+                for doc in docs:  # memory now matches the file, so a reload sees no change
+                    self._records[doc["id"]] = dict(doc)
                 self._doc_ids.update((pid, first + i) for i, pid in enumerate(new))
 
     def close(self) -> None:

@@ -28,6 +28,11 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """Safe for one terminal line: no controls, and line breaks shown as ``\\n``."""
+    return strip_controls(text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", " "))
+
+
 def clean_line(line: str) -> str:
     """Normalise one line of digest text: no controls, plain spaces, trimmed."""
     line = strip_controls(line)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
-
-from readlist.core.model import Paper, PaperState
+from typing import Any
 
 
 class View(str, Enum):
@@ -21,26 +20,28 @@ class View(str, Enum):
             self.value
         ]
 
-    def accepts(self, state: PaperState) -> bool:
+    def accepts(self, record: Mapping[str, Any] | None) -> bool:
+        """Whether a paper with this stored state record (None: no state yet) is in the view."""
+        record = record or {}
         if self is View.UNREAD:
-            return not state.read
+            return not record.get("read")
         if self is View.READ:
-            return state.read
+            return bool(record.get("read"))
         if self is View.STARRED:
-            return state.starred
+            return bool(record.get("starred"))
         if self is View.NOTES:
-            return bool(state.note.strip())
+            return bool(str(record.get("note") or "").strip())
         return True
 
 
 def select(
-    papers: Sequence[Paper],
-    candidates: Sequence[int],
+    ids: Sequence[str],
+    candidates: Iterable[int],
     views: Sequence[View],
-    state_of: Callable[[str], PaperState],
+    record_of: Callable[[str], Mapping[str, Any] | None],
 ) -> list[int]:
-    """The candidate indices (already in the wanted order) that every view accepts."""
+    """The candidate indices (already in the wanted order) whose paper every view accepts."""
     views = [v for v in views if v is not View.ALL]
     if not views:
         return list(candidates)
-    return [i for i in candidates if all(v.accepts(state_of(papers[i].id)) for v in views)]
+    return [i for i in candidates if all(v.accepts(record_of(ids[i])) for v in views)]

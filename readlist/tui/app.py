@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from pathlib import Path
 from collections.abc import Callable, Iterable
 
 from textual import on, work
@@ -38,7 +39,7 @@ POLL_SECONDS = 1.0
 
 
 class ReadlistApp(App[None]):
-    CSS_PATH = "readlist.tcss"
+    CSS_PATH = Path(__file__).with_name("readlist.tcss")
     TITLE = "readlist"
     BINDINGS = bindings()
 
@@ -86,6 +87,8 @@ class ReadlistApp(App[None]):
         self.view = View.ALL
         self.query_text = ""
         self.matched: frozenset[str] = frozenset()
+        # The (query, view) the list shows right now; it lags while a search runs.
+        self.shown: tuple[str, View] = ("", View.ALL)
         self.saver: Saver | None = None
         self.save_status = "saved"
         self._quit_despite_error = False
@@ -155,8 +158,8 @@ class ReadlistApp(App[None]):
 
     @work(thread=True, exclusive=True, group="index")
     def build_index(self) -> None:
-        notes = {pid: s.note for pid, s in self.library.state.all().items() if s.note}
         library = self.library
+        notes = library.state.notes()
         self.post_message(self.IndexReady(SearchIndex.open(library.cache / "index", library.papers, notes, library.order)))
 
     def on_readlist_app_index_ready(self, message: IndexReady) -> None:
@@ -171,6 +174,7 @@ class ReadlistApp(App[None]):
         if not self.query_text.strip() and self.view is View.ALL:
             self.paper_list.set_rows(list(self.library.order), keep=keep)
             self.matched = frozenset()
+            self.shown = (self.query_text, self.view)
             self.update_status()
             return
         if self.query_text.strip() and self.index is None:
@@ -189,7 +193,7 @@ class ReadlistApp(App[None]):
             candidates, matched = result.indices, result.matched
         if worker.is_cancelled:
             return
-        rows = select(papers, list(candidates), [view], self.library.state_of)
+        rows = select(papers.ids, candidates, [view], self.library.state.record)
         if not worker.is_cancelled:
             self.post_message(self.SearchDone(query, view, rows, matched, keep))
 
@@ -200,6 +204,7 @@ class ReadlistApp(App[None]):
         # With a query the best match goes first; otherwise keep the reader's place.
         keep = None if message.query.strip() else message.keep
         self.paper_list.set_rows(message.rows, message.matched, keep=keep)
+        self.shown = (message.query, message.view)
         self.update_status()
 
     @on(Input.Changed, "#filter")
@@ -221,10 +226,7 @@ class ReadlistApp(App[None]):
 
     def update_status(self, note: str | None = None) -> None:
         papers = self.library.papers
-        states = self.library.state.all()
-        known = self.library.by_id
-        read = sum(1 for pid, s in states.items() if s.read and pid in known)
-        starred = sum(1 for pid, s in states.items() if s.starred and pid in known)
+        read, starred = self.library.state.counts()
         parts = [
             f"{len(self.paper_list.rows)} shown / {len(papers)} total",
             f"{len(papers) - read} unread",

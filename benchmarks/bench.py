@@ -1,0 +1,262 @@
+"""Measure readlist at 1k / 10k / 100k papers against naive baselines, in one run.
+
+    python benchmarks/bench.py                 # all sizes, table + benchmarks/results/*.json
+    python benchmarks/bench.py --sizes 1000    # just one size
+
+Each size runs in its own process (so peak RSS is that size's), on a library made
+by generate.py and cached under benchmarks/.cache/. Figures are wall-clock times on
+this machine; compare them with the baselines measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+RESULTS = HERE / "results"
+SEEDS = HERE.parent.parent / "shared" / "seeds"
+
+# Typed one character at a time: words, a typo, a phrase, and a query matching nothing.
+QUERIES = ["diffusion", "gausian splating", "quantisation", "low rank adaptation", "efficient training of",
+           "xqzvbnwk"]
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"p50": statistics.median(values), "p95": pct(values, 0.95), "max": max(values), "n": len(values)}
+
+
+# -- start to first frame, measured in fresh processes ---------------------------
+
+FIRST_FRAME = r"""
+import os, sys, time
+t0 = float(os.environ["BENCH_T0"])
+kind = sys.argv[1]
+if kind == "floor":
+    from textual.app import App
+    from textual.widgets import Footer, OptionList
+    class Floor(App):
+        BINDINGS = [("q", "quit", "Quit")]
+        def compose(self):
+            yield OptionList("one paper")
+            yield Footer()
+        def on_mount(self):
+            self.call_after_refresh(self.done)
+        def done(self):
+            print(time.time() - t0); self.exit()
+    Floor().run(headless=True, size=(120, 36))
+else:
+    from pathlib import Path
+    from readlist.core.library import Library
+    from readlist.tui.app import ReadlistApp
+    class Timed(ReadlistApp):
+        def on_mount(self):
+            super().on_mount()
+            self.call_after_refresh(self.done)
+        def done(self):
+            print(time.time() - t0); self.exit()
+    library = Library(Path(sys.argv[2]))
+    Timed(library).run(headless=True, size=(120, 36))
+    library.close()
+"""
+
+
+def first_frame(kind: str, folder: Path | None = None, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        env = {**os.environ, "BENCH_T0": repr(time.time())}
+        out = subprocess.run([sys.executable, "-c", FIRST_FRAME, kind, str(folder or "")], env=env,
+                             capture_output=True, text=True, check=True)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+# -- in-process measurements through the real app ---------------------------------
+
+async def measure_app(folder: Path) -> dict[str, object]:
+    from readlist.core.library import Library
+    from readlist.tui.app import ReadlistApp
+
+    library = Library(folder)
+    app = ReadlistApp(library, copy=lambda text: True)
+    figures: dict[str, object] = {}
+    async with app.run_test(size=(120, 36)) as pilot:
+        while app.index is None:  # the index loads (or builds, first time) in a worker
+            await asyncio.sleep(0.01)
+        await pilot.press("slash")
+        keystrokes: list[float] = []
+        for query in QUERIES:
+            typed = ""
+            for ch in query:
+                typed += ch
+                start = time.perf_counter()
+                await pilot.press(ch if ch != " " else "space")
+                while app.shown[0] != typed:
+                    await asyncio.sleep(0.0005)
+                keystrokes.append(time.perf_counter() - start)
+            await pilot.press("ctrl+a", "ctrl+k")  # clear the field for the next query
+            while app.shown[0] != "":
+                await asyncio.sleep(0.0005)
+        figures["keystroke"] = summary(keystrokes)
+        await pilot.press("escape")
+
+        moves = []
+        for _ in range(150):
+            start = time.perf_counter()
+            await pilot.press("j")
+            moves.append(time.perf_counter() - start)
+        figures["cursor_move"] = summary(moves)
+        pages = []
+        for _ in range(30):
+            start = time.perf_counter()
+            await pilot.press("pagedown")
+            pages.append(time.perf_counter() - start)
+        figures["page_down"] = summary(pages)
+
+        visible, durable = [], []
+        state_file = folder / "state.json"
+        for _ in range(10):
+            await pilot.press("j")
+            paper = app.paper_list.current
+            starred = not library.state_of(paper.id).starred
+            before = state_file.stat().st_mtime_ns
+            start = time.perf_counter()
+            await pilot.press("s")
+            row = app.paper_list.cursor - int(app.paper_list.scroll_y)
+            assert ("★" in "".join(seg.text for seg in app.paper_list.render_line(row))) is starred
+            visible.append(time.perf_counter() - start)
+            while state_file.stat().st_mtime_ns == before or library.state.dirty:
+                await asyncio.sleep(0.002)
+            durable.append(time.perf_counter() - start)
+        figures["toggle_visible"] = summary(visible)
+        figures["toggle_durable"] = summary(durable)
+        await pilot.press("q")
+    figures["state_records"] = len(library.state.all())
+    library.close()
+    return figures
+
+
+def baselines(folder: Path) -> dict[str, object]:
+    """The same final queries through the approaches DESIGN.md warns about."""
+    from rapidfuzz import fuzz, process, utils
+    from textual.fuzzy import Matcher
+
+    from readlist.core.library import Library
+
+    library = Library(folder)
+    texts = [f"{p.title} {p.abstract}" for p in library.papers]
+    titles = [p.title for p in library.papers]
+    naive, matcher = [], []
+    for query in QUERIES:
+        start = time.perf_counter()
+        process.extract(query, texts, scorer=fuzz.partial_ratio, processor=utils.default_process, limit=50)
+        naive.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        m = Matcher(query)
+        sorted(((m.match(t), i) for i, t in enumerate(titles)), reverse=True)[:50]
+        matcher.append(time.perf_counter() - start)
+    raw = sum(len(p.title.encode()) + len(p.abstract.encode()) for p in library.papers)
+    library.close()
+    return {"rapidfuzz_partial_ratio": summary(naive), "textual_fuzzy_matcher": summary(matcher), "raw_text_bytes": raw}
+
+
+def run_one(size: int) -> dict[str, object]:
+    sys.path.insert(0, str(HERE))
+    from generate import build
+
+    folder = CACHE / f"lib-{size}"
+    build(size, folder).close()
+    figures: dict[str, object] = {"size": size}
+    figures["first_frame"] = first_frame("app", folder)
+    figures.update(asyncio.run(measure_app(folder)))
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures.update(baselines(folder))
+    return figures
+
+
+def seeds_first_frame() -> dict[str, float] | None:
+    files = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    if not files:
+        return None
+    from readlist.core.importer import import_files
+    from readlist.core.library import Library
+
+    folder = CACHE / "lib-seeds"
+    library = Library(folder)
+    import_files(library, [str(f) for f in files])
+    library.close()
+    return {"app": first_frame("app", folder), "floor": first_frame("floor")}
+
+
+def ms(value: float) -> str:
+    return f"{value * 1000:.1f}"
+
+
+def table(results: list[dict], seeds: dict | None, floor: float) -> str:
+    lines = [f"minimal Textual app (floor), first frame: {ms(floor)} ms"]
+    if seeds:
+        lines.append(f"four seed digests, first frame: {ms(seeds['app'])} ms "
+                     f"({seeds['app'] / seeds['floor']:.2f}x the floor measured alongside: {ms(seeds['floor'])} ms)")
+    header = ("papers", "first frame", "key p50", "key p95", "key max", "naive p50", "vs naive", "Matcher p50",
+              "move p95", "pgdn p95", "toggle vis p95", "durable p95", "peak RSS", "RSS limit")
+    lines.append(" | ".join(header))
+    lines.append(" | ".join("---" for _ in header))
+    for r in results:
+        key, naive = r["keystroke"], r["rapidfuzz_partial_ratio"]
+        limit = 3 * r["raw_text_bytes"] / 2**20 + 100
+        lines.append(" | ".join([
+            f"{r['size']:,}", f"{ms(r['first_frame'])} ms", f"{ms(key['p50'])} ms", f"{ms(key['p95'])} ms",
+            f"{ms(key['max'])} ms", f"{ms(naive['p50'])} ms", f"{naive['p50'] / key['p95']:.0f}x",
+            f"{ms(r['textual_fuzzy_matcher']['p50'])} ms", f"{ms(r['cursor_move']['p95'])} ms",
+            f"{ms(r['page_down']['p95'])} ms", f"{ms(r['toggle_visible']['p95'])} ms",
+            f"{ms(r['toggle_durable']['p95'])} ms", f"{r['peak_rss_mb']:.0f} MB", f"{limit:.0f} MB",
+        ]))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="readlist benchmarks")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one)))
+        return 0
+    CACHE.mkdir(exist_ok=True)
+    results = []
+    for size in args.sizes:
+        print(f"measuring {size:,} papers…", file=sys.stderr, flush=True)
+        out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True)
+        if out.returncode:
+            print(out.stderr, file=sys.stderr)
+            return 1
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    floor = first_frame("floor")
+    seeds = seeds_first_frame()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    text = table(results, seeds, floor)
+    print(f"machine: {machine}\n{text}")
+    RESULTS.mkdir(exist_ok=True)
+    out_file = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out_file.write_text(json.dumps({"machine": machine, "floor": floor, "seeds": seeds, "sizes": results}, indent=2))
+    print(f"figures: {out_file}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,217 @@
+"""Search ranking over a small library of hand-made papers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readlist.core.model import Paper
+from readlist.core.search import SearchIndex, highlight_spans, max_typos, words
+
+FILLER = "We describe the method, run experiments on public data and discuss the results in detail."
+
+
+def paper(pid: str, title: str, abstract: str = FILLER) -> Paper:
+    return Paper(id=pid, title=title, abstract=abstract)
+
+
+PAPERS = [
+    paper("gs", "Sparse Gaussian Splatting for Real-Time Rendering"),
+    paper("quant", "Post-Training Quantization of Language Models"),
+    paper("nerf", "Neural Radiance Fields for Indoor Scenes",
+          "Compared with splatting approaches, our radiance field is slower but smaller."),
+    paper("moe", "Mixture of Experts at Scale", "A sparse router sends every token to two experts."),
+    paper("kv", "Compressing Key-Value Caches", "Quantization of cached keys halves memory."),
+    paper("diff", "Diffusion Models Beat GANs"),
+]
+INDEX = {p.id: i for i, p in enumerate(PAPERS)}
+
+
+def ids(index: SearchIndex, query: str) -> list[str]:
+    return [PAPERS[i].id for i in index.search(query).indices]
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex(PAPERS)
+
+
+def test_empty_query_returns_everything_in_order(index: SearchIndex) -> None:
+    for query in ("", "   ", "--", "!?"):
+        assert index.search(query).indices == list(range(len(PAPERS)))
+
+
+def test_exact_word(index: SearchIndex) -> None:
+    assert ids(index, "rendering") == ["gs"]
+    assert ids(index, "RENDERING") == ["gs"]
+    assert ids(index, "zeppelin") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "best"),
+    [
+        ("gausian splating", "gs"),
+        ("gaussian splatting", "gs"),
+        ("quantisation", "quant"),
+        ("radiance fiels", "nerf"),
+        ("difusion", "diff"),
+    ],
+)
+def test_typos_find_papers(index: SearchIndex, query: str, best: str) -> None:
+    assert ids(index, query)[0] == best
+
+
+def test_transposed_letters_count_as_one_typo(index: SearchIndex) -> None:
+    assert ids(index, "radiance feilds") == ["nerf"]
+    assert ids(index, "mixutre") == ["moe"]
+
+
+def test_typo_query_ranks_title_above_abstract(index: SearchIndex) -> None:
+    assert ids(index, "quantisation") == ["quant", "kv"]
+    assert ids(index, "splating") == ["gs", "nerf"]
+
+
+def test_highlight_spans_of_a_typo_query(index: SearchIndex) -> None:
+    result = index.search("gausian splating")
+    title = PAPERS[INDEX["gs"]].title
+    spans = highlight_spans(title, result.matched)
+    assert [title[a:b] for a, b in spans] == ["Gaussian", "Splatting"]
+    assert spans == [(7, 15), (16, 25)]
+    assert highlight_spans(title, frozenset()) == []
+
+
+def test_exact_beats_prefix_beats_fuzzy() -> None:
+    papers = [
+        paper("fuzzy", "Modal Logic for Agents"),
+        paper("prefix", "Modeling Ocean Currents"),
+        paper("exact", "A Model of Ocean Currents"),
+    ]
+    index = SearchIndex(papers)
+    assert [papers[i].id for i in index.search("model").indices] == ["exact", "prefix", "fuzzy"]
+
+
+def test_title_match_ranks_above_abstract_only_match() -> None:
+    papers = [
+        paper("abstract", "Learning Rates Revisited", "A study of warmup for transformers and other nets."),
+        paper("title", "Warmup Schedules", FILLER),
+    ]
+    index = SearchIndex(papers)
+    assert [papers[i].id for i in index.search("warmup").indices] == ["title", "abstract"]
+
+
+def test_whole_phrase_in_title_ranks_first() -> None:
+    papers = [
+        paper("apart", "Language Tricks for Large Vision Models"),
+        paper("phrase", "Large Language Models"),
+    ]
+    index = SearchIndex(papers)
+    assert [papers[i].id for i in index.search("large language").indices] == ["phrase", "apart"]
+
+
+def test_all_query_words_must_match(index: SearchIndex) -> None:
+    assert ids(index, "sparse") == ["gs", "moe"]
+    assert ids(index, "sparse experts") == ["moe"]
+    assert ids(index, "sparse zeppelin") == []
+
+
+def test_prefix_while_typing(index: SearchIndex) -> None:
+    assert ids(index, "quanti") == ["quant", "kv"]
+    assert ids(index, "compress") == ["kv"]
+
+
+def test_hyphenated_words(index: SearchIndex) -> None:
+    assert ids(index, "real-time") == ["gs"]
+    assert ids(index, "realtime") == ["gs"]
+    assert ids(index, "key value") == ["kv"]
+
+
+def test_notes_are_searched() -> None:
+    notes = {"diff": "Read for the reading group on Thursday", "moe": ""}
+    index = SearchIndex(PAPERS, notes)
+    assert ids(index, "thursday") == ["diff"]
+    assert ids(index, "thursdy") == ["diff"]  # typo in a note
+    assert ids(index, "readi grou") == ["diff"]  # prefixes in a note
+    assert ids(index, "diffusion thursday") == ["diff"]
+    index.set_note("gs", "thursday too")
+    assert sorted(ids(index, "thursday")) == ["diff", "gs"]
+    index.set_note("diff", "   ")
+    assert ids(index, "thursday") == ["gs"]
+    index.set_note("unknown-id", "thursday")  # ignored, no crash
+    assert ids(index, "thursday") == ["gs"]
+
+
+def test_note_match_ranks_above_abstract_match() -> None:
+    papers = [
+        paper("abstract", "First", "We measure robustness of classifiers."),
+        paper("note", "Second", FILLER),
+    ]
+    index = SearchIndex(papers, {"note": "robustness matters"})
+    assert [papers[i].id for i in index.search("robustness").indices] == ["note", "abstract"]
+
+
+def test_exact_note_match_beats_prefix_note_match() -> None:
+    papers = [paper("prefix", "First"), paper("exact", "Second")]
+    index = SearchIndex(papers, {"prefix": "diffusions", "exact": "diffusion"})
+    assert [papers[i].id for i in index.search("diffusion").indices] == ["exact", "prefix"]
+
+
+def test_result_matched_words(index: SearchIndex) -> None:
+    result = index.search("experts")
+    assert "experts" in result.matched
+    assert len(result) == 1
+
+
+def test_accents_and_case_are_folded() -> None:
+    papers = [paper("a", "Théorie des Réseaux"), paper("b", "Unrelated")]
+    index = SearchIndex(papers)
+    assert index.search("theorie reseaux").indices == [0]
+    assert highlight_spans(papers[0].title, index.search("reseaux").matched) == [(12, 19)]
+
+
+def test_words_and_max_typos() -> None:
+    assert words("Real-Time S$^{2}$FT, snake_case!") == [
+        "real", "time", "s", "2", "ft", "snake", "case", "realtime"
+    ]
+    assert [max_typos(w) for w in ("gan", "gans", "splatin", "splating")] == [0, 1, 1, 2]
+
+
+def test_equal_scores_keep_the_display_order() -> None:
+    papers = [paper(pid, f"Graph Networks {pid.upper()}") for pid in ("a", "b", "c")]
+    index = SearchIndex(papers, order=[2, 0, 1])
+    assert index.search("graph").indices == [2, 0, 1]
+    assert index.search("").indices == [2, 0, 1]
+
+
+QUERIES = ["gausian splating", "quantisation", "sparse experts", "radiance", "real-time", "zeppelin", ""]
+
+
+def test_on_disk_index_gives_the_same_results(tmp_path: Path) -> None:
+    built = SearchIndex(PAPERS)
+    first = SearchIndex.open(tmp_path / "index", PAPERS)
+    assert (tmp_path / "index").is_dir()
+    loaded = SearchIndex.load(tmp_path / "index", PAPERS)
+    assert loaded is not None
+    for query in QUERIES:
+        expected = built.search(query)
+        for index in (first, loaded):
+            got = index.search(query)
+            assert (got.indices, got.matched) == (expected.indices, expected.matched), query
+
+
+def test_on_disk_index_is_extended_with_new_papers(tmp_path: Path) -> None:
+    SearchIndex.open(tmp_path / "index", PAPERS[:3])
+    more = SearchIndex.open(tmp_path / "index", PAPERS, {"diff": "thursday"})
+    assert ids(more, "gausian splating") == ["gs"]
+    assert ids(more, "experts") == ["moe"]
+    assert ids(more, "thursday") == ["diff"]
+    assert ids(more, "sparse") == ["gs", "moe"]
+
+
+def test_on_disk_index_for_other_papers_is_not_used(tmp_path: Path) -> None:
+    SearchIndex.open(tmp_path / "index", PAPERS)
+    others = [paper("x", "Completely Different Things"), *PAPERS[1:]]
+    assert SearchIndex.load(tmp_path / "index", others) is None
+    index = SearchIndex.open(tmp_path / "index", others)
+    assert [others[i].id for i in index.search("different").indices] == ["x"]
+    assert index.search("splatting").indices == [2]  # only nerf's abstract now

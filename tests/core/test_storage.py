@@ -1,0 +1,338 @@
+"""Crash-safe storage, corrupt files, the cross-process lock and the state store."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from readlist.core import storage as storage_mod
+from readlist.core.errors import CorruptFileError, LockTimeout
+from readlist.core.importer import import_files
+from readlist.core.library import LIBRARY_FILE, STATE_FILE, Library
+from readlist.core.state import Saver, StateStore
+from readlist.core.storage import AtomicJSONStorage, FileLock, load_json, write_atomic
+from tests.conftest import FIXTURES, ROOT
+
+# -- atomic writes ------------------------------------------------------------------------
+
+
+def test_write_atomic_replaces_the_file_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    path = tmp_path / "data.json"
+    path.write_bytes(b"old")
+    for i in range(5):
+        write_atomic(path, f'{{"n": {i}}}'.encode())
+    assert path.read_bytes() == b'{"n": 4}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.json"]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_failed_write_keeps_the_old_file_and_removes_the_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data.json"
+    path.write_bytes(b'{"keep": true}')
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage_mod.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_atomic(path, b'{"keep": false}')
+    assert path.read_bytes() == b'{"keep": true}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.json"]
+
+
+def test_tinydb_on_atomic_storage_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    db.table("t").insert({"title": "Ünïcode [CLS] \\$184M"})
+    db.close()
+    assert json.loads(path.read_text(encoding="utf-8")) == {"t": {"1": {"title": "Ünïcode [CLS] \\$184M"}}}
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    assert db.table("t").all() == [{"title": "Ünïcode [CLS] \\$184M"}]
+    db.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json"]
+
+
+def test_batch_writes_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    writes: list[Path] = []
+    real = storage_mod.write_atomic
+
+    def counting(path: Path, data: bytes) -> None:
+        writes.append(path)
+        real(path, data)
+
+    monkeypatch.setattr(storage_mod, "write_atomic", counting)
+    db = TinyDB(tmp_path / "db.json", storage=AtomicJSONStorage)
+    table = db.table("t")
+    for i in range(3):
+        table.insert({"n": i})
+    assert len(writes) == 3
+    with db.storage.batch():
+        for i in range(3, 8):
+            table.insert({"n": i})
+        assert len(writes) == 3  # nothing written until the batch ends
+    assert len(writes) == 4
+    reopened = TinyDB(tmp_path / "db.json", storage=AtomicJSONStorage)
+    assert [d["n"] for d in reopened.table("t")] == list(range(8))
+
+
+def test_changed_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    one = TinyDB(path, storage=AtomicJSONStorage)
+    two = TinyDB(path, storage=AtomicJSONStorage)
+    one.table("t").insert({"n": 1})
+    assert one.storage.changed_on_disk() is False
+    assert two.storage.changed_on_disk() is True
+    assert two.table("t").all() == [{"n": 1}]
+    assert two.storage.changed_on_disk() is False
+
+
+# -- corrupt files ------------------------------------------------------------------------
+
+DAMAGE = [b'{"papers": {"1": {"id": "ab', b"", b"\x00\x00\x00\x00", b"[1, 2, 3]", b"\xff\xfe{}"]
+
+
+DAMAGE_IDS = ["truncated", "empty", "zeros", "not-an-object", "bad-encoding"]
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=DAMAGE_IDS)
+def test_load_json_raises_on_damaged_files(tmp_path: Path, damage: bytes) -> None:
+    path = tmp_path / "x.json"
+    path.write_bytes(damage)
+    with pytest.raises(CorruptFileError) as info:
+        load_json(path)
+    assert str(info.value).startswith(f"{path}: damaged data file (")
+    assert str(info.value).endswith("); it was left untouched")
+    assert path.read_bytes() == damage
+
+
+def test_load_json_missing_file_is_none(tmp_path: Path) -> None:
+    assert load_json(tmp_path / "nope.json") is None
+
+
+@pytest.mark.parametrize("name", [LIBRARY_FILE, STATE_FILE])
+@pytest.mark.parametrize("damage", DAMAGE[:2], ids=["truncated", "empty"])
+def test_corrupt_data_file_is_reported_and_never_overwritten(
+    isolated_data: Path, name: str, damage: bytes
+) -> None:
+    lib = Library(isolated_data)
+    import_files(lib, [str(FIXTURES / "week1.txt")])
+    lib.state.update(lib.papers[0].id, read=True)
+    lib.close()
+    (isolated_data / name).write_bytes(damage)
+    before = _files(isolated_data)
+
+    with pytest.raises(CorruptFileError) as info:
+        Library(isolated_data)
+    assert str(info.value).startswith(str(isolated_data / name))
+    assert "\n" not in str(info.value)
+    assert _files(isolated_data) == before
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- the cross-process lock ---------------------------------------------------------------
+
+_LOCKER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from readlist.core.errors import LockTimeout
+    from readlist.core.storage import FileLock
+    start = time.monotonic()
+    print("trying", flush=True)
+    try:
+        with FileLock(Path(sys.argv[1]), timeout=float(sys.argv[2])):
+            print("acquired", flush=True)
+    except LockTimeout as exc:
+        print("timeout", round(time.monotonic() - start, 1), flush=True)
+    """
+)
+
+
+def _try_lock_in_other_process(path: Path, timeout: float) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", _LOCKER, str(path), str(timeout)],
+        capture_output=True, text=True, timeout=30, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.removeprefix("trying\n").strip()
+
+
+def test_file_lock_excludes_another_process(tmp_path: Path) -> None:
+    path = tmp_path / ".lock"
+    lock = FileLock(path)
+    with lock:
+        assert _try_lock_in_other_process(path, 0.3).startswith("timeout")
+        with lock:  # re-entrant in the holder
+            pass
+        assert _try_lock_in_other_process(path, 0.3).startswith("timeout")
+    assert _try_lock_in_other_process(path, 0.3) == "acquired"
+
+
+def test_file_lock_waits_for_release(tmp_path: Path) -> None:
+    """A second process waiting on the lock gets it once the holder lets go."""
+    path = tmp_path / ".lock"
+    with FileLock(path):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _LOCKER, str(path), "20"], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "trying\n"
+        time.sleep(0.3)
+        assert proc.poll() is None  # still waiting for the lock
+    out, _ = proc.communicate(timeout=20)
+    assert out.strip() == "acquired"
+
+
+def test_file_lock_timeout_in_process(tmp_path: Path) -> None:
+    """Two locks on one file exclude each other even inside one process (separate open files)."""
+    path = tmp_path / ".lock"
+    with FileLock(path):
+        with pytest.raises(LockTimeout) as info:
+            with FileLock(path, timeout=0.1):
+                pass
+    assert str(info.value) == f"{path}: another readlist process holds the lock"
+
+
+# -- two state stores on one folder -----------------------------------------------------
+
+
+def _store(folder: Path) -> StateStore:
+    return StateStore(folder / STATE_FILE, FileLock(folder / ".lock"))
+
+
+def _on_disk(folder: Path) -> dict[str, tuple[bool, bool, str]]:
+    data = load_json(folder / STATE_FILE) or {}
+    return {d["id"]: (d["read"], d["starred"], d["note"]) for d in data.get("state", {}).values()}
+
+
+def test_two_state_stores_merge_interleaved_flushes(tmp_path: Path) -> None:
+    """Both stores opened before either wrote; every change of both ends up on disk."""
+    one, two = _store(tmp_path), _store(tmp_path)
+    one.update("p1", read=True)
+    two.update("p2", starred=True)
+    two.update("p1", note="from two")
+    assert one.flush() == set()
+    two.flush()  # must merge the first store's p1 read=True before writing
+    assert _on_disk(tmp_path) == {"p1": (True, False, "from two"), "p2": (False, True, "")}
+    one.update("p3", read=True, note="from one")
+    assert one.flush() == {"p1", "p2"}
+    assert "p3" in two.refresh()
+    assert two.refresh() == set()
+
+    expected = {
+        "p1": (True, False, "from two"),
+        "p2": (False, True, ""),
+        "p3": (True, False, "from one"),
+    }
+    assert _on_disk(tmp_path) == expected
+    for store in (one, two, _store(tmp_path)):
+        assert {pid: (s.read, s.starred, s.note) for pid, s in store.all().items()} == expected
+
+
+def test_refresh_reports_only_what_other_processes_changed(tmp_path: Path) -> None:
+    one, two = _store(tmp_path), _store(tmp_path)
+    two.update("mine", starred=True)
+    two.flush()
+    one.update("theirs", read=True)
+    one.flush()
+    assert two.refresh() == {"theirs"}
+
+
+def test_flush_reports_outside_change_to_a_paper_with_pending_changes(tmp_path: Path) -> None:
+    """The TUI repaints the rows flush() returns; p1's read mark came from elsewhere."""
+    one, two = _store(tmp_path), _store(tmp_path)
+    one.update("p1", read=True)
+    two.update("p1", note="from two")
+    one.flush()
+    assert two.flush() == {"p1"}
+
+
+def test_unsaved_changes_win_over_a_refresh(tmp_path: Path) -> None:
+    one, two = _store(tmp_path), _store(tmp_path)
+    one.update("p", read=True, starred=True)
+    one.flush()
+    assert two.refresh() == {"p"}
+    one.update("p", read=False)
+    one.flush()
+    two.update("p", starred=False)  # pending in two
+    two.refresh()  # picks up read=False but keeps its own pending starred=False
+    state = two.get("p")
+    assert (state.read, state.starred) == (False, False)
+    assert two.dirty is True
+    two.flush()
+    assert _on_disk(tmp_path) == {"p": (False, False, "")}
+    assert one.refresh() == {"p"}
+    assert (one.get("p").read, one.get("p").starred) == (False, False)
+
+
+def test_setting_the_same_value_is_not_a_change(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    store.update("p", read=False, note="")
+    assert store.dirty is False
+    assert store.flush() == set()
+    assert not (tmp_path / STATE_FILE).exists()
+
+
+def test_saver_flushes_soon_after_a_change(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    saved: list[set[str]] = []
+    saver = Saver(store, delay=0.05, on_saved=saved.append)
+    try:
+        store.update("p", starred=True, note="saved in the background")
+        saver.poke()
+        deadline = time.monotonic() + 1.0
+        expected = {"p": (False, True, "saved in the background")}
+        while time.monotonic() < deadline and _on_disk(tmp_path) != expected:
+            time.sleep(0.02)
+        assert _on_disk(tmp_path) == {"p": (False, True, "saved in the background")}
+        assert store.dirty is False
+    finally:
+        saver.stop()
+    assert saved == [set()]
+
+
+def test_saver_stop_flushes_what_is_pending(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    saver = Saver(store, delay=5.0)
+    store.update("p", read=True)
+    saver.stop()
+    assert _on_disk(tmp_path) == {"p": (True, False, "")}
+
+
+def test_saver_reports_errors_and_retries_without_dropping_the_change(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    (tmp_path / STATE_FILE).write_bytes(b"{broken")
+    errors: list[Exception] = []
+    saver = Saver(store, delay=0.01, on_error=errors.append)
+    try:
+        store.update("p", read=True)
+        saver.poke()
+        deadline = time.monotonic() + 1.0
+        while not errors and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert [type(e) for e in errors[:1]] == [CorruptFileError]
+        assert store.dirty is True
+        assert (tmp_path / STATE_FILE).read_bytes() == b"{broken"
+        (tmp_path / STATE_FILE).unlink()  # the user moves the damaged file away
+        deadline = time.monotonic() + 3.0
+        while _on_disk(tmp_path) != {"p": (True, False, "")} and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _on_disk(tmp_path) == {"p": (True, False, "")}
+    finally:
+        with contextlib.suppress(CorruptFileError):
+            saver.stop()

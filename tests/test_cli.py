@@ -1,0 +1,408 @@
+"""The command line: import, list, mark; exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from readlist.cli import main
+from readlist.core.library import LIBRARY_FILE
+from tests.conftest import FIXTURES
+
+WEEK1 = FIXTURES / "week1.txt"
+WEEK2 = FIXTURES / "week2.txt"
+METADATA = FIXTURES / "metadata.txt"
+BASIC = FIXTURES / "basic.txt"
+
+JSON_KEYS = {
+    "id", "title", "abstract", "authors", "published", "upvotes", "digests", "links", "url",
+    "read", "starred", "note", "arxiv_id",
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def rows(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, Any]]:
+    code, out, err = run(capsys, "list", "--json", *argv)
+    assert (code, err) == (0, "")
+    return json.loads(out)
+
+
+def titles(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
+    return [row["title"] for row in rows(capsys, *argv)]
+
+
+def by_title(capsys: pytest.CaptureFixture[str], title: str) -> dict[str, Any]:
+    (row,) = [r for r in rows(capsys) if r["title"] == title]
+    return row
+
+
+def cli(
+    tmp_path: Path, *argv: str, data: Path | None = None, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m readlist`` as a real process with its own data dir."""
+    env = {
+        **os.environ,
+        "READLIST_DATA_DIR": str(data or tmp_path / "data"),
+        "HOME": str(tmp_path / "home"),
+        "XDG_DATA_HOME": str(tmp_path / "home" / ".local" / "share"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "readlist", *argv],
+        input=stdin.decode("utf-8") if stdin is not None else None,
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
+    )
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def test_import_summary_as_a_process(tmp_path: Path) -> None:
+    result = cli(tmp_path, "import", str(WEEK1), str(WEEK2))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        f"{WEEK1}: 4 entries (Feb 3): 4 new, 0 already known",
+        # "updated" counts only papers from earlier imports, not from the same run
+        f"{WEEK2}: 5 entries (Feb 10): 1 new, 3 already known",
+        "total: 5 new, 3 already known, 0 problems",
+    ]
+    again = cli(tmp_path, "import", str(WEEK2))
+    assert (again.returncode, again.stderr) == (0, "")
+    assert again.stdout.splitlines() == [
+        f"{WEEK2}: 5 entries (Feb 10): 0 new, 4 already known",
+        "total: 0 new, 4 already known, 0 problems",
+    ]
+
+
+def test_import_summary_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "import", str(WEEK1))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"{WEEK1}: 4 entries (Feb 3): 4 new, 0 already known",
+        "total: 4 new, 0 already known, 0 problems",
+    ]
+
+
+def test_import_in_process(capsys: pytest.CaptureFixture[str], isolated_data: Path) -> None:
+    code, _, err = run(capsys, "import", str(WEEK1), str(WEEK2))
+    assert (code, err) == (0, "")
+    assert (isolated_data / LIBRARY_FILE).is_file()
+    assert titles(capsys) == [
+        "Multilingual Instruction Tuning With Few Languages",
+        "Adaptive Step Sizes for Diffusion Samplers",
+        "Contrastive Pretraining on Satellite Image Time Series",
+        "Lossless Compression of Model Checkpoints",
+        "Counting Objects in Crowded Scenes Without Boxes",
+    ]
+
+
+def test_import_missing_file_fails_but_imports_the_good_ones(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.txt"
+    code, _, err = run(capsys, "import", str(WEEK1), str(missing), str(BASIC))
+    assert code == 1
+    assert err.splitlines() == [f"{missing}: no such file"]
+    assert len(titles(capsys)) == 7
+
+
+def test_import_missing_file_as_a_process(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.txt"
+    result = cli(tmp_path, "import", str(missing), str(WEEK1))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"{missing}: no such file"]
+    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines() == [
+        f"{WEEK1}: 4 entries (Feb 3): 4 new, 0 already known",
+        "total: 4 new, 0 already known, 1 problems",
+    ]
+    listed = cli(tmp_path, "list", "--json")
+    assert (listed.returncode, listed.stderr) == (0, "")
+    assert len(json.loads(listed.stdout)) == 4
+
+
+@pytest.mark.parametrize("kind", ["directory", "binary"])
+def test_unreadable_inputs_are_one_line_errors_as_a_process(tmp_path: Path, kind: str) -> None:
+    if kind == "directory":
+        bad = tmp_path / "folder"
+        bad.mkdir()
+        message = f"{bad}: is a directory, not a digest file"
+    else:
+        bad = tmp_path / "image.png"
+        bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+        message = f"{bad}: not a text file (binary data)"
+    result = cli(tmp_path, "import", str(bad))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [message]
+
+
+def test_import_with_a_parse_problem_reports_it_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    path = FIXTURES / "missing_abstract.txt"
+    code, _, err = run(capsys, "import", str(path))
+    assert code == 1
+    assert err.splitlines() == [
+        f"{path}:7: paper 'Learning to Route Questions Between Small and Large Models' has no abstract"
+    ]
+    assert len(titles(capsys)) == 4  # the entry without an abstract is still imported
+
+
+def test_error_for_a_file_name_with_a_newline_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "import", str(tmp_path / "evil\nname.txt"))
+    assert code == 1
+    assert err == f"{tmp_path}/evil\\nname.txt: no such file\n"
+
+
+def test_import_reads_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(METADATA.read_bytes()), encoding="utf-8"))
+    code, _, err = run(capsys, "import", "-")
+    assert (code, err) == (0, "")
+    listed = rows(capsys)
+    assert len(listed) == 6
+    assert {tuple(r["digests"]) for r in listed} == {("Oct 2",)}
+
+
+def test_import_reads_stdin_as_a_process(tmp_path: Path) -> None:
+    raw = b"\xef\xbb\xbf" + BASIC.read_bytes().replace(b"\n", b"\r\n")
+    result = cli(tmp_path, "import", "-", stdin=raw)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        "<stdin>: 3 entries (Mar 14): 3 new, 0 already known",
+        "total: 3 new, 0 already known, 0 problems",
+    ]
+
+
+# -- list -------------------------------------------------------------------------------------
+
+
+def test_list_json_keys_and_nulls(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(METADATA))
+    listed = rows(capsys)
+    assert len(listed) == 6
+    assert all(set(row) == JSON_KEYS for row in listed)
+
+    bare = by_title(capsys, "A Benchmark of Everyday Spreadsheet Questions")
+    assert {k: bare[k] for k in ("authors", "published", "upvotes", "arxiv_id", "note", "links")} == {
+        "authors": None, "published": None, "upvotes": None, "arxiv_id": None, "note": None, "links": [],
+    }
+    assert (bare["read"], bare["starred"], bare["digests"]) == (False, False, ["Oct 2"])
+    assert bare["url"] == (
+        "https://arxiv.org/search/?query=%22A+Benchmark+of+Everyday+Spreadsheet+Questions%22&searchtype=title"
+    )
+    assert bare["abstract"].startswith("Office workers ask spreadsheets short questions")
+
+    rich = by_title(capsys, "Mixture of Depths for Protein Language Models")
+    assert {k: rich[k] for k in ("authors", "published", "upvotes", "arxiv_id", "url")} == {
+        "authors": 11,
+        "published": "2024-08-21",
+        "upvotes": 2,
+        "arxiv_id": "2402.05678",
+        "url": "https://huggingface.co/papers/2402.05678",
+    }
+
+
+def test_list_json_links(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(BASIC))
+    assert [r["links"] for r in rows(capsys)] == [
+        ["https://github.com/example-lab/sparse-gs"],
+        ["https://example.org/ptq_(v2)"],
+        ["https://example.net/curriculum-vit", "https://github.com/example-lab/cvit"],
+    ]
+
+
+def test_list_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(BASIC))
+    first = rows(capsys)[0]
+    run(capsys, "mark", first["id"], "--read", "--star", "--note", "x")
+    code, out, err = run(capsys, "list")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert len(lines) == 3
+    # id, then the marks (· unread, ★ starred, ✎ note), the first digest padded to 7, the title
+    assert lines[0] == f"{first['id']}   ★✎  Mar 14   Sparse Gaussian Splatting for Real-Time Scene Capture"
+    assert lines[1].endswith("  ·    Mar 14   Post-Training Quantization of Language Models Without Calibration Data")
+
+
+def test_list_on_an_empty_library(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "list") == (0, "", "")
+    assert run(capsys, "list", "--json") == (0, "[]\n", "")
+
+
+def test_list_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(WEEK1))
+    ids = {r["title"].split()[0]: r["id"] for r in rows(capsys)}
+    assert run(capsys, "mark", ids["Adaptive"], "--read")[0] == 0
+    assert run(capsys, "mark", ids["Contrastive"], "--star")[0] == 0
+    assert run(capsys, "mark", ids["Lossless"], "--star", "--read", "--note", "cite in related work")[0] == 0
+
+    def first(*flags: str) -> list[str]:
+        return [t.split()[0] for t in titles(capsys, *flags)]
+
+    assert first("--starred") == ["Contrastive", "Lossless"]
+    assert first("--read") == ["Adaptive", "Lossless"]
+    assert first("--unread") == ["Contrastive", "Counting"]
+    assert first("--notes") == ["Lossless"]
+    assert first("--starred", "--unread") == ["Contrastive"]
+    assert first("--read", "--unread") == []
+
+
+def test_list_query_best_match_first(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(BASIC), str(METADATA))
+    assert titles(capsys, "--query", "gausian splating") == [
+        "Sparse Gaussian Splatting for Real-Time Scene Capture"
+    ]
+    found = titles(capsys, "--query", "quantisation")
+    assert found[0] == "Post-Training Quantization of Language Models Without Calibration Data"
+    protein = titles(capsys, "-q", "protein")
+    assert protein == ["Mixture of Depths for Protein Language Models"]
+    assert titles(capsys, "--query", "zeppelin") == []
+
+
+def test_list_query_finds_papers_added_by_a_later_import(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(WEEK1))
+    assert titles(capsys, "--query", "multilingual") == []
+    run(capsys, "import", str(WEEK2))
+    assert titles(capsys, "--query", "multilingual") == ["Multilingual Instruction Tuning With Few Languages"]
+
+
+def test_list_query_sees_an_abstract_updated_by_a_later_import(capsys: pytest.CaptureFixture[str]) -> None:
+    """Week 2 brings a longer abstract for a week-1 paper; its new words must be searchable."""
+    run(capsys, "import", str(WEEK1))
+    assert titles(capsys, "--query", "trajectory") == []  # builds the on-disk index
+    run(capsys, "import", str(WEEK2))
+    assert titles(capsys, "--query", "trajectory") == ["Adaptive Step Sizes for Diffusion Samplers"]
+
+
+def test_list_query_searches_notes_and_combines_with_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(WEEK1))
+    counting = by_title(capsys, "Counting Objects in Crowded Scenes Without Boxes")
+    run(capsys, "mark", counting["id"], "--note", "ask Priya about the drone footage")
+    assert titles(capsys, "--query", "drone footage") == [counting["title"]]
+    assert titles(capsys, "--query", "drone", "--read") == []
+
+
+# -- mark ---------------------------------------------------------------------------------------
+
+
+def test_mark_changes_state(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(METADATA))
+    row = by_title(capsys, "Sketch-Guided Floor Plan Generation")
+    code, out, err = run(capsys, "mark", row["id"], "--read", "--star", "--note", "check the user study")
+    assert (code, err) == (0, "")
+    assert out == f"{row['id']}  read, starred, note  Sketch-Guided Floor Plan Generation\n"
+    after = by_title(capsys, row["title"])
+    assert (after["read"], after["starred"], after["note"]) == (True, True, "check the user study")
+
+    code, out, _ = run(capsys, "mark", row["id"][:6], "--unread", "--unstar", "--note", "")
+    assert code == 0
+    assert out == f"{row['id']}  unread  Sketch-Guided Floor Plan Generation\n"
+    after = by_title(capsys, row["title"])
+    assert (after["read"], after["starred"], after["note"]) == (False, False, None)
+
+
+def test_mark_by_arxiv_id(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(METADATA))
+    code, out, _ = run(capsys, "mark", "2401.01234", "--star")
+    assert code == 0
+    assert out.endswith("  unread, starred  Token Merging for Faster Speech Recognition\n")
+    assert by_title(capsys, "Token Merging for Faster Speech Recognition")["starred"] is True
+
+
+def test_mark_note_loses_control_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(BASIC))
+    pid = rows(capsys)[0]["id"]
+    run(capsys, "mark", pid, "--note", "first\r\nsecond\x1b[31m red\x07\t")
+    assert rows(capsys)[0]["note"] == "first\nsecond red"
+
+
+def test_mark_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(BASIC))
+    code, out, err = run(capsys, "mark", "zzzzzzzz", "--read")
+    assert (code, out) == (1, "")
+    assert err == "readlist: no paper with id 'zzzzzzzz'\n"
+
+
+def test_mark_without_a_change_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path
+) -> None:
+    code, out, err = run(capsys, "mark", "abcd")
+    assert (code, out) == (2, "")
+    assert err == "readlist mark: nothing to change (use --read, --unread, --star, --unstar or --note)\n"
+    assert not isolated_data.exists()  # refused before opening the library
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["mark", "abcd", "--read", "--unread"],
+        ["mark", "abcd", "--star", "--unstar"],
+        ["mark"],
+        ["import"],
+        ["list", "--bogus"],
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1
+    assert err.startswith("readlist ")
+
+
+def test_errors_as_a_process_have_no_traceback(tmp_path: Path) -> None:
+    cli(tmp_path, "import", str(BASIC))
+    for argv, code in ((["mark", "nope", "--read"], 1), (["mark", "nope"], 2), (["list", "--nope"], 2)):
+        result = cli(tmp_path, *argv)
+        assert result.returncode == code, argv
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_corrupt_library_is_a_one_line_error(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / LIBRARY_FILE).write_bytes(b'{"papers": {"1": ')
+    result = cli(tmp_path, "list")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"readlist: {data / LIBRARY_FILE}: damaged data file (line 1); it was left untouched"
+    ]
+    assert (data / LIBRARY_FILE).read_bytes() == b'{"papers": {"1": '
+
+
+# -- where the data lives -------------------------------------------------------------------------
+
+
+def test_data_dir_option_overrides_the_environment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, isolated_data: Path
+) -> None:
+    other = tmp_path / "elsewhere"
+    code, _, _ = run(capsys, "--data-dir", str(other), "import", str(BASIC))
+    assert code == 0
+    assert (other / LIBRARY_FILE).is_file()
+    assert not (isolated_data / LIBRARY_FILE).exists()
+    assert len(rows(capsys, "--data-dir", str(other))) == 3
+    assert rows(capsys) == []
+    code, _, _ = run(capsys, "import", "--data-dir", str(other), str(WEEK1))
+    assert code == 0
+    assert len(rows(capsys, "--data-dir", str(other))) == 7
+
+
+def test_data_dir_option_as_a_process(tmp_path: Path) -> None:
+    env_dir = tmp_path / "env-dir"
+    other = tmp_path / "flag-dir"
+    result = cli(tmp_path, "import", "--data-dir", str(other), str(BASIC), data=env_dir)
+    assert result.returncode == 0
+    assert (other / LIBRARY_FILE).is_file()
+    assert not env_dir.exists()
