@@ -16,7 +16,8 @@ from importlib import resources
 from pathlib import Path
 
 from readlist import __version__
-from readlist.core.errors import ReadlistError
+from readlist.core.backup import backup_daily, check, corrupt_hint, restore
+from readlist.core.errors import CorruptFileError, ReadlistError
 from readlist.core.export import paper_json
 from readlist.core.importer import import_files
 from readlist.core.library import ImportReport, Library
@@ -25,7 +26,7 @@ from readlist.core.text import one_line
 from readlist.core.views import View, select
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("import", "list", "mark")
+COMMANDS = ("import", "list", "mark", "doctor")
 
 
 class UsageError(Exception):
@@ -71,7 +72,11 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     star.add_argument("--star", dest="starred", action="store_const", const=True)
     star.add_argument("--unstar", dest="starred", action="store_const", const=False)
     mark.add_argument("--note", metavar="TEXT", help="replace the note ('' clears it)")
-    return {"tui": tui, "import": imp, "list": lst, "mark": mark}
+
+    doctor = _Parser(prog="readlist doctor", description="Check the data files and backups.")
+    _common(doctor)
+    doctor.add_argument("--restore", action="store_true", help="replace damaged files with their newest good backup")
+    return {"tui": tui, "import": imp, "list": lst, "mark": mark, "doctor": doctor}
 
 
 def _split_command(argv: Sequence[str]) -> tuple[str, list[str]]:
@@ -97,13 +102,19 @@ def _split_command(argv: Sequence[str]) -> tuple[str, list[str]]:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     command, rest = _split_command(argv)
+    args = None
     try:
         args = build_parsers()[command].parse_args(rest)
-        handler = {"tui": run_tui, "import": cmd_import, "list": cmd_list, "mark": cmd_mark}[command]
+        handler = {"tui": run_tui, "import": cmd_import, "list": cmd_list, "mark": cmd_mark,
+                   "doctor": cmd_doctor}[command]
         return handler(args)
     except UsageError as exc:
         print(one_line(str(exc)), file=sys.stderr)
         return EXIT_USAGE
+    except CorruptFileError as exc:
+        folder = data_dir(getattr(args, "data_dir", None))
+        print(f"readlist: {one_line(corrupt_hint(folder, exc))}", file=sys.stderr)
+        return EXIT_INPUT
     except ReadlistError as exc:
         print(f"readlist: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
@@ -125,8 +136,15 @@ def _print_report(report: ImportReport) -> None:
     print(f"total: {report.new} new, {report.known} already known, {len(report.problems)} problems")
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def _open(args: argparse.Namespace) -> Library:
+    """Open the library and, once a day, back up its files before anything changes them."""
     library = Library.open(data_dir(args.data_dir))
+    backup_daily(library.folder)
+    return library
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    library = _open(args)
     try:
         report = import_files(library, args.digests)
     finally:
@@ -136,7 +154,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    library = Library.open(data_dir(args.data_dir))
+    library = _open(args)
     papers = library.papers
     candidates: Sequence[int] = library.order
     if args.query:
@@ -168,7 +186,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
         changes["note"] = clean_note(args.note)
     if not changes:
         raise UsageError("readlist mark: nothing to change (use --read, --unread, --star, --unstar or --note)")
-    library = Library.open(data_dir(args.data_dir))
+    library = _open(args)
     try:
         paper = library.find(args.id)
         if paper is None:
@@ -181,6 +199,20 @@ def cmd_mark(args: argparse.Namespace) -> int:
              *(["note"] if state.note else [])]
     print(f"{paper.id}  {', '.join(flags)}  {one_line(paper.title)}")
     return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    folder = data_dir(args.data_dir)
+    findings = check(folder)
+    if args.restore:
+        for name in ("library.json", "state.json"):
+            if any(not f.ok and name in f.message and "damaged" in f.message for f in findings):
+                backup, moved = restore(folder, name)
+                print(f"restored {name} from {backup.name}" + (f"; the damaged file is now {moved.name}" if moved else ""))
+        findings = check(folder)
+    for finding in findings:
+        print(one_line(str(finding)))
+    return EXIT_OK if all(f.ok for f in findings) else EXIT_INPUT
 
 
 def sample_digest() -> Path:

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from readlist.clipboard import system_copy
+from readlist.core.backup import backup_daily
 from readlist.core.library import ImportReport, Library
 from readlist.core.links import is_safe_to_open
 from readlist.core.model import Paper
@@ -126,6 +127,8 @@ class ReadlistApp(App[None]):
             on_error=lambda exc: self.post_message(self.SaveFailed(str(exc))),
         )
         self.build_index()
+        if not self.demo:
+            self.back_up()
         self.set_interval(POLL_SECONDS, self.poll_outside)
         self._install_signal_handlers()
         self.update_status()
@@ -289,6 +292,14 @@ class ReadlistApp(App[None]):
         self.notify(f"Could not save: {message.error}. Retrying; nothing is lost while readlist runs.",
                     severity="error", markup=False, timeout=8)
         self.update_status()
+
+    @work(thread=True, group="backup")
+    def back_up(self) -> None:
+        """Today's backup, taken off the UI thread: at 100k papers it reads 190 MB."""
+        try:
+            backup_daily(self.library.folder)
+        except OSError as exc:
+            self.post_message(self.SaveFailed(f"backup failed: {exc}"))
 
     @work(thread=True, exclusive=True, group="poll")
     def poll_outside(self) -> None:
