@@ -162,9 +162,10 @@ class SearchIndex:
         for word in self.words:
             self._by_length.setdefault(len(word), []).append(word)
         self._titles_folded: list[str] | None = None
+        self._pools: dict[tuple[int, int], list[str]] = {}
         self.notes: dict[int, frozenset[str]] = {}
-        for pid, note in (notes or {}).items():
-            self.set_note(pid, note)
+        self._note_words: dict[str, set[int]] = {}
+        self.set_notes(notes or {})
         self.set_order(order if order is not None else range(size))
         self._expand = lru_cache(maxsize=512)(self._expand_uncached)
 
@@ -198,7 +199,7 @@ class SearchIndex:
                 )
             self._title, self._abstract = merged
             self._setup(len(papers), None, order)
-            self.notes = notes
+            self._set_notes(notes)
         elif order is not None:
             self.set_order(order)
         self.revs = revs
@@ -267,8 +268,7 @@ class SearchIndex:
         if changed:
             with contextlib.suppress(OSError):
                 index.save(folder)
-        for pid, note in (notes or {}).items():
-            index.set_note(pid, note)
+        index.set_notes(notes or {})
         return index
 
     @property
@@ -279,18 +279,38 @@ class SearchIndex:
 
     # -- notes change while the app runs ------------------------------------
 
+    def set_notes(self, notes: Mapping[str, str]) -> None:
+        """Replace every note at once (``set_note`` is for one change)."""
+        position = self.position
+        self._set_notes({position[pid]: frozenset(words(n)) for pid, n in notes.items() if pid in position and n.strip()})
+
     def set_note(self, pid: str, note: str) -> None:
         i = self.position.get(pid)
         if i is None:
             return
-        notes = dict(self.notes)  # copy-on-write: a search thread may be reading
+        by_doc = dict(self.notes)  # copy-on-write: a search thread may be reading
         if note.strip():
-            notes[i] = frozenset(words(note))
+            by_doc[i] = frozenset(words(note))
         else:
-            notes.pop(i, None)
-        self.notes = notes
+            by_doc.pop(i, None)
+        self._set_notes(by_doc)
+
+    def _set_notes(self, by_doc: dict[int, frozenset[str]]) -> None:
+        by_word: dict[str, set[int]] = {}
+        for doc, note_words in by_doc.items():
+            for word in note_words:
+                by_word.setdefault(word, set()).add(doc)
+        self.notes, self._note_words = by_doc, by_word
 
     # -- matching -------------------------------------------------------------
+
+    def _fuzzy_pool(self, n: int, typos: int) -> list[str]:
+        """Vocabulary words whose length is within ``typos`` of ``n``."""
+        key = (n, typos)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = [w for size in range(n - typos, n + typos + 1) for w in self._by_length.get(size, ())]
+        return pool
 
     def _expand_uncached(self, term: str) -> tuple[tuple[str, float], ...]:
         """The vocabulary words ``term`` stands for, with a quality in (0, 1]."""
@@ -307,10 +327,8 @@ class SearchIndex:
             found.setdefault(word, Q_PREFIX)
         typos = max_typos(term)
         if typos:
-            n = len(term)
-            pool = [w for length in range(n - typos, n + typos + 1) for w in self._by_length.get(length, ())]
             for word, distance, _ in process.extract(
-                term, pool, scorer=OSA.distance, score_cutoff=typos, limit=None
+                term, self._fuzzy_pool(len(term), typos), scorer=OSA.distance, score_cutoff=typos, limit=None
             ):
                 found.setdefault(word, Q_FUZZY[int(distance)] if distance else Q_EXACT)
         return tuple(found.items())
@@ -320,66 +338,72 @@ class SearchIndex:
         return self._title.frequency(wid) + self._abstract.frequency(wid)
 
     def _note_matches(
-        self, term: str, expanded: dict[str, float], notes: dict[int, frozenset[str]]
-    ) -> dict[int, float]:
-        """Notes are few and change often, so they are scanned rather than indexed."""
+        self, term: str, expanded: dict[str, float], by_word: dict[str, set[int]]
+    ) -> tuple[dict[int, float], list[str]]:
+        """Papers whose note matches ``term``, and the note words that did."""
+        qualities: dict[str, float] = {}
+        for word in by_word:
+            quality = Q_EXACT if word == term else expanded.get(word) or (Q_PREFIX if word.startswith(term) else 0.0)
+            if quality:
+                qualities[word] = quality
         typos = max_typos(term)
+        if typos and by_word:
+            for word, distance, _ in process.extract(
+                term, list(by_word), scorer=OSA.distance, score_cutoff=typos, limit=None
+            ):
+                qualities.setdefault(word, Q_FUZZY[int(distance)] if distance else Q_EXACT)
         hits: dict[int, float] = {}
-        for i, note_words in notes.items():
-            best = 0.0
-            for word in note_words:
-                quality = expanded.get(word)
-                if quality is None:
-                    if word == term:
-                        quality = Q_EXACT
-                    elif word.startswith(term):
-                        quality = Q_PREFIX
-                    elif typos and abs(len(word) - len(term)) <= typos:
-                        distance = OSA.distance(term, word, score_cutoff=typos)
-                        quality = Q_FUZZY.get(distance, 0.0) if distance <= typos else 0.0
-                    else:
-                        quality = 0.0
-                best = max(best, quality)
-            if best:
-                hits[i] = best
-        return hits
+        for word, quality in qualities.items():
+            for doc in by_word[word]:
+                if quality > hits.get(doc, 0.0):
+                    hits[doc] = quality
+        return hits, list(qualities)
 
     def search(self, query: str) -> SearchResult:
         terms = list(dict.fromkeys(words(query)))
         if not terms:
             return SearchResult(query, list(self.order))
-        notes = self.notes
+        note_words = self._note_words
         total = np.zeros(self.size, dtype=np.float32)
         keep = np.ones(self.size, dtype=bool)
+        in_title = np.ones(self.size, dtype=bool)  # every word so far matched the title
         matched: set[str] = set()
         for term in terms:
             expanded = dict(self._expand(term))
             matched.update(expanded)
             score = np.zeros(self.size, dtype=np.float32)
+            title_hit = np.zeros(self.size, dtype=bool)
             by_quality: dict[float, list[int]] = {}
             for word, quality in expanded.items():
                 by_quality.setdefault(quality, []).append(self.vocab[word])
             for quality, ids in by_quality.items():
-                for postings, weight in ((self._abstract, W_ABSTRACT), (self._title, W_TITLE)):
-                    docs = postings.gather(ids)
-                    if docs.size:
-                        score[docs] = np.maximum(score[docs], quality * weight)
-            for i, quality in self._note_matches(term, expanded, notes).items():
-                score[i] = max(score[i], quality * W_NOTE)
-                matched.update(w for w in notes[i] if w.startswith(term) or w in expanded)
+                docs = self._abstract.gather(ids)
+                if docs.size:
+                    score[docs] = np.maximum(score[docs], quality * W_ABSTRACT)
+                docs = self._title.gather(ids)
+                if docs.size:
+                    score[docs] = np.maximum(score[docs], quality * W_TITLE)
+                    title_hit[docs] = True
+            hits, words_hit = self._note_matches(term, expanded, note_words)
+            if hits:
+                docs = np.fromiter(hits, dtype=np.int64, count=len(hits))
+                values = np.fromiter(hits.values(), dtype=np.float32, count=len(hits)) * W_NOTE
+                score[docs] = np.maximum(score[docs], values)
+                matched.update(words_hit)
             keep &= score > 0
+            in_title &= title_hit
             total += score
-        hits = np.flatnonzero(keep)
-        if not hits.size:
+        if len(terms) > 1 or len(terms[0]) >= 3:
+            phrase = " ".join(terms)
+            titles = self.titles_folded
+            for i in np.flatnonzero(keep & in_title).tolist():  # the whole query inside the title
+                if phrase in titles[i]:
+                    total[i] += 2.0 * len(terms)
+        hits_all = np.flatnonzero(keep)
+        if not hits_all.size:
             return SearchResult(query, [], frozenset(matched))
-        scores = total[hits]
-        phrase = " ".join(terms)
-        if len(terms) > 1 or len(phrase) >= 3:
-            for j, i in enumerate(hits.tolist()):  # the whole query inside the title
-                if phrase in self.titles_folded[i]:
-                    scores[j] += 2.0 * len(terms)
-        order = np.lexsort((self.rank[hits], -scores))
-        return SearchResult(query, hits[order].tolist(), frozenset(matched))
+        order = np.lexsort((self.rank[hits_all], -total[hits_all]))
+        return SearchResult(query, hits_all[order].tolist(), frozenset(matched))
 
 
 def highlight_spans(text: str, matched: frozenset[str]) -> list[tuple[int, int]]:

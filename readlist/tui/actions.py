@@ -17,10 +17,11 @@ class Action:
     footer: bool = True
     palette: bool = True
     key_display: str | None = None
+    priority: bool = False
 
     def binding(self) -> Binding:
         return Binding(self.keys, self.name, self.label, show=self.footer, id=self.name,
-                       key_display=self.key_display)
+                       key_display=self.key_display, priority=self.priority)
 
     @property
     def shown_keys(self) -> str:
@@ -29,11 +30,12 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     Action("focus_filter", "slash", "Filter", "Type to filter: fuzzy over title, abstract and note; Enter returns to the list", key_display="/"),
-    Action("clear_filter", "escape", "Clear", "Clear the filter and return to the list", footer=False),
+    Action("clear_filter", "escape", "Clear", "Clear the filter and return to the list", footer=False,
+           key_display="Esc"),
     Action("toggle_read", "r", "Read", "Mark the paper read / unread"),
     Action("toggle_star", "s", "Star", "Star / unstar the paper"),
     Action("edit_note", "n", "Note", "Write the paper's note (Esc or Ctrl+S saves)"),
-    Action("copy_link", "y", "Copy link", "Copy the paper's link"),
+    Action("copy_link", "y", "Copy", "Copy the paper's link"),
     Action("copy_code_link", "Y", "Copy code", "Copy the first code/project link in the abstract", footer=False),
     Action("open_link", "o", "Open", "Open the paper's link in the browser"),
     Action("cycle_view", "v", "View", "Cycle the view: all → unread → starred → with notes"),
@@ -41,9 +43,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("view('unread')", "2", "Unread", "View unread papers", footer=False, palette=False),
     Action("view('starred')", "3", "Starred", "View starred papers", footer=False, palette=False),
     Action("view('notes')", "4", "Notes", "View papers with notes", footer=False, palette=False),
-    Action("focus_detail", "tab", "Detail", "Move between the list and the detail pane", footer=False, palette=False),
+    Action("focus_detail", "tab", "Detail", "Move between the list and the detail pane", footer=False, palette=False,
+           key_display="Tab", priority=True),
     Action("help", "question_mark", "Help", "Show all keys", key_display="?"),
-    Action("quit", "q", "Quit", "Save and quit"),
+    Action("quit", "q", "Quit", "Save and quit", palette=False),  # Textual's palette has Quit already
 )
 
 # Keys handled by the list itself, listed here so the help screen shows them too.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import webbrowser
 from pathlib import Path
 from collections.abc import Callable, Iterable
 
@@ -16,8 +17,9 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from readlist.clipboard import system_copy
@@ -37,6 +39,7 @@ from readlist.tui.widgets.paper_list import PaperList
 
 VIEW_CYCLE = (View.ALL, View.UNREAD, View.STARRED, View.NOTES)
 POLL_SECONDS = 1.0
+DETAIL_DELAY = 0.03
 
 
 class ReadlistApp(App[None]):
@@ -64,6 +67,11 @@ class ReadlistApp(App[None]):
             super().__init__()
             self.error = error
 
+    class BrowserDone(Message):
+        def __init__(self, url: str, opened: bool) -> None:
+            super().__init__()
+            self.url, self.opened = url, opened
+
     class ChangedElsewhere(Message):
         def __init__(self, ids: set[str]) -> None:
             super().__init__()
@@ -76,6 +84,7 @@ class ReadlistApp(App[None]):
         report: ImportReport | None = None,
         demo: bool = False,
         copy: Callable[[str], bool] = system_copy,
+        browser: Callable[[str], bool] = webbrowser.open,
         save_delay: float = 0.2,
     ) -> None:
         super().__init__()
@@ -83,6 +92,7 @@ class ReadlistApp(App[None]):
         self.report = report
         self.demo = demo
         self.system_copy = copy
+        self.browser = browser
         self.save_delay = save_delay
         self.index: SearchIndex | None = None
         self.view = View.ALL
@@ -93,6 +103,7 @@ class ReadlistApp(App[None]):
         self.saver: Saver | None = None
         self.save_status = "saved"
         self._quit_despite_error = False
+        self._detail_timer: Timer | None = None
 
     # -- layout ---------------------------------------------------------------
 
@@ -144,6 +155,7 @@ class ReadlistApp(App[None]):
                 pass
 
     def _save_and_exit(self) -> None:
+        self._save_open_editors()
         self._stop_saver()
         self.exit()
 
@@ -220,10 +232,18 @@ class ReadlistApp(App[None]):
         self.paper_list.focus()
 
     @on(PaperList.Highlighted)
-    def show_current(self, event: PaperList.Highlighted | None = None) -> None:
+    def cursor_moved(self) -> None:
+        """Redraw the detail pane once the cursor rests: laying out an abstract costs more than
+        a frame, and a reader holding j wants the list to keep up."""
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self.show_current)
+
+    def show_current(self) -> None:
+        self._detail_timer = None
         paper = self.paper_list.current
         state = self.library.state_of(paper.id) if paper else None
-        self.detail.show(paper, state or self.library.state_of(""), self.matched)
+        self.detail.show(paper, state or self.library.state_of(""), self.matched, empty=not self.library.papers)
 
     # -- status ---------------------------------------------------------------
 
@@ -268,17 +288,36 @@ class ReadlistApp(App[None]):
         if paper is None:
             return
 
-        def save(text: str | None) -> None:
-            if text is None:
-                return
-            note = clean_note(text)
-            if note != self.library.state_of(paper.id).note:
-                self._change(paper, note=note)
-                if self.index is not None:
-                    self.index.set_note(paper.id, note)
-                self.notify("Note saved." if note else "Note cleared.", markup=False)
+        original = self.library.state_of(paper.id).note
 
-        self.push_screen(NoteScreen(paper.title, self.library.state_of(paper.id).note), save)
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._save_note(paper, original, text)
+
+        self.push_screen(NoteScreen(paper.id, paper.title, original), save)
+
+    def _save_note(self, paper: Paper, original: str, text: str) -> None:
+        """Store the editor's text; if the note changed elsewhere meanwhile, keep both."""
+        note = clean_note(text)
+        stored = self.library.state_of(paper.id).note
+        if stored not in (original, note) and stored.strip():
+            note = f"{note}\n\n— saved elsewhere while this was being edited —\n{stored}"
+            self.notify("This note was also changed elsewhere: both versions are kept.", severity="warning",
+                        markup=False, timeout=8)
+        if note != stored:
+            self._change(paper, note=note)
+            if self.index is not None:
+                self.index.set_note(paper.id, note)
+            self.notify("Note saved." if note else "Note cleared.", markup=False)
+
+    def _save_open_editors(self) -> None:
+        """Quitting or a closing terminal must not lose the text still in a note editor."""
+        for screen in self.screen_stack:
+            if isinstance(screen, NoteScreen) and not screen.saved:
+                screen.saved = True
+                paper = self.library.get(screen.paper_id)
+                if paper is not None:
+                    self._save_note(paper, screen.note, screen.text)
 
     def on_readlist_app_saved(self, message: Saved) -> None:
         if not self.library.state.dirty:
@@ -355,8 +394,18 @@ class ReadlistApp(App[None]):
         if not is_safe_to_open(url):
             self.notify("Not opening that link: only http(s) links open.", severity="error", markup=False)
             return
-        self.open_url(url)
-        self.notify(f"Opening {url}", markup=False)
+        self.open_in_browser(url)
+
+    @work(thread=True, group="browser")
+    def open_in_browser(self, url: str) -> None:
+        opened = self.browser(url)
+        self.post_message(self.BrowserDone(url, opened))
+
+    def on_readlist_app_browser_done(self, message: BrowserDone) -> None:
+        if message.opened:
+            self.notify(f"Opened in the browser:\n{message.url}", markup=False)
+        else:
+            self._copy(message.url, "paper link (no browser here)")
 
     # -- views, focus, help, quit ---------------------------------------------
 
@@ -377,6 +426,11 @@ class ReadlistApp(App[None]):
             self.filter_input.value = ""
         self.paper_list.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_detail":  # Tab belongs to the editor and dialogs when they are open
+            return not isinstance(self.screen, ModalScreen)
+        return True
+
     def action_focus_detail(self) -> None:
         if self.paper_list.has_focus:
             self.detail.focus()
@@ -393,6 +447,7 @@ class ReadlistApp(App[None]):
             self.saver = None
 
     async def action_quit(self) -> None:
+        self._save_open_editors()
         try:
             self._stop_saver()
         except Exception as exc:  # disk full, lost folder: say so, keep the changes in memory
@@ -404,7 +459,8 @@ class ReadlistApp(App[None]):
         self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own screenshot command writes into the current folder; readlist has its own script.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Screenshot")
         for action in ACTIONS:
             if action.palette:
                 yield SystemCommand(action.label + f"  ({action.shown_keys})", action.help,

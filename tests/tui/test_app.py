@@ -182,13 +182,24 @@ async def test_copy_code_link_without_links_warns(app: ReadlistApp, clipboard: C
         assert any("no code or project link" in str(n.message) for n in app._notifications)
 
 
-async def test_open_only_http_links(app: ReadlistApp, monkeypatch) -> None:
+async def test_open_uses_the_browser(library: Library) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    app = ReadlistApp(library, copy=Clipboard(), browser=lambda url: opened.append(url) or True, save_delay=0.0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("o")
-        assert opened == ["https://huggingface.co/papers/2308.04079"]
+        await wait_for(pilot, lambda: opened == ["https://huggingface.co/papers/2308.04079"])
+        await wait_for(pilot, lambda: any("Opened in the browser" in str(n.message) for n in app._notifications))
+
+
+async def test_open_without_a_browser_copies_the_link_instead(library: Library) -> None:
+    clipboard = Clipboard()
+    app = ReadlistApp(library, copy=clipboard, browser=lambda url: False, save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        await wait_for(pilot, lambda: clipboard.copied == ["https://huggingface.co/papers/2308.04079"])
+        assert any("no browser here" in str(n.message) for n in app._notifications)
 
 
 async def test_views_switch_with_one_key(app: ReadlistApp, library: Library) -> None:
@@ -215,7 +226,7 @@ async def test_help_lists_every_key(app: ReadlistApp) -> None:
         await pilot.pause()
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one(Static).render())
+        text = "\n".join(str(w.render()) for w in app.screen.query(Static))
         for key in ("/", "r", "s", "n", "y", "Y", "o", "v", "q", "j k", "g G"):
             assert key in text
         await pilot.press("escape")
@@ -226,7 +237,7 @@ async def test_command_palette_offers_the_actions(app: ReadlistApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        for label in ("Read", "Star", "Note", "Copy link", "Copy code", "Open", "View: Starred", "Help"):
+        for label in ("Read", "Star", "Note", "Copy ", "Copy code", "Open", "View: Starred", "Help", "Quit"):
             assert any(title.startswith(label) for title in titles), label
         star = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Star"))
         star.callback()
@@ -243,3 +254,78 @@ async def test_quit_saves_and_state_survives_reopen(app: ReadlistApp, library: L
     reopened = Library(isolated_data)
     state = reopened.state_of(pid)
     assert state.starred and state.read and state.note == "keep me"
+
+
+async def test_cursor_row_keeps_its_markers_visible(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        segments = list(app.paper_list.render_line(0))
+        cursor_bg = segments[0].style.bgcolor
+        for segment in segments[1:3]:  # ● and ★ on the cursor row
+            assert segment.text in "●★"
+            assert segment.style.color != cursor_bg
+
+
+async def test_read_rows_are_dimmer_than_unread(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r", "j", "j")  # row 0 read, cursor away from rows 0 and 1
+
+        def brightness(y: int) -> int:
+            title = max(app.paper_list.render_line(y), key=lambda segment: len(segment.text))
+            return sum(title.style.color.get_truecolor())
+
+        assert brightness(0) < brightness(1)
+
+
+async def test_closing_the_terminal_keeps_the_note_being_typed(app: ReadlistApp, library: Library,
+                                                              isolated_data: Path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pid = app.paper_list.current.id
+        await pilot.press("n", *"half-typed thought")
+        app._save_and_exit()  # what SIGTERM and SIGHUP run
+        await pilot.pause()
+    assert Library(isolated_data).state_of(pid).note == "half-typed thought"
+
+
+async def test_ctrl_q_in_the_editor_keeps_the_note(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pid = app.paper_list.current.id
+        await pilot.press("n", *"typed then ctrl q", "ctrl+q")
+        await pilot.pause()
+    assert Library(isolated_data).state_of(pid).note == "typed then ctrl q"
+
+
+async def test_note_changed_elsewhere_while_editing_keeps_both(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pid = app.paper_list.current.id
+        await pilot.press("n", *"mine")
+        library.state.update(pid, note="theirs")  # as if another process saved it meanwhile
+        await pilot.press("escape")
+        note = library.state_of(pid).note
+        assert note.startswith("mine") and note.endswith("theirs")
+
+
+async def test_tab_moves_between_list_and_detail_only(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")
+        assert app.focused is app.detail
+        await pilot.press("tab")
+        assert app.focused is app.paper_list
+        await pilot.press("n", "tab")  # in the editor Tab indents
+        assert "    " in app.screen.query_one(TextArea).text or "\t" in app.screen.query_one(TextArea).text
+
+
+async def test_empty_library_says_how_to_start(isolated_data: Path) -> None:
+    library = Library(isolated_data)
+    app = ReadlistApp(library, copy=Clipboard(), save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "empty" in static_text(app, "#detail-title")
+        assert "readlist --demo" in static_text(app, "#detail-facts")
+    library.close()

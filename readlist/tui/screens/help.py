@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.content import Content
+from textual.containers import Grid, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from readlist.tui.actions import ACTIONS, NAVIGATION
 
 
-def help_text() -> Content:
-    rows = [(keys, text) for keys, text in NAVIGATION]
-    rows += [(action.shown_keys, action.help) for action in ACTIONS]
-    width = max(len(keys) for keys, _ in rows) + 2
-    lines = [Content.styled("readlist keys", "bold $text-accent"), Content("")]
-    for keys, text in rows:
-        lines.append(Content.assemble((keys.ljust(width), "bold $text-warning"), text))
-    lines += [Content(""), Content.styled("Markers: ● unread  ★ starred  ✎ has a note.  Esc, q or ? closes.", "$text-muted")]
-    return Content("\n").join(lines)
+def help_rows() -> list[tuple[str, str]]:
+    return [*NAVIGATION, *((action.shown_keys, action.help) for action in ACTIONS)]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,11 +21,21 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 84; height: auto; max-height: 90%;
+        width: 90%; max-width: 90; height: auto; max-height: 90%;
         border: round $accent; background: $panel; padding: 1 2;
     }
+    HelpScreen #help-title { text-style: bold; color: $text-accent; margin-bottom: 1; }
+    HelpScreen Grid { grid-size: 2; grid-columns: auto 1fr; grid-gutter: 0 2; height: auto; }
+    HelpScreen .keys { text-style: bold; color: $text-warning; }
+    HelpScreen #help-foot { color: $text-muted; margin-top: 1; }
     """
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(help_text(), markup=False)
+            yield Static("readlist keys", id="help-title", markup=False)
+            with Grid():
+                for keys, text in help_rows():
+                    yield Static(keys, classes="keys", markup=False)
+                    yield Static(text, markup=False)
+            yield Static("Markers: ● unread  ★ starred  ✎ has a note.  Esc, q or ? closes.", id="help-foot",
+                         markup=False)

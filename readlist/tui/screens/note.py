@@ -29,10 +29,16 @@ class NoteScreen(ModalScreen[str]):
     NoteScreen #note-hint { color: $text-muted; padding-top: 1; }
     """
 
-    def __init__(self, title: str, note: str) -> None:
+    def __init__(self, paper_id: str, title: str, note: str) -> None:
         super().__init__()
+        self.paper_id = paper_id
         self.paper_title = title
         self.note = note
+        self.saved = False
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -46,4 +52,6 @@ class NoteScreen(ModalScreen[str]):
         editor.move_cursor(editor.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        if not self.saved:
+            self.saved = True
+            self.dismiss(self.text)

@@ -32,6 +32,8 @@ class DetailPane(VerticalScroll, can_focus=True):
     DetailPane > #detail-facts { color: $text-muted; }
     DetailPane > #detail-note { border-left: thick $success; padding-left: 1; }
     DetailPane > .heading { margin-bottom: 0; text-style: bold; color: $text-secondary; }
+    DetailPane.-nothing > #detail-abstract, DetailPane.-nothing > #detail-links,
+    DetailPane.-nothing > #detail-note, DetailPane.-nothing > .heading { display: none; }
     """
 
     def compose(self) -> ComposeResult:
@@ -43,17 +45,23 @@ class DetailPane(VerticalScroll, can_focus=True):
         yield Static("Note", classes="heading", markup=False)
         yield Static(id="detail-note", markup=False)
 
-    def show(self, paper: Paper | None, state: PaperState, matched: frozenset[str] = frozenset()) -> None:
+    def show(
+        self, paper: Paper | None, state: PaperState, matched: frozenset[str] = frozenset(), empty: bool = False
+    ) -> None:
         def put(widget_id: str, content: Content | str) -> None:
             self.query_one(f"#{widget_id}", Static).update(
                 content if isinstance(content, Content) else Content(content)
             )
 
+        self.set_class(paper is None, "-nothing")
+        if paper is None and empty:
+            put("detail-title", "Your reading list is empty")
+            put("detail-facts", "Save a Daily Papers page as text, then run: readlist DIGEST.txt\n"
+                                "To look around first: readlist --demo")
+            return
         if paper is None:
             put("detail-title", "No paper here")
             put("detail-facts", "Nothing matches this view or filter. Esc clears the filter; v switches views.")
-            for widget_id in ("detail-abstract", "detail-links", "detail-note"):
-                put(widget_id, "")
             return
         put("detail-title", _marked(paper.title, matched))
         put("detail-facts", facts_line(paper, state))

@@ -53,6 +53,7 @@ class PaperList(ScrollView, can_focus=True):
     PaperList {
         background: $surface;
         scrollbar-gutter: stable;
+        overflow-x: hidden;
     }
     PaperList > .paper-list--cursor { background: $accent; color: $text; text-style: bold; }
     PaperList > .paper-list--cursor-blurred { background: $accent 35%; }
@@ -64,7 +65,8 @@ class PaperList(ScrollView, can_focus=True):
     PaperList > .paper-list--date { color: $text-muted; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    # repaint=False: moving the cursor redraws two rows, not the whole list.
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved to another paper (or the list became empty: ``paper_id`` None)."""
@@ -85,6 +87,7 @@ class PaperList(ScrollView, can_focus=True):
         self.state_of = state_of
         self.rows: list[int] = []
         self.matched: frozenset[str] = frozenset()
+        self._styles: dict[tuple[str, bool], Style] = {}
 
     # -- data in --------------------------------------------------------------
 
@@ -92,7 +95,7 @@ class PaperList(ScrollView, can_focus=True):
         """Show ``rows`` (indices into papers); keep the cursor on paper ``keep`` if still shown."""
         self.rows = rows
         self.matched = matched
-        self.virtual_size = Size(self.size.width, len(rows))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         target = 0
         if keep is not None:
             for i, index in enumerate(rows):
@@ -154,7 +157,7 @@ class PaperList(ScrollView, can_focus=True):
             self.cursor = int(self.scroll_y) + offset.y
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
 
     def on_focus(self) -> None:
         self.refresh_lines(self.cursor)
@@ -164,6 +167,22 @@ class PaperList(ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------
 
+    def _style(self, name: str, partial: bool = False) -> Style:
+        """Component styles, cached: looking them up per row costs more than drawing it.
+
+        Full styles blend translucent colours ($text-muted) with the background;
+        partial ones add only what they set (the match highlight keeps the row's background).
+        """
+        key = (name, partial)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self.get_component_rich_style(name, partial=partial)
+        return style
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        super().notify_style_update()
+
     def render_line(self, y: int) -> Strip:
         row = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
@@ -172,29 +191,32 @@ class PaperList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         paper = self.papers[self.rows[row]]
         state = self.state_of(paper.id)
-        def style(name: str) -> Style:
-            return self.get_component_rich_style(name, partial=True)
+        style = self._style
 
+        on_cursor = row == self.cursor
         text_style = base + style("paper-list--read") if state.read else base
-        if row == self.cursor:
+        marks = {name: base + style(f"paper-list--{name}") for name in ("unread-mark", "star", "note")}
+        if on_cursor:
             cursor = style("paper-list--cursor" if self.has_focus else "paper-list--cursor-blurred")
             text_style += cursor
             base = base + cursor
+            marks = dict.fromkeys(marks, base)  # the marks' own colours would vanish on the cursor
         segments = [
             Segment(" ", base),
-            Segment("●" if not state.read else " ", base + style("paper-list--unread-mark")),
-            Segment("★" if state.starred else " ", base + style("paper-list--star")),
-            Segment("✎" if state.note.strip() else " ", base + style("paper-list--note")),
+            Segment("●" if not state.read else " ", marks["unread-mark"]),
+            Segment("★" if state.starred else " ", marks["star"]),
+            Segment("✎" if state.note.strip() else " ", marks["note"]),
         ]
         title_width = max(0, width - MARK_WIDTH - DATE_WIDTH - 2)
         spans = highlight_spans(paper.title, self.matched)
-        title = Strip(_highlighted(paper.title, spans, text_style, text_style + style("paper-list--match")))
+        match = text_style + self._style("paper-list--match", partial=True)
+        title = Strip(_highlighted(paper.title, spans, text_style, match))
         if title.cell_length > title_width:
             title = Strip([*title.crop(0, max(0, title_width - 1)), Segment("…", text_style)])
         segments.append(Segment(" ", text_style))
         segments.extend(title.adjust_cell_length(title_width, text_style))
         date = (paper.digests[0] if paper.digests else "")[:DATE_WIDTH].rjust(DATE_WIDTH)
-        segments.append(Segment(" " + date, base + style("paper-list--date")))
+        segments.append(Segment(" " + date, base if on_cursor else base + style("paper-list--date")))
         return Strip(segments).adjust_cell_length(width, base)
 
 
