@@ -230,9 +230,9 @@ def test_list_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert len(lines) == 3
-    # id, then the marks (· unread, ★ starred, ✎ note), the first digest padded to 7, the title
+    # id, then the marks (● unread, ★ starred, ✎ note), the first digest padded to 7, the title
     assert lines[0] == f"{first['id']}   ★✎  Mar 14   Sparse Gaussian Splatting for Real-Time Scene Capture"
-    assert lines[1].endswith("  ·    Mar 14   Post-Training Quantization of Language Models Without Calibration Data")
+    assert lines[1].endswith("  ●    Mar 14   Post-Training Quantization of Language Models Without Calibration Data")
 
 
 def test_list_on_an_empty_library(capsys: pytest.CaptureFixture[str]) -> None:
