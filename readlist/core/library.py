@@ -7,7 +7,9 @@ with the abstracts is never rewritten by triage.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from collections.abc import Iterable
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,10 +133,33 @@ def merge_into(paper: Paper, other: Paper) -> bool:
     return changed
 
 
-def _display_order(papers: Papers) -> list[int]:
-    """Newest import first, then the digest's own order."""
+def digest_day(info: DigestInfo) -> str:
+    """The digest's date as ISO. A page shows no year, so a year-less date takes the year it was
+    imported in, or the year before when that would put it in the future (a Dec 30 digest
+    imported on Jan 2)."""
+    imported = dt.date.fromtimestamp(info.imported_at)
+    if info.date is None:
+        return imported.isoformat()
+    if not info.date.startswith("--"):
+        return info.date
+    month, day = int(info.date[2:4]), int(info.date[5:7])
+    for year in (imported.year, imported.year - 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:  # Feb 29 in a year without one
+            candidate = dt.date(year, month, 28)
+        if candidate <= imported + dt.timedelta(days=2):
+            break
+    return candidate.isoformat()
+
+
+def _display_order(papers: Papers, digests: Iterable[DigestInfo]) -> list[int]:
+    """Newest digest first (by its date, then by import), then each digest's own order."""
+    newest_first = sorted(digests, key=lambda d: (digest_day(d), d.seq), reverse=True)
+    rank = {info.seq: i for i, info in enumerate(newest_first)}
     seq, pos = papers.column("seq"), papers.column("pos")
-    return sorted(range(len(papers)), key=lambda i: (-seq[i], pos[i]))
+    last = len(rank)
+    return sorted(range(len(papers)), key=lambda i: (rank.get(seq[i], last), pos[i]))
 
 
 class Library:
@@ -173,9 +198,9 @@ class Library:
             table = self.db.table("papers")
             docs = sorted(table, key=lambda doc: doc.doc_id)
             papers = Papers.of(Paper.from_record(doc) for doc in docs)
-            order = _display_order(papers)
             doc_ids = [doc.doc_id for doc in docs]
             digest_records = [dict(d) for d in self.db.table("digests")]
+            order = _display_order(papers, [DigestInfo.from_record(d) for d in digest_records])
             self._write_snapshot(source, papers, order, doc_ids, digest_records)
         self._loaded = source
         self.papers = papers
@@ -338,7 +363,7 @@ class Library:
                 digests.truncate()
                 digests.insert_multiple(d.to_record() for d in self.digests.values())
         self._loaded = file_signature(self.library_path)
-        self.order = _display_order(self.papers)
+        self.order = _display_order(self.papers, self.digests.values())
         doc_ids = [self._doc_ids[pid] for pid in self.papers.ids]
         records = [d.to_record() for d in self.digests.values()]
         self._write_snapshot(self._loaded, self.papers, self.order, doc_ids, records)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import os
 import stat
@@ -176,21 +178,32 @@ def test_reimport_in_a_new_session_changes_nothing(isolated_data: Path) -> None:
     assert (isolated_data / LIBRARY_FILE).read_bytes() == before
 
 
-def test_order_is_newest_import_first(library: Library) -> None:
-    import_files(library, [str(FIXTURES / "basic.txt")])
-    import_files(library, [str(FIXTURES / "markup.txt")])
-    assert [p.title[:20] for p in shown(library)] == [
+def test_order_is_newest_digest_first(library: Library) -> None:
+    import_files(library, [str(FIXTURES / "basic.txt")])  # Mar 14
+    import_files(library, [str(FIXTURES / "markup.txt")])  # May 6
+    expected = [
         "Why [CLS] tokens [/]",
         "Escaping [all] Brack",
         "Sparse Gaussian Spla",
         "Post-Training Quanti",
         "Curriculum Schedules",
     ]
-    # several files in one call: the later file counts as the newer import
+    assert [p.title[:20] for p in shown(library)] == expected
+    # the digest's date decides, not the order of the files on the command line
     other = Library(library.folder.parent / "other")
     import_files(other, [str(FIXTURES / "markup.txt"), str(FIXTURES / "basic.txt")])
-    assert [p.title[:20] for p in shown(other)][:2] == ["Sparse Gaussian Spla", "Post-Training Quanti"]
+    assert [p.title[:20] for p in shown(other)] == expected
     other.close()
+
+
+def test_digest_day_infers_the_year_from_the_import() -> None:
+    from readlist.core.library import DigestInfo, digest_day
+
+    jan_2 = dt.datetime(2026, 1, 2, 9).timestamp()
+    assert digest_day(DigestInfo("Dec 30", "--12-30", [], 1, jan_2)) == "2025-12-30"
+    assert digest_day(DigestInfo("Jan 1", "--01-01", [], 2, jan_2)) == "2026-01-01"
+    assert digest_day(DigestInfo("Mar 3, 2024", "2024-03-03", [], 3, jan_2)) == "2024-03-03"
+    assert digest_day(DigestInfo("notes", None, [], 4, jan_2)) == "2026-01-02"
 
 
 def test_digest_without_papers_records_nothing(library: Library, isolated_data: Path) -> None:
