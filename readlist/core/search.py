@@ -36,6 +36,8 @@ _WORD = re.compile(r"\w+")
 W_TITLE, W_NOTE, W_ABSTRACT = 3.0, 2.0, 1.0
 Q_EXACT, Q_PREFIX = 1.0, 0.7
 Q_FUZZY = {1: 0.5, 2: 0.35}
+Q_FUZZY_PREFIX = 0.3
+FUZZY_PREFIX_WORDS = 200  # the most common completions of a mistyped prefix
 # Short prefixes expand to the most common words only: "a" alone would be everything.
 PREFIX_LIMIT = {1: 40, 2: 200, 3: 1000}
 
@@ -167,7 +169,9 @@ class SearchIndex:
         self._note_words: dict[str, set[int]] = {}
         self.set_notes(notes or {})
         self.set_order(order if order is not None else range(size))
+        self._prefixes: dict[int, list[str]] = {}
         self._expand = lru_cache(maxsize=512)(self._expand_uncached)
+        self._expand_typing = lru_cache(maxsize=256)(self._expand_partial)
 
     def set_order(self, order: Sequence[int]) -> None:
         """The display order (indices into papers), used to break ties and for empty queries."""
@@ -312,6 +316,33 @@ class SearchIndex:
             pool = self._pools[key] = [w for size in range(n - typos, n + typos + 1) for w in self._by_length.get(size, ())]
         return pool
 
+    def _prefix_pool(self, n: int) -> list[str]:
+        """The distinct first ``n`` letters of longer vocabulary words."""
+        pool = self._prefixes.get(n)
+        if pool is None:
+            pool = self._prefixes[n] = sorted({w[:n] for length, ws in self._by_length.items() if length > n for w in ws})
+        return pool
+
+    def _expand_partial(self, term: str) -> tuple[tuple[str, float], ...]:
+        """Words that a half-typed, mistyped word may be heading for: ``quantis`` → quantization."""
+        typos = max_typos(term)
+        found: dict[str, float] = {}
+        if not typos:
+            return ()
+        n = len(term)
+        pool = [p for size in range(n - typos, n + typos + 1) for p in self._prefix_pool(size)]
+        for prefix, distance, _ in process.extract(term, pool, scorer=OSA.distance, score_cutoff=typos, limit=None):
+            if not distance:
+                continue  # plain prefixes are already in the full expansion
+            lo = bisect.bisect_left(self.words, prefix)
+            hi = bisect.bisect_left(self.words, prefix + "\U0010ffff")
+            words_here = self.words[lo:hi]
+            if len(words_here) > FUZZY_PREFIX_WORDS:
+                words_here = sorted(words_here, key=self._frequency, reverse=True)[:FUZZY_PREFIX_WORDS]
+            for word in words_here:
+                found.setdefault(word, Q_FUZZY_PREFIX)
+        return tuple(found.items())
+
     def _expand_uncached(self, term: str) -> tuple[tuple[str, float], ...]:
         """The vocabulary words ``term`` stands for, with a quality in (0, 1]."""
         found: dict[str, float] = {}
@@ -360,7 +391,13 @@ class SearchIndex:
         return hits, list(qualities)
 
     def search(self, query: str) -> SearchResult:
+        """Papers matching every word of ``query``, best first.
+
+        The last word, unless a space follows it, may still be being typed: it also matches
+        words its letters so far could be a mistyped start of.
+        """
         terms = list(dict.fromkeys(words(query)))
+        typing = terms[-1] if terms and query[-1:].isalnum() else None
         if not terms:
             return SearchResult(query, list(self.order))
         note_words = self._note_words
@@ -370,6 +407,9 @@ class SearchIndex:
         matched: set[str] = set()
         for term in terms:
             expanded = dict(self._expand(term))
+            if term == typing:
+                for word, quality in self._expand_typing(term):
+                    expanded.setdefault(word, quality)
             matched.update(expanded)
             score = np.zeros(self.size, dtype=np.float32)
             title_hit = np.zeros(self.size, dtype=bool)

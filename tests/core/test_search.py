@@ -215,3 +215,15 @@ def test_on_disk_index_for_other_papers_is_not_used(tmp_path: Path) -> None:
     index = SearchIndex.open(tmp_path / "index", others)
     assert [others[i].id for i in index.search("different").indices] == ["x"]
     assert index.search("splatting").indices == [2]  # only nerf's abstract now
+
+
+@pytest.mark.parametrize("query", ["quantisation", "gausian splating", "difusion models"])
+def test_typing_a_typo_letter_by_letter_never_empties_the_list(index: SearchIndex, query: str) -> None:
+    """The half-typed last word matches words it could be a mistyped start of."""
+    for end in range(1, len(query) + 1):
+        if query[end - 1] != " ":
+            assert index.search(query[:end]).indices, query[:end]
+
+
+def test_a_finished_word_does_not_match_mistyped_prefixes(index: SearchIndex) -> None:
+    assert ids(index, "quantis") and not ids(index, "quantis ")  # the space says the word is done
