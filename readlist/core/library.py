@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,13 +18,13 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from readlist.core import snapshot
 from readlist.core.digest import Digest, Problem
 from readlist.core.links import find_urls
 from readlist.core.model import Paper, PaperState, paper_id
 from readlist.core.papers import Papers, PapersById
 from readlist.core.paths import ensure_dir
 from readlist.core.state import StateStore
-from readlist.core import snapshot
 from readlist.core.storage import AtomicJSONStorage, FileLock, file_signature
 from readlist.core.text import title_key
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class View(str, Enum):
+class View(StrEnum):
     ALL = "all"
     UNREAD = "unread"
     STARRED = "starred"

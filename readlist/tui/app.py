@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import signal
 import webbrowser
-from pathlib import Path
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -18,8 +18,8 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static
 from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from readlist.clipboard import system_copy
@@ -461,6 +461,10 @@ class ReadlistApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's own screenshot command writes into the current folder; readlist has its own script.
         yield from (c for c in super().get_system_commands(screen) if c.title != "Screenshot")
+        yield from self.readlist_commands()
+
+    def readlist_commands(self) -> Iterable[SystemCommand]:
+        """The palette entries for readlist's own actions, from the same registry as the keys."""
         for action in ACTIONS:
             if action.palette:
                 yield SystemCommand(action.label + f"  ({action.shown_keys})", action.help,

@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readlist.core.digest import (
-    Digest, Entry, InputError, Problem, parse_bytes, parse_date, parse_text, read_digest,
+    Digest,
+    Entry,
+    InputError,
+    Problem,
+    parse_bytes,
+    parse_date,
+    parse_text,
+    read_digest,
 )
 from readlist.core.model import display_date
 from readlist.core.text import clean_line, fold, strip_controls, title_key

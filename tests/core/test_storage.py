@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import stat
 import subprocess
 import sys
@@ -201,10 +200,8 @@ def test_file_lock_waits_for_release(tmp_path: Path) -> None:
 def test_file_lock_timeout_in_process(tmp_path: Path) -> None:
     """Two locks on one file exclude each other even inside one process (separate open files)."""
     path = tmp_path / ".lock"
-    with FileLock(path):
-        with pytest.raises(LockTimeout) as info:
-            with FileLock(path, timeout=0.1):
-                pass
+    with FileLock(path), pytest.raises(LockTimeout) as info, FileLock(path, timeout=0.1):
+        pass
     assert str(info.value) == f"{path}: another readlist process holds the lock"
 
 

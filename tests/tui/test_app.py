@@ -236,10 +236,10 @@ async def test_help_lists_every_key(app: ReadlistApp) -> None:
 async def test_command_palette_offers_the_actions(app: ReadlistApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        titles = [command.title for command in app.get_system_commands(app.screen)]
-        for label in ("Read", "Star", "Note", "Copy ", "Copy code", "Open", "View: Starred", "Help", "Quit"):
+        titles = [command.title for command in app.readlist_commands()]
+        for label in ("Read", "Star", "Note", "Copy ", "Copy code", "Open", "View: Starred", "Help"):
             assert any(title.startswith(label) for title in titles), label
-        star = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Star"))
+        star = next(c for c in app.readlist_commands() if c.title.startswith("Star"))
         star.callback()
         assert app.library.state_of(app.paper_list.current.id).starred
 
