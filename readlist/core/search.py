@@ -39,7 +39,7 @@ Q_FUZZY = {1: 0.5, 2: 0.35}
 Q_FUZZY_PREFIX = 0.3
 FUZZY_PREFIX_WORDS = 200  # the most common completions of a mistyped prefix
 # Short prefixes expand to the most common words only: "a" alone would be everything.
-PREFIX_LIMIT = {1: 40, 2: 200, 3: 1000}
+PREFIX_LIMIT = {1: 40, 2: 150, 3: 400}
 
 
 _ASCII_PUNCT = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
@@ -111,9 +111,6 @@ class _Postings:
         parts = [self.data[off[w] : off[w + 1]] for w in word_ids]
         return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
 
-    def frequency(self, word_id: int) -> int:
-        return int(self.offsets[word_id + 1] - self.offsets[word_id])
-
 
 def _pairs(papers: Sequence[Paper], numbers: Iterable[int], vocab: dict[str, int]) -> tuple[array, array, array, array]:
     """(word, paper number) pairs for the titles and abstracts of ``papers``."""
@@ -160,16 +157,16 @@ class SearchIndex:
         self.size = size
         self.position = {paper.id: i for i, paper in enumerate(self.papers[:size])}
         self.words = sorted(self.vocab)
-        self._by_length: dict[int, list[str]] = {}
-        for word in self.words:
-            self._by_length.setdefault(len(word), []).append(word)
         self._titles_folded: list[str] | None = None
-        self._pools: dict[tuple[int, int], list[str]] = {}
+        self._pools: dict[tuple[str, int, int], list[str]] = {}
+        self._tails: dict[str, list[str]] | None = None
         self.notes: dict[int, frozenset[str]] = {}
         self._note_words: dict[str, set[int]] = {}
+        self._note_only: list[str] = []
+        self._freq: np.ndarray | None = None
         self.set_notes(notes or {})
         self.set_order(order if order is not None else range(size))
-        self._prefixes: dict[int, list[str]] = {}
+        self._prefixes: dict[tuple[str, int], list[str]] = {}
         self._expand = lru_cache(maxsize=512)(self._expand_uncached)
         self._expand_typing = lru_cache(maxsize=256)(self._expand_partial)
 
@@ -240,7 +237,8 @@ class SearchIndex:
                 path = folder / f"{name}.npy"
                 if file_signature(path) != tuple(signature):
                     return None
-                arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False)
+                # A plain view: slicing a np.memmap costs microseconds of Python per slice.
+                arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             return None
         index = cls.__new__(cls)
@@ -273,6 +271,7 @@ class SearchIndex:
             with contextlib.suppress(OSError):
                 index.save(folder)
         index.set_notes(notes or {})
+        index.warm()
         return index
 
     @property
@@ -305,22 +304,53 @@ class SearchIndex:
             for word in note_words:
                 by_word.setdefault(word, set()).add(doc)
         self.notes, self._note_words = by_doc, by_word
+        self._note_only = [word for word in by_word if word not in self.vocab]
 
     # -- matching -------------------------------------------------------------
 
-    def _fuzzy_pool(self, n: int, typos: int) -> list[str]:
-        """Vocabulary words whose length is within ``typos`` of ``n``."""
-        key = (n, typos)
+    # Fuzzy matching compares the query word with words of the same first letter only
+    # (twenty times fewer); a slip in the first letter is found by exact look-ups instead.
+
+    def _starting_with(self, prefix: str) -> list[str]:
+        lo = bisect.bisect_left(self.words, prefix)
+        return self.words[lo : bisect.bisect_left(self.words, prefix + "\U0010ffff", lo)]
+
+    def _fuzzy_pool(self, first: str, n: int, typos: int) -> list[str]:
+        """Words starting with ``first`` whose length is within ``typos`` of ``n``."""
+        key = (first, n, typos)
         pool = self._pools.get(key)
         if pool is None:
-            pool = self._pools[key] = [w for size in range(n - typos, n + typos + 1) for w in self._by_length.get(size, ())]
+            pool = self._pools[key] = [w for w in self._starting_with(first) if abs(len(w) - n) <= typos]
         return pool
 
-    def _prefix_pool(self, n: int) -> list[str]:
-        """The distinct first ``n`` letters of longer vocabulary words."""
-        pool = self._prefixes.get(n)
+    def _tail_index(self) -> dict[str, list[str]]:
+        """Words by all but their first letter."""
+        if self._tails is None:
+            tails: dict[str, list[str]] = {}
+            for word in self.words:
+                tails.setdefault(word[1:], []).append(word)
+            self._tails = tails
+        return self._tails
+
+    def warm(self) -> None:
+        """Build the lazy look-up tables now (in a worker), not on the first keystrokes."""
+        self._tail_index()
+        self._most_frequent([], 0)
+
+    def _first_letter_slips(self, term: str) -> list[str]:
+        """Words one edit away from ``term`` where that edit touches its first letter."""
+        tails = self._tail_index()
+        found = [w for w in tails.get(term[1:], ()) if w != term]  # first letter replaced
+        found += tails.get(term, [])  # a letter added in front
+        found += [w for w in (term[1:], term[1] + term[0] + term[2:]) if w in self.vocab]  # dropped, swapped
+        return found
+
+    def _prefix_pool(self, first: str, n: int) -> list[str]:
+        """The distinct first ``n`` letters of vocabulary words starting with ``first``."""
+        key = (first, n)
+        pool = self._prefixes.get(key)
         if pool is None:
-            pool = self._prefixes[n] = sorted({w[:n] for length, ws in self._by_length.items() if length > n for w in ws})
+            pool = self._prefixes[key] = sorted({w[:n] for w in self._starting_with(first) if len(w) >= n})
         return pool
 
     def _expand_partial(self, term: str) -> tuple[tuple[str, float], ...]:
@@ -330,15 +360,13 @@ class SearchIndex:
         if not typos:
             return ()
         n = len(term)
-        pool = [p for size in range(n - typos, n + typos + 1) for p in self._prefix_pool(size)]
+        pool = [p for size in range(n - typos, n + typos + 1) for p in self._prefix_pool(term[0], size)]
         for prefix, distance, _ in process.extract(term, pool, scorer=OSA.distance, score_cutoff=typos, limit=None):
             if not distance:
                 continue  # plain prefixes are already in the full expansion
-            lo = bisect.bisect_left(self.words, prefix)
-            hi = bisect.bisect_left(self.words, prefix + "\U0010ffff")
-            words_here = self.words[lo:hi]
+            words_here = self._starting_with(prefix)
             if len(words_here) > FUZZY_PREFIX_WORDS:
-                words_here = sorted(words_here, key=self._frequency, reverse=True)[:FUZZY_PREFIX_WORDS]
+                words_here = self._most_frequent(words_here, FUZZY_PREFIX_WORDS)
             for word in words_here:
                 found.setdefault(word, Q_FUZZY_PREFIX)
         return tuple(found.items())
@@ -348,39 +376,44 @@ class SearchIndex:
         found: dict[str, float] = {}
         if term in self.vocab:
             found[term] = Q_EXACT
-        lo = bisect.bisect_left(self.words, term)
-        hi = bisect.bisect_left(self.words, term + "\U0010ffff")
-        prefixed = self.words[lo:hi]
+        prefixed = self._starting_with(term)
         limit = PREFIX_LIMIT.get(len(term))
         if limit is not None and len(prefixed) > limit:
-            prefixed = sorted(prefixed, key=self._frequency, reverse=True)[:limit]
+            prefixed = self._most_frequent(prefixed, limit)
         for word in prefixed:
             found.setdefault(word, Q_PREFIX)
         typos = max_typos(term)
         if typos:
-            for word, distance, _ in process.extract(
-                term, self._fuzzy_pool(len(term), typos), scorer=OSA.distance, score_cutoff=typos, limit=None
-            ):
+            pool = self._fuzzy_pool(term[0], len(term), typos)
+            for word, distance, _ in process.extract(term, pool, scorer=OSA.distance, score_cutoff=typos, limit=None):
                 found.setdefault(word, Q_FUZZY[int(distance)] if distance else Q_EXACT)
+            for word in self._first_letter_slips(term):
+                found.setdefault(word, Q_FUZZY[1])
         return tuple(found.items())
 
-    def _frequency(self, word: str) -> int:
-        wid = self.vocab[word]
-        return self._title.frequency(wid) + self._abstract.frequency(wid)
+    def _most_frequent(self, candidates: list[str], limit: int) -> list[str]:
+        """The ``limit`` candidates found in the most papers."""
+        if self._freq is None:
+            self._freq = np.diff(self._title.offsets) + np.diff(self._abstract.offsets)
+        ids = np.fromiter((self.vocab[w] for w in candidates), dtype=np.int64, count=len(candidates))
+        top = np.argsort(-self._freq[ids], kind="stable")[:limit]
+        return [candidates[i] for i in top.tolist()]
 
     def _note_matches(
         self, term: str, expanded: dict[str, float], by_word: dict[str, set[int]]
     ) -> tuple[dict[int, float], list[str]]:
         """Papers whose note matches ``term``, and the note words that did."""
-        qualities: dict[str, float] = {}
-        for word in by_word:
-            quality = Q_EXACT if word == term else expanded.get(word) or (Q_PREFIX if word.startswith(term) else 0.0)
+        # Note words the vocabulary knows were matched with it; the rest are few: scan them.
+        qualities = {word: expanded[word] for word in expanded.keys() & by_word.keys()}
+        note_only = self._note_only
+        for word in note_only:
+            quality = Q_EXACT if word == term else Q_PREFIX if word.startswith(term) else 0.0
             if quality:
                 qualities[word] = quality
         typos = max_typos(term)
-        if typos and by_word:
+        if typos and note_only:
             for word, distance, _ in process.extract(
-                term, list(by_word), scorer=OSA.distance, score_cutoff=typos, limit=None
+                term, note_only, scorer=OSA.distance, score_cutoff=typos, limit=None
             ):
                 qualities.setdefault(word, Q_FUZZY[int(distance)] if distance else Q_EXACT)
         hits: dict[int, float] = {}

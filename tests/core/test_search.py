@@ -227,3 +227,9 @@ def test_typing_a_typo_letter_by_letter_never_empties_the_list(index: SearchInde
 
 def test_a_finished_word_does_not_match_mistyped_prefixes(index: SearchIndex) -> None:
     assert ids(index, "quantis") and not ids(index, "quantis ")  # the space says the word is done
+
+
+@pytest.mark.parametrize("slip", ["xiffusion", "iffusion", "idffusion", "ddiffusion"])
+def test_a_slip_in_the_first_letter_still_finds_the_word(index: SearchIndex, slip: str) -> None:
+    """Fuzzy matching scans words sharing the first letter; first-letter slips are looked up."""
+    assert ids(index, slip + " ") == ["diff"]
