@@ -77,6 +77,11 @@ class ReadlistApp(App[None]):
             super().__init__()
             self.ids = ids
 
+    paper_list: PaperList
+    detail: DetailPane
+    filter_input: Input
+    status: Static
+
     def __init__(
         self,
         library: Library,
@@ -115,19 +120,12 @@ class ReadlistApp(App[None]):
         yield Static(id="status", markup=False)
         yield Footer()
 
-    @property
-    def paper_list(self) -> PaperList:
-        return self.query_one(PaperList)
-
-    @property
-    def detail(self) -> DetailPane:
-        return self.query_one(DetailPane)
-
-    @property
-    def filter_input(self) -> Input:
-        return self.query_one("#filter", Input)
-
     def on_mount(self) -> None:
+        # Kept, not queried: a worker's message can arrive while the app is tearing down.
+        self.paper_list = self.query_one(PaperList)
+        self.detail = self.query_one(DetailPane)
+        self.filter_input = self.query_one("#filter", Input)
+        self.status = self.query_one("#status", Static)
         self.sub_title = "demo library: changes vanish at exit" if self.demo else str(self.library.folder)
         self.paper_list.set_rows(list(self.library.order))
         self.paper_list.focus()
@@ -259,7 +257,7 @@ class ReadlistApp(App[None]):
         if self.query_text.strip():
             parts.append(f"filter: {self.query_text.strip()}")
         parts.append(note or self.save_status)
-        self.query_one("#status", Static).update(Content(" " + "  ·  ".join(parts)))
+        self.status.update(Content(" " + "  ·  ".join(parts)))
 
     # -- state changes --------------------------------------------------------
 
