@@ -173,7 +173,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         paper = papers[i]
         state = library.state_of(paper.id)
         marks = ("●" if not state.read else " ") + ("★" if state.starred else " ") + ("✎" if state.note else " ")
-        digest = paper.digests[0] if paper.digests else ""
+        digest = one_line(paper.digests[0]) if paper.digests else ""
         print(f"{paper.id}  {marks}  {digest:<7}  {one_line(paper.title)}")
     return EXIT_OK
 

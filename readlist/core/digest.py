@@ -126,6 +126,8 @@ def read_digest(path: Path) -> Digest:
     try:
         if path.is_dir():
             raise InputError(f"{source}: is a directory, not a digest file")
+        if path.exists() and not path.is_file():  # a FIFO would block, /dev/zero never ends
+            raise InputError(f"{source}: not a regular file")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(f"{source}: file is too large ({size // 2**20} MiB)")
@@ -136,7 +138,7 @@ def read_digest(path: Path) -> Digest:
         raise InputError(f"{source}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from None
-    return parse_bytes(data, source, default_label=path.stem)
+    return parse_bytes(data, source, default_label=clean_line(path.stem) or "digest")
 
 
 def parse_bytes(data: bytes, source: str, default_label: str) -> Digest:

@@ -111,16 +111,19 @@ class StateStore:
                 current = self._records.get(pid) or {"id": pid}
                 fields = {}
                 for key, value in changes.items():
-                    if current.get(key, PaperState.DEFAULTS[key]) != value:
-                        fields[key] = value
-                        fields[f"{key}_at"] = now
-                if fields:
-                    self._records[pid] = {**current, **fields}  # a new dict: readers never see it half-made
-                    if "read" in fields:
-                        self._read_count += 1 if fields["read"] else -1
-                    if "starred" in fields:
-                        self._starred_count += 1 if fields["starred"] else -1
-                    self._pending.setdefault(pid, {}).update(fields)
+                    # Queued even when memory already agrees: memory may be stale, and an
+                    # explicit write must win over what another process saved meanwhile.
+                    fields[key] = value
+                    unchanged = current.get(key, PaperState.DEFAULTS[key]) == value
+                    fields[f"{key}_at"] = current.get(f"{key}_at") if unchanged else now
+                if not fields:
+                    continue
+                self._records[pid] = {**current, **fields}  # a new dict: readers never see it half-made
+                if "read" in fields:
+                    self._read_count += bool(fields["read"]) - bool(current.get("read"))
+                if "starred" in fields:
+                    self._starred_count += bool(fields["starred"]) - bool(current.get("starred"))
+                self._pending.setdefault(pid, {}).update(fields)
 
     @property
     def dirty(self) -> bool:

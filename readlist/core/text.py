@@ -18,7 +18,8 @@ _ESCAPE_SEQ = re.compile(
 # Unicode spaces that browsers put into saved pages (NBSP, thin spaces, ...).
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
 # Zero-width and bidi-override characters that can hide or reorder text.
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+# (Zero-width joiners U+200C/U+200D stay: Persian and Indic words and emoji sequences need them.)
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r" {2,}")
 
 
@@ -60,5 +61,7 @@ _NON_ALNUM = re.compile(r"[\W_]+")
 
 
 def title_key(title: str) -> str:
-    """The identity key of a title: folded, letters and digits only."""
-    return _NON_ALNUM.sub("", fold(title))
+    """The identity key of a title: folded, letters and digits only (or, for a title with
+    neither, such as one made of emoji, the folded title itself)."""
+    folded = fold(title)
+    return _NON_ALNUM.sub("", folded) or "".join(folded.split())
