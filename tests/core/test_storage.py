@@ -277,12 +277,16 @@ def test_unsaved_changes_win_over_a_refresh(tmp_path: Path) -> None:
     assert (one.get("p").read, one.get("p").starred) == (False, False)
 
 
-def test_setting_the_same_value_is_not_a_change(tmp_path: Path) -> None:
+def test_setting_the_same_value_is_written_but_keeps_its_time(tmp_path: Path) -> None:
+    """Memory may be stale, so an explicit write is always saved; its time stays the old one."""
     store = _store(tmp_path)
-    store.update("p", read=False, note="")
-    assert store.dirty is False
-    assert store.flush() == set()
-    assert not (tmp_path / STATE_FILE).exists()
+    store.update("p", read=True)
+    store.flush()
+    first = store.get("p").read_at
+    store.update("p", read=True)
+    assert store.dirty is True
+    store.flush()
+    assert store.get("p").read and store.get("p").read_at == first
 
 
 def test_saver_flushes_soon_after_a_change(tmp_path: Path) -> None:
