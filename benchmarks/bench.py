@@ -226,6 +226,30 @@ def baselines(folder: Path) -> dict[str, object]:
             "textual_fuzzy_matcher_failed": [q for q, t in matcher.items() if t is None]}
 
 
+def more_like_this(folder: Path, samples: int = 50) -> dict[str, object]:
+    """The "more like this" lookup for random papers, on the cached index the app loads, and its
+    one-off preparation (it counts every paper's words)."""
+    import random
+
+    from readlist.core.library import Library
+    from readlist.core.search import SearchIndex
+    from readlist.core.similar import MoreLikeThis
+
+    library = Library(folder)
+    index = SearchIndex.open(library.cache / "index", library.papers, library.state.notes(), library.order)
+    finder = MoreLikeThis(index)
+    start = time.perf_counter()
+    finder.prepare()
+    prepare = time.perf_counter() - start
+    times, found = [], []
+    for i in random.Random(5).sample(range(len(library.papers)), min(samples, len(library.papers))):
+        start = time.perf_counter()
+        found.append(len(finder.find(i)))
+        times.append(time.perf_counter() - start)
+    library.close()
+    return {"prepare": prepare, "lookup": summary(times), "found_p50": statistics.median(found)}
+
+
 PREPARE = r"""
 import sys
 sys.path.insert(0, sys.argv[1])
@@ -247,6 +271,7 @@ def run_one(size: int) -> dict[str, object]:
     figures["first_frame"] = first_frame("app", folder)
     figures.update(asyncio.run(measure_app(folder)))
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["more_like_this"] = more_like_this(folder)
     figures.update(baselines(folder))
     return figures
 
@@ -281,7 +306,8 @@ def table(results: list[dict], seeds: dict | None, floor: float) -> str:
         lines.append(f"four seed digests, first frame: {ms(seeds['app'])} ms "
                      f"({seeds['app'] / seeds['floor']:.2f}x the floor measured alongside: {ms(seeds['floor'])} ms)")
     header = ("papers", "first frame", "key p50", "key p95", "key max", "naive p50", "vs naive", "Matcher p50",
-              "move p95", "pgdn p95", "toggle vis p95", "durable p95", "frame p95 key/move", "peak RSS", "RSS limit")
+              "move p95", "pgdn p95", "toggle vis p95", "durable p95", "frame p95 key/move", "like p50/p95",
+              "peak RSS", "RSS limit")
     lines.append(" | ".join(header))
     lines.append(" | ".join("---" for _ in header))
     for r in results:
@@ -294,6 +320,7 @@ def table(results: list[dict], seeds: dict | None, floor: float) -> str:
             f"{ms(r['page_down']['p95'])} ms", f"{ms(r['toggle_visible']['p95'])} ms",
             f"{ms(r['toggle_durable']['p95'])} ms",
             f"{ms(r['painted']['keystroke']['p95'])} / {ms(r['painted']['cursor_move']['p95'])} ms",
+            f"{ms(r['more_like_this']['lookup']['p50'])} / {ms(r['more_like_this']['lookup']['p95'])} ms",
             f"{r['peak_rss_mb']:.0f} MB", f"{limit:.0f} MB",
         ]))
     return "\n".join(lines)

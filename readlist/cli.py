@@ -18,15 +18,18 @@ from pathlib import Path
 from readlist import __version__
 from readlist.core.backup import backup_daily, check, corrupt_hint, restore
 from readlist.core.errors import CorruptFileError, ReadlistError
-from readlist.core.export import paper_json
+from readlist.core.export import EXTENSIONS, FORMATS, paper_json
 from readlist.core.importer import import_files
 from readlist.core.library import ImportReport, Library
 from readlist.core.paths import data_dir
+from readlist.core.query import needs_index, parse
+from readlist.core.storage import write_atomic
 from readlist.core.text import one_line
-from readlist.core.views import View, select
+from readlist.core.views import Sort, View
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("import", "list", "mark", "doctor")
+COMMANDS = ("import", "list", "export", "mark", "doctor")
+# ``export -o FILE`` without ``--format`` goes by the file's extension.
 
 
 class UsageError(Exception):
@@ -57,12 +60,16 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     lst = _Parser(prog="readlist list", description="List papers, best match first with --query.")
     _common(lst)
     lst.add_argument("--json", action="store_true", help="print a JSON array")
-    for flag, text in (("starred", "starred papers"), ("unread", "unread papers"), ("read", "read papers"),
-                       ("notes", "papers with a note")):
-        lst.add_argument(f"--{flag}", action="store_true", help=f"only {text}")
-    lst.add_argument("--query", "-q", metavar="Q", help="search titles, abstracts and notes (typo-tolerant)")
+    _filters(lst)
 
-    mark = _Parser(prog="readlist mark", description="Change a paper's read / starred / note state.")
+    export = _Parser(prog="readlist export", description="Write papers and their state as Markdown notes, "
+                     "BibTeX, CSV or JSON (which 'readlist import' reads back).")
+    _common(export)
+    export.add_argument("--format", "-f", choices=FORMATS, help="the format (default: from the -o file's extension)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    _filters(export)
+
+    mark = _Parser(prog="readlist mark", description="Change a paper's read / starred / note / tags state.")
     _common(mark)
     mark.add_argument("id", metavar="ID", help="paper id (or a unique prefix, or an arXiv id)")
     read = mark.add_mutually_exclusive_group()
@@ -72,11 +79,25 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     star.add_argument("--star", dest="starred", action="store_const", const=True)
     star.add_argument("--unstar", dest="starred", action="store_const", const=False)
     mark.add_argument("--note", metavar="TEXT", help="replace the note ('' clears it)")
+    mark.add_argument("--tags", metavar="TAGS", help="replace the tags, separated by spaces or commas ('' clears them)")
 
     doctor = _Parser(prog="readlist doctor", description="Check the data files and backups.")
     _common(doctor)
     doctor.add_argument("--restore", action="store_true", help="replace damaged files with their newest good backup")
-    return {"tui": tui, "import": imp, "list": lst, "mark": mark, "doctor": doctor}
+    return {"tui": tui, "import": imp, "list": lst, "export": export, "mark": mark, "doctor": doctor}
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    """The options that choose papers, shared by ``list`` and ``export`` (see ``_selected``)."""
+    for flag, text in (("starred", "starred papers"), ("unread", "unread papers"), ("read", "read papers"),
+                       ("notes", "papers with a note")):
+        parser.add_argument(f"--{flag}", action="store_true", help=f"only {text}")
+    parser.add_argument("--query", "-q", metavar="Q",
+                        help='search titles, abstracts, notes and tags (typo-tolerant), with is:unread is:read '
+                             'is:starred has:note has:tags has:link tag:NAME digest:"Mar 14" title:WORD '
+                             '"exact phrase" -word')
+    parser.add_argument("--sort", choices=[s.value for s in Sort], default=Sort.DIGEST.value,
+                        help="order: digest (best match first with --query), published, title, starred")
 
 
 def _split_command(argv: Sequence[str]) -> tuple[str, list[str]]:
@@ -105,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = None
     try:
         args = build_parsers()[command].parse_args(rest)
-        handler = {"tui": run_tui, "import": cmd_import, "list": cmd_list, "mark": cmd_mark,
+        handler = {"tui": run_tui, "import": cmd_import, "list": cmd_list, "export": cmd_export, "mark": cmd_mark,
                    "doctor": cmd_doctor}[command]
         return handler(args)
     except UsageError as exc:
@@ -130,7 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _print_report(report: ImportReport) -> None:
     for f in report.files:
         print(f"{one_line(f.source)}: {f.entries} entries ({one_line(f.label)}): {f.new} new, {f.known} already known"
-              + (f", {f.updated} updated" if f.updated else ""))
+              + (f", {f.updated} updated" if f.updated else "")
+              + (f", state restored for {f.restored}" if f.restored else ""))
     for problem in report.problems:
         print(one_line(problem), file=sys.stderr)
     print(f"total: {report.new} new, {report.known} already known, {len(report.problems)} problems")
@@ -153,17 +175,28 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_INPUT
 
 
+def _selected(library: Library, args: argparse.Namespace) -> list[int]:
+    """Indices into ``library.papers`` that the filter options choose, in the order to show them."""
+    from readlist.core.selection import Orders, select_papers
+
+    text = args.query or ""
+    index = None
+    if needs_index(parse(text)):
+        from readlist.core.search import SearchIndex
+
+        index = SearchIndex.open(library.cache / "index", library.papers, library.state.notes(), library.order)
+    views = [View(name) for name in ("starred", "unread", "read", "notes") if getattr(args, name)]
+    selection = select_papers(library, text, index=index, orders=Orders(library.papers, library.digest_years()),
+                              views=views, sort=Sort(args.sort))
+    for hint in dict.fromkeys(selection.hints):
+        print(f"readlist: {one_line(hint)}", file=sys.stderr)
+    return selection.indices
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     library = _open(args)
     papers = library.papers
-    candidates: Sequence[int] = library.order
-    if args.query:
-        from readlist.core.search import SearchIndex
-
-        index = SearchIndex.open(library.cache / "index", papers, library.state.notes(), library.order)
-        candidates = index.search(args.query).indices
-    views = [View(name) for name in ("starred", "unread", "read", "notes") if getattr(args, name)]
-    chosen = select(papers.ids, candidates, views, library.state.record)
+    chosen = _selected(library, args)
     if args.json:
         rows = [paper_json(papers[i], library.state_of(papers[i].id)) for i in chosen]
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
@@ -174,29 +207,51 @@ def cmd_list(args: argparse.Namespace) -> int:
         state = library.state_of(paper.id)
         marks = ("●" if not state.read else " ") + ("★" if state.starred else " ") + ("✎" if state.note else " ")
         digest = one_line(paper.digests[0]) if paper.digests else ""
-        print(f"{paper.id}  {marks}  {digest:<7}  {one_line(paper.title)}")
+        tags = "".join(f"  #{tag}" for tag in state.tags)
+        print(f"{paper.id}  {marks}  {digest:<7}  {one_line(paper.title)}{tags}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    fmt = args.format or (EXTENSIONS.get(Path(args.output).suffix.lower()) if args.output else None)
+    if fmt is None:
+        raise UsageError("readlist export: choose a --format (markdown, bibtex, csv or json)")
+    library = _open(args)
+    text, count = library.export(_selected(library, args), fmt)
+    if not args.output:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        write_atomic(Path(args.output), text.encode("utf-8"))
+    except OSError as exc:
+        print(f"readlist: cannot write {one_line(args.output)}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"{count} paper{'' if count == 1 else 's'} written to {one_line(args.output)} ({fmt})")
     return EXIT_OK
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
-    changes = {k: v for k, v in (("read", args.read), ("starred", args.starred)) if v is not None}
+    changes = {k: v for k, v in (("read", args.read), ("starred", args.starred), ("tags", args.tags))
+               if v is not None}
     if args.note is not None:
         from readlist.core.text import clean_note
 
         changes["note"] = clean_note(args.note)
     if not changes:
-        raise UsageError("readlist mark: nothing to change (use --read, --unread, --star, --unstar or --note)")
+        raise UsageError("readlist mark: nothing to change (use --read, --unread, --star, --unstar, --note or --tags)")
     library = _open(args)
     try:
         paper = library.find(args.id)
         if paper is None:
             print(f"readlist: no paper with id {one_line(args.id)!r}", file=sys.stderr)
             return EXIT_INPUT
-        state = library.state.update(paper.id, **changes)
+        # Explicit writes, so that this wins over what a running app saved meanwhile.
+        library.state.update(paper.id, **changes)
+        state = library.state_of(paper.id)
     finally:
         library.close()
     flags = [("read" if state.read else "unread"), *(["starred"] if state.starred else []),
-             *(["note"] if state.note else [])]
+             *(["note"] if state.note else []), *(f"#{tag}" for tag in state.tags)]
     print(f"{paper.id}  {', '.join(flags)}  {one_line(paper.title)}")
     return EXIT_OK
 

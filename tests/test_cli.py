@@ -22,8 +22,8 @@ METADATA = FIXTURES / "metadata.txt"
 BASIC = FIXTURES / "basic.txt"
 
 JSON_KEYS = {
-    "id", "title", "abstract", "authors", "published", "upvotes", "digests", "links", "url",
-    "read", "starred", "note", "arxiv_id",
+    "id", "title", "abstract", "authors", "author_names", "published", "upvotes", "digests", "links", "url",
+    "read", "starred", "note", "arxiv_id", "tags",
 }
 
 
@@ -339,7 +339,7 @@ def test_mark_without_a_change_is_a_usage_error(
 ) -> None:
     code, out, err = run(capsys, "mark", "abcd")
     assert (code, out) == (2, "")
-    assert err == "readlist mark: nothing to change (use --read, --unread, --star, --unstar or --note)\n"
+    assert err == "readlist mark: nothing to change (use --read, --unread, --star, --unstar, --note or --tags)\n"
     assert not isolated_data.exists()  # refused before opening the library
 
 

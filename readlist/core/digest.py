@@ -17,6 +17,7 @@ from pathlib import Path
 
 from readlist.core.errors import InputError
 from readlist.core.links import arxiv_id_from_line
+from readlist.core.model import PaperState
 from readlist.core.text import clean_line
 
 MAX_TITLE = 400
@@ -54,7 +55,13 @@ class Problem:
 
 @dataclass(slots=True)
 class Entry:
-    """One paper as one digest shows it."""
+    """One paper as one digest shows it.
+
+    ``line`` is where it starts in a text file, or its number in a JSON file. The fields after
+    ``arxiv_id`` come only from JSON: ``links`` beyond those in the abstract (code, project
+    page), ``digests`` every digest a readlist export says the paper is in (empty: just this
+    one), and ``state`` the read / starred / note / tags such an export carries.
+    """
 
     title: str
     line: int
@@ -63,6 +70,11 @@ class Entry:
     published: str | None = None
     upvotes: int | None = None
     arxiv_id: str | None = None
+    author_names: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    digests: list[str] = field(default_factory=list)
+    state: PaperState | None = None
 
 
 @dataclass(slots=True)
@@ -122,6 +134,16 @@ def decode(data: bytes, source: str) -> tuple[str, list[Problem]]:
 
 def read_digest(path: Path) -> Digest:
     """Read and parse one digest file; raise InputError if it cannot be read at all."""
+    return parse_bytes(read_input(path), str(path), default_label=file_label(path))
+
+
+def file_label(path: Path) -> str:
+    """The digest label a file gives when its text names no date."""
+    return clean_line(path.stem) or "digest"
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of an input file; InputError if it is missing, not a regular file or too large."""
     source = str(path)
     try:
         if path.is_dir():
@@ -138,7 +160,7 @@ def read_digest(path: Path) -> Digest:
         raise InputError(f"{source}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from None
-    return parse_bytes(data, source, default_label=clean_line(path.stem) or "digest")
+    return data
 
 
 def parse_bytes(data: bytes, source: str, default_label: str) -> Digest:

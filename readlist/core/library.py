@@ -19,14 +19,15 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from readlist.core import snapshot
-from readlist.core.digest import Digest, Problem
+from readlist.core.digest import Digest, Entry, Problem
 from readlist.core.links import find_urls
 from readlist.core.model import Paper, PaperState, paper_id
 from readlist.core.papers import Papers, PapersById
 from readlist.core.paths import ensure_dir
 from readlist.core.state import StateStore
 from readlist.core.storage import AtomicJSONStorage, FileLock, file_signature
-from readlist.core.text import title_key
+from readlist.core.text import clean_tags, title_key
+from readlist.core.undo import UNDO_FILE, Step, UndoLog
 
 LIBRARY_FILE = "library.json"
 STATE_FILE = "state.json"
@@ -67,6 +68,7 @@ class FileReport:
     new: int = 0
     known: int = 0
     updated: int = 0
+    restored: int = 0  # papers whose read / starred / note / tags an export brought
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -116,6 +118,21 @@ def merge_into(paper: Paper, other: Paper) -> bool:
         paper.aliases.append(other.title)
         paper.rev += 1
         changed = True
+    for title in other.aliases:
+        if title_key(title) != title_key(paper.title) and title not in paper.aliases:
+            paper.aliases.append(title)
+            paper.rev += 1
+            changed = True
+    if other.extra_links:  # links a JSON entry names besides its abstract (code, project page)
+        kept = paper.links
+        for url in other.extra_links:
+            if url not in kept:
+                paper.extra_links.append(url)
+                kept.append(url)
+                changed = True
+    if len(other.author_names) > len(paper.author_names):
+        paper.author_names = list(other.author_names)
+        changed = True
     for name in ("authors", "published", "arxiv_id"):
         if getattr(paper, name) is None and getattr(other, name) is not None:
             setattr(paper, name, getattr(other, name))
@@ -131,6 +148,26 @@ def merge_into(paper: Paper, other: Paper) -> bool:
             paper.digests.append(label)
             changed = True
     return changed
+
+
+def merge_state(current: PaperState, incoming: PaperState) -> dict[str, Any]:
+    """The state fields to write so that ``current`` keeps everything ``incoming`` adds.
+
+    An import never takes anything away: a read mark or a star set on either side stays set,
+    tags are the union (current ones first), and when both sides have a note that differs, both
+    are kept, the current one first, a blank line between (unless the current note already
+    contains the incoming one, so importing the same file twice adds nothing).
+    """
+    fields: dict[str, Any] = {}
+    for flag in ("read", "starred"):
+        if getattr(incoming, flag) and not getattr(current, flag):
+            fields[flag] = True
+    tags = list(dict.fromkeys((*current.tags, *incoming.tags)))
+    if tags != list(current.tags):
+        fields["tags"] = tags
+    if incoming.note and incoming.note not in current.note:
+        fields["note"] = f"{current.note}\n\n{incoming.note}" if current.note else incoming.note
+    return fields
 
 
 def digest_day(info: DigestInfo) -> str:
@@ -182,6 +219,7 @@ class Library:
         self._doc_ids: dict[str, int] = {}
         self._load()
         self.state = StateStore(self.folder / STATE_FILE, self.lock)
+        self.undo_log = UndoLog(self.folder / UNDO_FILE)
 
     @classmethod
     def open(cls, folder: Path) -> Library:
@@ -236,6 +274,22 @@ class Library:
             self._load()
         return True
 
+    def digest_dates(self) -> dict[str, str]:
+        """Each digest's day (ISO), oldest import first."""
+        return {info.label: digest_day(info) for info in sorted(self.digests.values(), key=lambda d: d.seq)}
+
+    def export(self, indices: Iterable[int], fmt: str) -> tuple[str, int]:
+        """The papers at ``indices`` with their state as text in ``fmt`` (see export.FORMATS),
+        and how many there were."""
+        from readlist.core.export import render  # not needed to open the app
+
+        pairs = [(self.papers[i], self.state_of(self.papers.ids[i])) for i in indices]
+        return render(fmt, pairs, self.digest_dates()), len(pairs)
+
+    def digest_years(self) -> dict[str, str]:
+        """Each digest's year, for dates the page gave without one."""
+        return {label: day[:4] for label, day in self.digest_dates().items()}
+
     # -- lookups ---------------------------------------------------------------
 
     def get(self, pid: str) -> Paper | None:
@@ -257,63 +311,52 @@ class Library:
     # -- importing -------------------------------------------------------------
 
     def import_digests(self, digests: list[Digest], report: ImportReport | None = None) -> ImportReport:
-        """Merge parsed digests into the library and save it in one atomic write."""
+        """Merge parsed digests into the library and save it in one atomic write; then merge in
+        the state that came with entries (a readlist export), see ``merge_state``."""
         report = report or ImportReport()
+        restores: list[tuple[str, PaperState, FileReport]] = []
         with self.lock:
             if self.changed_on_disk():
                 self._load()
             new_ids: list[str] = []
             changed_ids: set[str] = set()
             changed_digests: set[str] = set()
-            next_seq = max((d.seq for d in self.digests.values()), default=0) + 1
+            # A digest whose papers an export files under another digest is still one of theirs.
+            named = {label for digest in digests for entry in digest.entries for label in entry.digests}
+            for digest in digests:
+                if digest.entries or digest.label in named:
+                    self._digest_info(digest.label, digest.date, digest.source, changed_digests)
             for digest in digests:
                 file_report = FileReport(digest.source, digest.label, problems=list(digest.problems))
-                report.files.append(file_report)
+                if digest.entries or digest.problems:
+                    report.files.append(file_report)
                 if not digest.entries:
                     continue
-                info = self.digests.get(digest.label)
-                if info is None:
-                    info = DigestInfo(digest.label, digest.date, [], next_seq, time.time())
-                    self.digests[digest.label] = info
-                    next_seq += 1
-                    changed_digests.add(digest.label)
-                source = Path(digest.source).name
-                if source not in info.sources:
-                    info.sources.append(source)
-                    changed_digests.add(digest.label)
+                info = self.digests[digest.label]
                 seen_here: set[str] = set()
                 for pos, entry in enumerate(digest.entries):
                     file_report.entries += 1
-                    incoming = Paper(
-                        id=paper_id(entry.title),
-                        title=entry.title,
-                        abstract=entry.abstract,
-                        authors=entry.authors,
-                        published=entry.published,
-                        upvotes=entry.upvotes,
-                        arxiv_id=entry.arxiv_id,
-                        digests=[digest.label],
-                        seq=info.seq,
-                        pos=pos,
-                    )
+                    incoming = self._paper_of(entry, digest, info.seq, pos, changed_digests)
                     existing = self._match(incoming)
                     if existing is None:
                         self._add(incoming)
                         new_ids.append(incoming.id)
                         seen_here.add(incoming.id)
                         file_report.new += 1
-                        continue
-                    if existing.id not in seen_here:
-                        file_report.known += 1
-                        seen_here.add(existing.id)
-                    if merge_into(existing, incoming):
-                        if existing.arxiv_id:
-                            self._by_arxiv[existing.arxiv_id] = existing.id
-                        for title in existing.aliases:
-                            self._title_keys().setdefault(title_key(title), existing.id)
-                        changed_ids.add(existing.id)
-                        if existing.id not in new_ids:
-                            file_report.updated += 1
+                    else:
+                        if existing.id not in seen_here:
+                            file_report.known += 1
+                            seen_here.add(existing.id)
+                        if merge_into(existing, incoming):
+                            if existing.arxiv_id:
+                                self._by_arxiv[existing.arxiv_id] = existing.id
+                            for title in existing.aliases:
+                                self._title_keys().setdefault(title_key(title), existing.id)
+                            changed_ids.add(existing.id)
+                            if existing.id not in new_ids:
+                                file_report.updated += 1
+                    if entry.state is not None:
+                        restores.append((existing.id if existing else incoming.id, entry.state, file_report))
             counts = Counter(label for paper in self.by_id.values() for label in paper.digests)
             for info in self.digests.values():
                 if counts[info.label] != info.count:
@@ -321,14 +364,57 @@ class Library:
                     changed_digests.add(info.label)
             if new_ids or changed_ids or changed_digests:
                 self._save(new_ids, changed_ids - set(new_ids), changed_digests)
+        if restores:
+            self.state.refresh()  # merge with what another process may have saved meanwhile
+        for pid, state, file_report in restores:  # only once the papers are saved
+            fields = merge_state(self.state.get(pid), state)
+            if fields:
+                self.state.update(pid, **fields)
+                file_report.restored += 1
         return report
+
+    def _digest_info(self, label: str, date: str | None, source: str, changed: set[str]) -> DigestInfo:
+        """The digest ``label``, made (as the newest) if it is new, that knows it came from ``source``."""
+        info = self.digests.get(label)
+        if info is None:
+            seq = max((d.seq for d in self.digests.values()), default=0) + 1
+            info = self.digests[label] = DigestInfo(label, date, [], seq, time.time())
+            changed.add(label)
+        name = Path(source).name
+        if name not in info.sources:
+            info.sources.append(name)
+            changed.add(label)
+        return info
+
+    def _paper_of(self, entry: Entry, digest: Digest, seq: int, pos: int, changed_digests: set[str]) -> Paper:
+        """The paper an entry describes, as the ``pos``-th of digest number ``seq``."""
+        for label in entry.digests:
+            self._digest_info(label, None, digest.source, changed_digests)
+        in_abstract = find_urls(entry.abstract) if entry.links else []
+        return Paper(
+            id=paper_id(entry.title),
+            title=entry.title,
+            abstract=entry.abstract,
+            authors=entry.authors,
+            published=entry.published,
+            upvotes=entry.upvotes,
+            arxiv_id=entry.arxiv_id,
+            digests=list(entry.digests or [digest.label]),
+            seq=seq,
+            pos=pos,
+            aliases=[t for t in dict.fromkeys(entry.aliases) if title_key(t) != title_key(entry.title)]
+            if entry.aliases else [],
+            extra_links=[url for url in dict.fromkeys(entry.links) if url not in in_abstract],
+            author_names=list(entry.author_names),
+        )
 
     def _match(self, paper: Paper) -> Paper | None:
         pid = None
         if paper.arxiv_id:
             pid = self._by_arxiv.get(paper.arxiv_id)
         if pid is None:
-            pid = self._title_keys().get(title_key(paper.title))
+            keys = self._title_keys()
+            pid = next((keys[k] for k in map(title_key, (paper.title, *paper.aliases)) if k in keys), None)
         return self.by_id.get(pid) if pid else None
 
     def _title_keys(self) -> dict[str, str]:
@@ -343,7 +429,10 @@ class Library:
     def _add(self, paper: Paper) -> None:
         self.papers.append(paper)
         self.by_id.add(paper)
-        self._title_keys()[title_key(paper.title)] = paper.id
+        keys = self._title_keys()
+        for title in paper.aliases:
+            keys.setdefault(title_key(title), paper.id)
+        keys[title_key(paper.title)] = paper.id
         if paper.arxiv_id:
             self._by_arxiv[paper.arxiv_id] = paper.id
 
@@ -368,6 +457,58 @@ class Library:
         records = [d.to_record() for d in self.digests.values()]
         self._write_snapshot(self._loaded, self.papers, self.order, doc_ids, records)
 
+    # -- state changes, each one undo step -----------------------------------------
+
+    def change(self, pids: Iterable[str], label: str, **changes: Any) -> Step | None:
+        """Set state fields of papers as one undoable step; None if nothing changed."""
+        if "tags" in changes:
+            changes["tags"] = clean_tags(changes["tags"])
+        defaults = PaperState.DEFAULTS
+        before: dict[str, dict[str, Any]] = {}
+        after: dict[str, dict[str, Any]] = {}
+        for pid in dict.fromkeys(pids):
+            record = self.state.record(pid) or {}
+            old = {key: record.get(key, defaults[key]) for key in changes}
+            new = {key: value for key, value in changes.items() if old[key] != value}
+            if new:
+                before[pid] = {key: old[key] for key in new}
+                after[pid] = new
+        if not after:
+            return None
+        step = Step(label, before, after)
+        self._apply(after)
+        self.undo_log.push(step)
+        return step
+
+    def undo(self) -> Step | None:
+        """Take back the last step; returns it (None when there is nothing to undo)."""
+        step = self.undo_log.undo()
+        if step is not None:
+            self._apply(step.before)
+        return step
+
+    def redo(self) -> Step | None:
+        step = self.undo_log.redo()
+        if step is not None:
+            self._apply(step.after)
+        return step
+
+    def _apply(self, fields_by_pid: dict[str, dict[str, Any]]) -> None:
+        """Write per-paper fields, one ``update_many`` per distinct set of values."""
+        groups: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        for pid, fields in fields_by_pid.items():
+            key = repr(sorted(fields.items()))
+            groups.setdefault(key, (fields, []))[1].append(pid)
+        for fields, pids in groups.values():
+            self.state.update_many(pids, **fields)
+
+    def flush(self) -> set[str]:
+        """Save pending state and undo history; return ids another process changed meanwhile."""
+        outside = self.state.flush()
+        self.undo_log.save()
+        return outside
+
     def close(self) -> None:
         self.state.close()
+        self.undo_log.save()
         self.db.close()

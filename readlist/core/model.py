@@ -26,7 +26,7 @@ class Paper:
     """One paper of the library. Its abstract may be read lazily from a snapshot file."""
 
     __slots__ = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos",
-                 "aliases", "extra_links", "rev", "_abstract", "_source", "_slot")
+                 "aliases", "extra_links", "author_names", "rev", "_abstract", "_source", "_slot")
 
     def __init__(
         self,
@@ -43,6 +43,7 @@ class Paper:
         *,
         aliases: list[str] | None = None,
         extra_links: list[str] | None = None,
+        author_names: list[str] | None = None,
         rev: int = 0,
         source: AbstractSource | None = None,
         slot: int = 0,
@@ -60,6 +61,8 @@ class Paper:
         # Other titles this paper was seen under, and links from other versions of its abstract.
         self.aliases = aliases if aliases is not None else []
         self.extra_links = extra_links if extra_links is not None else []
+        # Names, when a source lists them (the Daily Papers JSON does, the page text only counts them).
+        self.author_names = author_names if author_names is not None else []
         # Bumped whenever the searchable text changes, so a cached search index can catch up.
         self.rev = rev
         self._abstract = abstract
@@ -109,6 +112,7 @@ class Paper:
             "pos": self.pos,
             "aliases": list(self.aliases),
             "extra_links": list(self.extra_links),
+            "author_names": list(self.author_names),
             "rev": self.rev,
         }
 
@@ -127,20 +131,23 @@ class Paper:
             pos=rec.get("pos", 0),
             aliases=list(rec.get("aliases") or []),
             extra_links=list(rec.get("extra_links") or []),
+            author_names=list(rec.get("author_names") or []),
             rev=rec.get("rev", 0),
         )
 
 
 @dataclass(slots=True)
 class PaperState:
-    DEFAULTS: ClassVar[dict[str, Any]] = {"read": False, "starred": False, "note": ""}
+    DEFAULTS: ClassVar[dict[str, Any]] = {"read": False, "starred": False, "note": "", "tags": []}
 
     read: bool = False
     starred: bool = False
     note: str = ""
+    tags: tuple[str, ...] = ()
     read_at: float | None = None
     starred_at: float | None = None
     note_at: float | None = None
+    tags_at: float | None = None
 
     @classmethod
     def from_record(cls, rec: dict[str, Any]) -> PaperState:
@@ -148,9 +155,11 @@ class PaperState:
             read=bool(rec.get("read")),
             starred=bool(rec.get("starred")),
             note=str(rec.get("note") or ""),
+            tags=tuple(rec.get("tags") or ()),
             read_at=rec.get("read_at"),
             starred_at=rec.get("starred_at"),
             note_at=rec.get("note_at"),
+            tags_at=rec.get("tags_at"),
         )
 
 

@@ -12,8 +12,8 @@ from typing import Any, overload
 from readlist.core.model import AbstractSource, Paper
 
 COLUMNS = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos",
-           "aliases", "extra_links", "rev")
-_JOINED = ("digests", "aliases", "extra_links")
+           "aliases", "extra_links", "author_names", "rev")
+_JOINED = ("digests", "aliases", "extra_links", "author_names")
 SEP = "\x1f"  # joins list fields: one string per paper loads much faster than a list
 
 
@@ -45,6 +45,15 @@ class Papers(Sequence[Paper]):
             for i, paper in enumerate(self._objects[: len(loaded)])
         ] + [getattr(paper, name) for paper in self._objects[len(loaded) :]]
 
+    def joined_column(self, name: str) -> list[str]:
+        """A list field (``digests``...) of every paper as one SEP-joined string, without
+        making objects: a filter over 100k papers needs the text, not the papers."""
+        loaded = self._columns.get(name, [])
+        return [
+            loaded[i] if i < len(loaded) and paper is None else SEP.join(getattr(paper, name))
+            for i, paper in enumerate(self._objects)
+        ]
+
     def __len__(self) -> int:
         return len(self._objects)
 
@@ -66,11 +75,11 @@ class Papers(Sequence[Paper]):
 
     def _make(self, i: int) -> Paper:
         c = self._columns
-        digests, aliases, links = (_split(c[name][i]) for name in _JOINED)
+        digests, aliases, links, names = (_split(c[name][i]) for name in _JOINED)
         return Paper(
             c["id"][i], c["title"][i], "", c["authors"][i], c["published"][i], c["upvotes"][i], c["arxiv_id"][i],
-            digests, c["seq"][i], c["pos"][i], aliases=aliases, extra_links=links, rev=c["rev"][i],
-            source=self._source, slot=i,
+            digests, c["seq"][i], c["pos"][i], aliases=aliases, extra_links=links, author_names=names,
+            rev=c["rev"][i], source=self._source, slot=i,
         )
 
     def append(self, paper: Paper) -> None:

@@ -15,12 +15,12 @@ import contextlib
 import hashlib
 import io
 import marshal
-import re
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from rapidfuzz import process
@@ -30,8 +30,7 @@ from readlist.core.model import Paper
 from readlist.core.papers import Papers
 from readlist.core.storage import file_signature, write_atomic
 from readlist.core.text import fold
-
-_WORD = re.compile(r"\w+")
+from readlist.core.tokens import words
 
 W_TITLE, W_NOTE, W_ABSTRACT = 3.0, 2.0, 1.0
 Q_EXACT, Q_PREFIX = 1.0, 0.7
@@ -40,22 +39,6 @@ Q_FUZZY_PREFIX = 0.3
 FUZZY_PREFIX_WORDS = 200  # the most common completions of a mistyped prefix
 # Short prefixes expand to the most common words only: "a" alone would be everything.
 PREFIX_LIMIT = {1: 40, 2: 150, 3: 400}
-
-
-_ASCII_PUNCT = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
-
-
-def words(text: str) -> list[str]:
-    """Folded words of ``text``; hyphenated compounds also count joined up."""
-    folded = fold(text)
-    found = folded.translate(_ASCII_PUNCT).split() if folded.isascii() else _WORD.findall(folded.replace("_", " "))
-    if "-" in folded:
-        for token in folded.split():
-            if "-" in token:
-                parts = _WORD.findall(token.replace("_", " "))
-                if len(parts) > 1:
-                    found.append("".join(parts))
-    return found
 
 
 INDEX_VERSION = 2
@@ -280,6 +263,15 @@ class SearchIndex:
             self._titles_folded = [fold(p.title) for p in self.papers[: self.size]]
         return self._titles_folded
 
+    def field_postings(self, field: Literal["title", "abstract"]) -> tuple[np.ndarray, np.ndarray]:
+        """Read-only ``(offsets, data)`` of one field's posting lists, for callers that score papers
+        themselves (similar.py): the papers holding word id ``w`` are ``data[offsets[w]:offsets[w + 1]]``."""
+        postings = self._title if field == "title" else self._abstract
+        views = postings.offsets.view(), postings.data.view()
+        for view in views:
+            view.flags.writeable = False
+        return views
+
     # -- notes change while the app runs ------------------------------------
 
     def set_notes(self, notes: Mapping[str, str]) -> None:
@@ -423,6 +415,21 @@ class SearchIndex:
                     hits[doc] = quality
         return hits, list(qualities)
 
+    def containing(self, term: str, *, title_only: bool = False, prefix: bool = False) -> np.ndarray:
+        """A mask of the papers whose title (or abstract, or note, unless ``title_only``) holds
+        the folded word ``term``, or with ``prefix`` a word starting with it: no typos."""
+        mask = np.zeros(self.size, dtype=bool)
+        found = self._starting_with(term) if prefix else [term] if term in self.vocab else []
+        ids = [self.vocab[w] for w in found]
+        for postings in (self._title,) if title_only else (self._title, self._abstract):
+            mask[postings.gather(ids)] = True
+        if not title_only:
+            note_words = self._note_words
+            hits = [w for w in note_words if w.startswith(term)] if prefix else [term] if term in note_words else []
+            for word in hits:
+                mask[list(note_words[word])] = True
+        return mask
+
     def search(self, query: str) -> SearchResult:
         """Papers matching every word of ``query``, best first.
 
@@ -477,10 +484,3 @@ class SearchIndex:
             return SearchResult(query, [], frozenset(matched))
         order = np.lexsort((self.rank[hits_all], -total[hits_all]))
         return SearchResult(query, hits_all[order].tolist(), frozenset(matched))
-
-
-def highlight_spans(text: str, matched: frozenset[str]) -> list[tuple[int, int]]:
-    """Character spans of ``text`` whose words were matched by the last search."""
-    if not matched:
-        return []
-    return [m.span() for m in _WORD.finditer(text.replace("_", " ")) if fold(m.group()) in matched]

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tinydb import TinyDB
 from tinydb.table import Document
@@ -20,9 +20,10 @@ from tinydb.table import Document
 from readlist.core.errors import ReadlistError
 from readlist.core.model import PaperState
 from readlist.core.storage import AtomicJSONStorage, FileLock
+from readlist.core.text import clean_tags
 
 TABLE = "state"
-STATE_FIELDS = ("read", "starred", "note")
+STATE_FIELDS = ("read", "starred", "note", "tags")
 
 
 class StateStore:
@@ -83,7 +84,20 @@ class StateStore:
         return {pid: PaperState.from_record(rec) for pid, rec in list(self._records.items())}
 
     def notes(self) -> dict[str, str]:
-        return {pid: rec["note"] for pid, rec in list(self._records.items()) if rec.get("note")}
+        """The text search looks at beside title and abstract: each paper's note and tags."""
+        texts = {pid: search_text(rec) for pid, rec in list(self._records.items())}
+        return {pid: text for pid, text in texts.items() if text}
+
+    def search_text(self, pid: str) -> str:
+        return search_text(self._records.get(pid) or {})
+
+    def tags(self) -> dict[str, int]:
+        """Every tag in use and how many papers carry it, most used first."""
+        counts: dict[str, int] = {}
+        for rec in list(self._records.values()):
+            for tag in rec.get("tags") or ():
+                counts[tag] = counts.get(tag, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def counts(self) -> tuple[int, int]:
         """How many papers are read, and how many starred (kept up to date, not counted)."""
@@ -97,7 +111,7 @@ class StateStore:
     # -- changing ------------------------------------------------------------
 
     def update(self, pid: str, **changes: Any) -> PaperState:
-        """Apply ``read``/``starred``/``note`` changes in memory and queue them."""
+        """Apply ``read``/``starred``/``note``/``tags`` changes in memory and queue them."""
         self.update_many([pid], **changes)
         return self.get(pid)
 
@@ -105,6 +119,8 @@ class StateStore:
         unknown = set(changes) - set(STATE_FIELDS)
         if unknown:
             raise ValueError(f"unknown state fields: {sorted(unknown)}")
+        if "tags" in changes:
+            changes["tags"] = clean_tags(changes["tags"])
         now = time.time()
         with self._mutex:
             for pid in pids:
@@ -174,20 +190,30 @@ class StateStore:
         self.db.close()
 
 
+def search_text(record: dict[str, Any]) -> str:
+    note, tags = record.get("note") or "", record.get("tags") or ()
+    return f"{note}\n{' '.join(tags)}" if tags else note
+
+
 def _full_record(record: dict[str, Any]) -> dict[str, Any]:
     full = {"id": record["id"]}
     for key in STATE_FIELDS:
-        full[key] = record.get(key, PaperState.DEFAULTS[key])
+        value = record.get(key, PaperState.DEFAULTS[key])
+        full[key] = list(value) if isinstance(value, list) else value
         full[f"{key}_at"] = record.get(f"{key}_at")
     return full
 
 
+class Flushable(Protocol):
+    def flush(self) -> set[str]: ...
+
+
 class Saver:
-    """A background thread that flushes a StateStore soon after each change."""
+    """A background thread that flushes a StateStore (or a Library) soon after each change."""
 
     def __init__(
         self,
-        store: StateStore,
+        store: Flushable,
         delay: float = 0.2,
         on_saved: Callable[[set[str]], None] | None = None,
         on_error: Callable[[ReadlistError | OSError], None] | None = None,

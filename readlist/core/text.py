@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Every C0 and C1 control character except tab and newline, plus DEL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -46,6 +47,24 @@ def clean_note(text: str) -> str:
     """Notes keep their line structure but lose control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return strip_controls(text.replace("\t", "    ")).rstrip()
+
+
+MAX_TAG = 40
+_TAG_SPLIT = re.compile(r"[\s,]+")
+
+
+def clean_tags(tags: str | Iterable[str]) -> list[str]:
+    """Tags as stored: single lower-case words (``#`` dropped), each once, in the order given.
+
+    A string is split at commas and spaces, so ``"rl, to-read"`` and ``"rl to-read"`` agree.
+    """
+    raw = _TAG_SPLIT.split(tags) if isinstance(tags, str) else [p for t in tags for p in _TAG_SPLIT.split(t)]
+    cleaned: dict[str, None] = {}
+    for tag in raw:
+        tag = _INVISIBLE.sub("", strip_controls(tag)).strip().lstrip("#").casefold()[:MAX_TAG]
+        if tag:
+            cleaned.setdefault(tag, None)
+    return list(cleaned)
 
 
 def fold(text: str) -> str:

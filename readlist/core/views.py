@@ -1,4 +1,4 @@
-"""Which papers a view shows: all, unread, starred, with notes, or a search."""
+"""Which papers a view shows (all, unread, starred, with notes) and in what order."""
 
 from __future__ import annotations
 
@@ -45,3 +45,17 @@ def select(
     if not views:
         return list(candidates)
     return [i for i in candidates if all(v.accepts(record_of(ids[i])) for v in views)]
+
+
+class Sort(StrEnum):
+    """The order of the list. ``DIGEST`` means best match first while a search runs."""
+
+    DIGEST = "digest"
+    PUBLISHED = "published"
+    TITLE = "title"
+    STARRED = "starred"
+
+    def label(self, searching: bool = False) -> str:
+        if self is Sort.DIGEST:
+            return "relevance" if searching else "digest order"
+        return {"published": "newest published", "title": "title A–Z", "starred": "starred first"}[self.value]

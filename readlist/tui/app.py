@@ -2,6 +2,8 @@
 
 Calls go down (the app asks the library to change state), messages come up
 (widgets and worker threads post messages; workers never touch widgets).
+Screens, search and backups are imported where first used: the first frame
+waits for every module imported up front.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import signal
 import webbrowser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -23,21 +26,27 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from readlist.clipboard import system_copy
-from readlist.core.backup import backup_daily
 from readlist.core.library import ImportReport, Library
 from readlist.core.links import is_safe_to_open
 from readlist.core.model import Paper
-from readlist.core.search import SearchIndex
+from readlist.core.query import needs_index, parse
 from readlist.core.state import Saver
+from readlist.core.storage import write_atomic
 from readlist.core.text import clean_note, strip_controls
-from readlist.core.views import View, select
+from readlist.core.undo import Step
+from readlist.core.views import Sort, View
+
+if TYPE_CHECKING:
+    from readlist.core.search import SearchIndex
+    from readlist.core.selection import Orders
 from readlist.tui.actions import ACTIONS, bindings
-from readlist.tui.screens.help import HelpScreen
-from readlist.tui.screens.note import NoteScreen
 from readlist.tui.widgets.detail import DetailPane
 from readlist.tui.widgets.paper_list import PaperList
 
 VIEW_CYCLE = (View.ALL, View.UNREAD, View.STARRED, View.NOTES)
+SORT_CYCLE = tuple(Sort)
+# What decides the list's rows: query text, view, sort, picked digest.
+ListKey = tuple[str, View, Sort, str | None]
 POLL_SECONDS = 1.0
 DETAIL_DELAY = 0.03
 
@@ -53,9 +62,10 @@ class ReadlistApp(App[None]):
             self.index = index
 
     class SearchDone(Message):
-        def __init__(self, query: str, view: View, rows: list[int], matched: frozenset[str], keep: str | None) -> None:
+        def __init__(self, key: ListKey, rows: list[int], matched: frozenset[str], hints: list[str],
+                     keep: str | None) -> None:
             super().__init__()
-            self.query, self.view, self.rows, self.matched, self.keep = query, view, rows, matched, keep
+            self.key, self.rows, self.matched, self.hints, self.keep = key, rows, matched, hints, keep
 
     class Saved(Message):
         def __init__(self, outside: set[str]) -> None:
@@ -71,6 +81,11 @@ class ReadlistApp(App[None]):
         def __init__(self, url: str, opened: bool) -> None:
             super().__init__()
             self.url, self.opened = url, opened
+
+    class Exported(Message):
+        def __init__(self, text: str, ok: bool) -> None:
+            super().__init__()
+            self.text, self.ok = text, ok
 
     class ChangedElsewhere(Message):
         def __init__(self, ids: set[str]) -> None:
@@ -100,11 +115,14 @@ class ReadlistApp(App[None]):
         self.browser = browser
         self.save_delay = save_delay
         self.index: SearchIndex | None = None
+        self.orders: Orders | None = None  # made by the first search: it needs numpy
         self.view = View.ALL
+        self.sort = Sort.DIGEST
+        self.digest: str | None = None
         self.query_text = ""
         self.matched: frozenset[str] = frozenset()
-        # The (query, view) the list shows right now; it lags while a search runs.
-        self.shown: tuple[str, View] = ("", View.ALL)
+        # What the list shows right now; it lags behind ``list_key`` while a search runs.
+        self.shown: ListKey = ("", View.ALL, Sort.DIGEST, None)
         self.saver: Saver | None = None
         self.save_status = "saved"
         self._quit_despite_error = False
@@ -113,9 +131,11 @@ class ReadlistApp(App[None]):
     # -- layout ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="/ filter: words, typos welcome (Esc clears)", id="filter")
+        yield Input(placeholder='/ filter: words (typos welcome), is:unread tag:NAME "a phrase" -word  (Esc clears)',
+                    id="filter")
+        yield Static(id="hint", markup=False)
         with Horizontal(id="main"):
-            yield PaperList(self.library.papers, self.library.state_of, id="papers")
+            yield PaperList(self.library.papers, self.library.state_of, list(self.library.order), id="papers")
             yield DetailPane(id="detail")
         yield Static(id="status", markup=False)
         yield Footer()
@@ -125,24 +145,30 @@ class ReadlistApp(App[None]):
         self.paper_list = self.query_one(PaperList)
         self.detail = self.query_one(DetailPane)
         self.filter_input = self.query_one("#filter", Input)
+        self.hint = self.query_one("#hint", Static)
+        self.hint.display = False
         self.status = self.query_one("#status", Static)
         self.sub_title = "demo library: changes vanish at exit" if self.demo else str(self.library.folder)
-        self.paper_list.set_rows(list(self.library.order))
         self.paper_list.focus()
         self.saver = Saver(
-            self.library.state,
+            self.library,
             delay=self.save_delay,
             on_saved=lambda outside: self.post_message(self.Saved(outside)),
             on_error=lambda exc: self.post_message(self.SaveFailed(str(exc))),
         )
-        self.build_index()
-        if not self.demo:
-            self.back_up()
-        self.set_interval(POLL_SECONDS, self.poll_outside)
         self._install_signal_handlers()
         self.update_status()
         if self.report is not None:
             self._announce(self.report)
+        self.call_after_refresh(self._start_background)
+
+    def _start_background(self) -> None:
+        """Indexing, backups and polling start once the first frame is up: their threads
+        would otherwise compete with it for the interpreter."""
+        self.build_index()
+        if not self.demo:
+            self.back_up()
+        self.set_interval(POLL_SECONDS, self.poll_outside)
 
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
@@ -171,6 +197,8 @@ class ReadlistApp(App[None]):
 
     @work(thread=True, exclusive=True, group="index")
     def build_index(self) -> None:
+        from readlist.core.search import SearchIndex
+
         library = self.library
         notes = library.state.notes()
         self.post_message(self.IndexReady(SearchIndex.open(library.cache / "index", library.papers, notes, library.order)))
@@ -180,44 +208,50 @@ class ReadlistApp(App[None]):
         if self.query_text.strip():
             self.refilter()
 
+    @property
+    def list_key(self) -> ListKey:
+        return (self.query_text, self.view, self.sort, self.digest)
+
     def refilter(self, keep: str | None = None) -> None:
-        """Recompute the shown rows for the current query and view, off the UI thread."""
+        """Recompute the shown rows for the current query, view, sort and digest, off the UI thread."""
         current = self.paper_list.current
         keep = keep or (current.id if current else None)
-        if not self.query_text.strip() and self.view is View.ALL:
-            self.paper_list.set_rows(list(self.library.order), keep=keep)
-            self.matched = frozenset()
-            self.shown = (self.query_text, self.view)
-            self.update_status()
+        key = self.list_key
+        if not self.query_text.strip() and key[1:] == (View.ALL, Sort.DIGEST, None):
+            self._show_rows(key, list(self.library.order), frozenset(), [], keep)
             return
-        if self.query_text.strip() and self.index is None:
+        if self.index is None and needs_index(parse(self.query_text)):
             self.update_status("indexing…")
             return
-        self.run_search(self.query_text, self.view, keep)
+        self.run_search(key, keep)
 
     @work(thread=True, exclusive=True, group="search")
-    def run_search(self, query: str, view: View, keep: str | None) -> None:
+    def run_search(self, key: ListKey, keep: str | None) -> None:
+        from readlist.core.selection import Orders, select_papers  # numpy: loaded after the first frame
+
         worker = get_current_worker()
-        papers = self.library.papers
-        matched: frozenset[str] = frozenset()
-        candidates: Iterable[int] = self.library.order
-        if query.strip() and self.index is not None:
-            result = self.index.search(query)
-            candidates, matched = result.indices, result.matched
-        if worker.is_cancelled:
-            return
-        rows = select(papers.ids, candidates, [view], self.library.state.record)
+        if self.orders is None:
+            self.orders = Orders(self.library.papers, self.library.digest_years())
+        query, view, sort, digest = key
+        selection = select_papers(self.library, query, index=self.index, orders=self.orders, views=[view],
+                                  sort=sort, digest=digest)
         if not worker.is_cancelled:
-            self.post_message(self.SearchDone(query, view, rows, matched, keep))
+            self.post_message(self.SearchDone(key, selection.indices, selection.matched, selection.hints, keep))
 
     def on_readlist_app_search_done(self, message: SearchDone) -> None:
-        if message.query != self.query_text or message.view is not self.view:
+        if message.key != self.list_key:
             return  # a newer keystroke or view switch is on its way
-        self.matched = message.matched
         # With a query the best match goes first; otherwise keep the reader's place.
-        keep = None if message.query.strip() else message.keep
-        self.paper_list.set_rows(message.rows, message.matched, keep=keep)
-        self.shown = (message.query, message.view)
+        keep = None if message.key[0].strip() else message.keep
+        self._show_rows(message.key, message.rows, message.matched, message.hints, keep)
+
+    def _show_rows(self, key: ListKey, rows: list[int], matched: frozenset[str], hints: list[str],
+                   keep: str | None) -> None:
+        self.matched = matched
+        self.paper_list.set_rows(rows, matched, keep=keep)
+        self.shown = key
+        self.hint.display = bool(hints)
+        self.hint.update(Content("  ".join(dict.fromkeys(hints))))
         self.update_status()
 
     @on(Input.Changed, "#filter")
@@ -254,6 +288,10 @@ class ReadlistApp(App[None]):
             f"{starred} starred",
             f"view: {self.view.label}",
         ]
+        searching = bool(parse(self.query_text).fuzzy.strip())
+        parts.append(f"sort: {self.sort.label(searching)}")
+        if self.digest is not None:
+            parts.append(f"digest: {self.digest}")
         if self.query_text.strip():
             parts.append(f"filter: {self.query_text.strip()}")
         parts.append(note or self.save_status)
@@ -261,25 +299,94 @@ class ReadlistApp(App[None]):
 
     # -- state changes --------------------------------------------------------
 
-    def _change(self, paper: Paper, **changes: object) -> None:
-        self.library.state.update(paper.id, **changes)
+    def _change(self, pids: Collection[str], label: str, **changes: object) -> Step | None:
+        """Change state as one undo step, and show it."""
+        step = self.library.change(pids, label, **changes)
+        if step is not None:
+            self._after_change(step)
+        return step
+
+    def _after_change(self, step: Step) -> None:
         self.save_status = "saving…"
         if self.saver:
             self.saver.poke()
-        self.paper_list.refresh_paper(paper.id)
-        if self.paper_list.current is paper:
+        pids = step.after.keys()
+        if self.index is not None and any("note" in f or "tags" in f for f in step.after.values()):
+            for pid in pids:
+                self.index.set_note(pid, self.library.state.search_text(pid))
+        if len(pids) == 1:
+            self.paper_list.refresh_paper(next(iter(pids)))
+        else:
+            self.paper_list.refresh()
+        current = self.paper_list.current
+        if current is not None and current.id in pids:
             self.show_current()
         self.update_status()
 
     def action_toggle_read(self) -> None:
         paper = self.paper_list.current
         if paper:
-            self._change(paper, read=not self.library.state_of(paper.id).read)
+            read = not self.library.state_of(paper.id).read
+            self._change([paper.id], f"marked {'read' if read else 'unread'}: {_short(paper.title)}", read=read)
 
     def action_toggle_star(self) -> None:
         paper = self.paper_list.current
         if paper:
-            self._change(paper, starred=not self.library.state_of(paper.id).starred)
+            starred = not self.library.state_of(paper.id).starred
+            self._change([paper.id], f"{'starred' if starred else 'unstarred'}: {_short(paper.title)}",
+                         starred=starred)
+
+    def action_edit_tags(self) -> None:
+        paper = self.paper_list.current
+        if paper is None:
+            return
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._save_tags(paper, text)
+
+        from readlist.tui.screens.tags import TagsScreen
+
+        tags = self.library.state_of(paper.id).tags
+        self.push_screen(TagsScreen(paper.id, paper.title, tags, self.library.state.tags()), save)
+
+    def _save_tags(self, paper: Paper, text: str) -> None:
+        if self._change([paper.id], f"tags of {_short(paper.title)}", tags=text) is not None:
+            tags = self.library.state_of(paper.id).tags
+            self.notify(f"Tags: {' '.join(tags)}" if tags else "Tags cleared.", markup=False)
+
+    def action_mark_all_read(self) -> None:
+        """Mark every paper the list shows as read, after a confirm; one undo step."""
+        ids = self.library.papers.ids
+        shown = [ids[i] for i in self.paper_list.rows]
+        unread = [pid for pid in shown if not (self.library.state.record(pid) or {}).get("read")]
+        if not unread:
+            self.notify("Every paper shown is already read.", markup=False)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._change(unread, f"marked {len(unread)} shown papers read", read=True)
+                self.notify(f"Marked {len(unread)} papers read (u undoes).", markup=False)
+
+        from readlist.tui.screens.confirm import ConfirmScreen
+
+        question = f"Mark all {len(shown)} papers shown as read? {len(unread)} of them are unread now."
+        self.push_screen(ConfirmScreen(question), answer)
+
+    def action_undo(self) -> None:
+        self._step_back_or_forth(undo=True)
+
+    def action_redo(self) -> None:
+        self._step_back_or_forth(undo=False)
+
+    def _step_back_or_forth(self, undo: bool) -> None:
+        step = self.library.undo() if undo else self.library.redo()
+        if step is None:
+            self.notify(f"Nothing to {'undo' if undo else 'redo'}.", markup=False)
+            return
+        self._after_change(step)
+        self.notify(f"{'Undone' if undo else 'Redone'}: {step.label}", markup=False)
 
     def action_edit_note(self) -> None:
         paper = self.paper_list.current
@@ -292,6 +399,8 @@ class ReadlistApp(App[None]):
             if text is not None:
                 self._save_note(paper, original, text)
 
+        from readlist.tui.screens.note import NoteScreen
+
         self.push_screen(NoteScreen(paper.id, paper.title, original), save)
 
     def _save_note(self, paper: Paper, original: str, text: str) -> None:
@@ -303,19 +412,24 @@ class ReadlistApp(App[None]):
             self.notify("This note was also changed elsewhere: both versions are kept.", severity="warning",
                         markup=False, timeout=8)
         if note != stored:
-            self._change(paper, note=note)
-            if self.index is not None:
-                self.index.set_note(paper.id, note)
+            self._change([paper.id], f"note of {_short(paper.title)}", note=note)
             self.notify("Note saved." if note else "Note cleared.", markup=False)
 
     def _save_open_editors(self) -> None:
-        """Quitting or a closing terminal must not lose the text still in a note editor."""
+        """Quitting or a closing terminal must not lose the text still in a note or tag editor."""
+        from readlist.tui.screens.note import NoteScreen
+        from readlist.tui.screens.tags import TagsScreen
+
         for screen in self.screen_stack:
-            if isinstance(screen, NoteScreen) and not screen.saved:
+            if isinstance(screen, NoteScreen | TagsScreen) and not screen.saved:
                 screen.saved = True
                 paper = self.library.get(screen.paper_id)
-                if paper is not None:
+                if paper is None:
+                    continue
+                if isinstance(screen, NoteScreen):
                     self._save_note(paper, screen.note, screen.text)
+                else:
+                    self._save_tags(paper, screen.text)
 
     def on_readlist_app_saved(self, message: Saved) -> None:
         if not self.library.state.dirty:
@@ -333,6 +447,8 @@ class ReadlistApp(App[None]):
     @work(thread=True, group="backup")
     def back_up(self) -> None:
         """Today's backup, taken off the UI thread: at 100k papers it reads 190 MB."""
+        from readlist.core.backup import backup_daily
+
         try:
             backup_daily(self.library.folder)
         except OSError as exc:
@@ -352,7 +468,7 @@ class ReadlistApp(App[None]):
             self.paper_list.refresh_paper(pid)
         if self.index is not None:
             for pid in ids:
-                self.index.set_note(pid, self.library.state_of(pid).note)
+                self.index.set_note(pid, self.library.state.search_text(pid))
         current = self.paper_list.current
         if current and current.id in ids:
             self.show_current()
@@ -367,7 +483,8 @@ class ReadlistApp(App[None]):
         else:
             self.copy_to_clipboard(text)
             how = "via the terminal (OSC 52)"
-        self.notify(f"Copied {what} {how}:\n{text}", markup=False)
+        first, _, rest = text.partition("\n")
+        self.notify(f"Copied {what} {how}:\n{first}{' …' if rest else ''}", markup=False)
 
     def action_copy_link(self) -> None:
         paper = self.paper_list.current
@@ -383,6 +500,48 @@ class ReadlistApp(App[None]):
             self._copy(links[0], "code/project link")
         else:
             self.notify("This abstract has no code or project link.", severity="warning", markup=False)
+
+    def action_copy_markdown(self) -> None:
+        paper = self.paper_list.current
+        if paper:
+            from readlist.core.export import paper_markdown
+
+            self._copy(paper_markdown(paper, self.library.state_of(paper.id)), "the paper as Markdown")
+
+    def action_copy_bibtex(self) -> None:
+        paper = self.paper_list.current
+        if paper:
+            from readlist.core.export import paper_bibtex
+
+            self._copy(paper_bibtex(paper, self.library.state_of(paper.id)), "the paper as BibTeX")
+
+    def action_export(self) -> None:
+        from readlist.tui.screens.export import ExportScreen
+
+        rows = list(self.paper_list.rows)
+        if not rows:
+            self.notify("No papers shown: nothing to export.", severity="warning", markup=False)
+            return
+
+        def chosen(answer: tuple[str, Path] | None) -> None:
+            if answer is not None:
+                self.write_export(rows, *answer)
+
+        self.push_screen(ExportScreen(len(rows)), chosen)
+
+    @work(thread=True, group="export")
+    def write_export(self, rows: list[int], fmt: str, path: Path) -> None:
+        try:
+            text, count = self.library.export(rows, fmt)
+            write_atomic(path, text.encode("utf-8"))
+        except OSError as exc:
+            self.post_message(self.Exported(f"Could not write {path}: {exc.strerror or exc}", ok=False))
+            return
+        noun = "paper" if count == 1 else "papers"
+        self.post_message(self.Exported(f"Exported {count} {noun} as {fmt} to {path}", ok=True))
+
+    def on_readlist_app_exported(self, message: Exported) -> None:
+        self.notify(strip_controls(message.text), severity="information" if message.ok else "error", markup=False)
 
     def action_open_link(self) -> None:
         paper = self.paper_list.current
@@ -412,6 +571,11 @@ class ReadlistApp(App[None]):
         self.update_status()
         self.refilter()
 
+    def action_cycle_sort(self) -> None:
+        self.sort = SORT_CYCLE[(SORT_CYCLE.index(self.sort) + 1) % len(SORT_CYCLE)]
+        self.update_status()
+        self.refilter()
+
     def action_cycle_view(self) -> None:
         i = VIEW_CYCLE.index(self.view) if self.view in VIEW_CYCLE else -1
         self.action_view(VIEW_CYCLE[(i + 1) % len(VIEW_CYCLE)].value)
@@ -436,6 +600,8 @@ class ReadlistApp(App[None]):
             self.paper_list.focus()
 
     def action_help(self) -> None:
+        from readlist.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -470,6 +636,12 @@ class ReadlistApp(App[None]):
         for view in VIEW_CYCLE:
             yield SystemCommand(f"View: {view.label}", f"Show {view.label.lower()} papers",
                                 lambda v=view: self.action_view(v.value))
+
+
+def _short(title: str, width: int = 50) -> str:
+    """A title cut to fit a one-line notification."""
+    title = strip_controls(title)
+    return title if len(title) <= width else title[: width - 1] + "…"
 
 
 def make_app(library: Library, **kwargs: object) -> ReadlistApp:

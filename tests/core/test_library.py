@@ -287,7 +287,7 @@ def test_abstracts_are_not_in_the_state_file(library: Library, isolated_data: Pa
     docs = json.loads(state_text)["state"]
     assert len(docs) == 4
     assert {key for doc in docs.values() for key in doc} == {
-        "id", "read", "starred", "note", "read_at", "starred_at", "note_at"
+        "id", "read", "starred", "note", "tags", "read_at", "starred_at", "note_at", "tags_at"
     }
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from readlist.core.model import Paper
-from readlist.core.search import SearchIndex, highlight_spans, max_typos, words
+from readlist.core.search import SearchIndex, max_typos
+from readlist.core.tokens import highlight_spans, words
 
 FILLER = "We describe the method, run experiments on public data and discuss the results in detail."
 

@@ -6,13 +6,17 @@ titles and abstracts (``[CLS]``, ``[/]``, ``[bold]``) are shown, never parsed.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.style import Style
 from textual.widgets import Static
 
+from readlist.core.links import is_safe_to_open
 from readlist.core.model import Paper, PaperState, display_date
-from readlist.core.search import highlight_spans
+from readlist.core.tokens import highlight_spans
 
 
 def _marked(text: str, matched: frozenset[str]) -> Content:
@@ -66,17 +70,37 @@ class DetailPane(VerticalScroll, can_focus=True):
         put("detail-title", _marked(paper.title, matched))
         put("detail-facts", facts_line(paper, state))
         put("detail-abstract", _marked(paper.abstract or "(no abstract in the digest)", matched))
-        links = [f"[y] {paper.url}"]
-        links += [f"[{'Y' if i == 0 else ' '}] {url}" for i, url in enumerate(paper.links)]
-        put("detail-links", "\n".join(links))
+        put("detail-links", links_section(paper))
         put("detail-note", _marked(state.note, matched) if state.note.strip() else Content.styled("No note yet: press n to write one.", "italic $text-muted"))
         self.scroll_home(animate=False)
+
+
+def links_section(paper: Paper) -> Content:
+    """``[y]`` the paper's page, ``[Y]`` the first code or project link, then the others, one a line."""
+    keyed = [("y", paper.url), *(("Y" if i == 0 else " ", url) for i, url in enumerate(paper.links))]
+    return Content("\n").join(Content.assemble(f"[{key}] ", hyperlink(url)) for key, url in keyed)
+
+
+# Printable ASCII stays as it is in a link's target (``%`` too, so existing escapes are kept).
+_TARGET_SAFE = "".join(chr(c) for c in range(33, 127))
+
+
+def hyperlink(url: str) -> Content:
+    """``url`` shown as it is; when it is safe to open (http/https, no spaces or control characters)
+    it is also a terminal hyperlink (OSC 8), which the terminal opens itself on a (modifier-)click.
+    Only a ``link`` style is set, never an ``@click`` action, so text cannot run app actions."""
+    if not is_safe_to_open(url):
+        return Content(url)
+    # OSC 8 targets are printable ASCII only: anything else is percent-encoded as UTF-8.
+    target = quote(url, safe=_TARGET_SAFE)
+    return Content(url).stylize("underline $text-primary").stylize(Style(link=target))
 
 
 def facts_line(paper: Paper, state: PaperState) -> str:
     parts = [
         "read" if state.read else "unread",
         *(["★ starred"] if state.starred else []),
+        *([" ".join(f"#{tag}" for tag in state.tags)] if state.tags else []),
     ]
     if paper.published:
         parts.append(f"published {display_date(paper.published)}")

@@ -20,10 +20,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from readlist.core.model import Paper, PaperState
-from readlist.core.search import highlight_spans
+from readlist.core.tokens import highlight_spans
 
 DATE_WIDTH = 7
 MARK_WIDTH = 4
+MAX_TAGS_WIDTH = 24
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -47,6 +48,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--note",
         "paper-list--match",
         "paper-list--date",
+        "paper-list--tags",
     }
 
     DEFAULT_CSS = """
@@ -63,6 +65,7 @@ class PaperList(ScrollView, can_focus=True):
     PaperList > .paper-list--note { color: $success; }
     PaperList > .paper-list--match { text-style: bold underline; color: $text-warning; }
     PaperList > .paper-list--date { color: $text-muted; }
+    PaperList > .paper-list--tags { color: $text-warning; text-style: italic; }
     """
 
     # repaint=False: moving the cursor redraws two rows, not the whole list.
@@ -79,13 +82,14 @@ class PaperList(ScrollView, can_focus=True):
         self,
         papers: Sequence[Paper],
         state_of: Callable[[str], PaperState],
+        rows: list[int] | None = None,
         *,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.papers = papers
         self.state_of = state_of
-        self.rows: list[int] = []
+        self.rows: list[int] = rows or []
         self.matched: frozenset[str] = frozenset()
         self._styles: dict[tuple[str, bool], Style] = {}
 
@@ -156,6 +160,10 @@ class PaperList(ScrollView, can_focus=True):
         if offset is not None:
             self.cursor = int(self.scroll_y) + offset.y
 
+    def on_mount(self) -> None:
+        paper = self.current
+        self.post_message(self.Highlighted(paper.id if paper else None))
+
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
 
@@ -208,6 +216,13 @@ class PaperList(ScrollView, can_focus=True):
             Segment("✎" if state.note.strip() else " ", marks["note"]),
         ]
         title_width = max(0, width - MARK_WIDTH - DATE_WIDTH - 2)
+        tags = Strip([])
+        if state.tags and title_width > 30:
+            tag_style = base if on_cursor else text_style + style("paper-list--tags", partial=True)
+            tags = Strip([Segment(" " + " ".join(f"#{t}" for t in state.tags), tag_style)])
+            if tags.cell_length > MAX_TAGS_WIDTH:
+                tags = Strip([*tags.crop(0, MAX_TAGS_WIDTH - 1), Segment("…", tag_style)])
+            title_width -= tags.cell_length
         spans = highlight_spans(paper.title, self.matched)
         match = text_style + self._style("paper-list--match", partial=True)
         title = Strip(_highlighted(paper.title, spans, text_style, match))
@@ -215,6 +230,7 @@ class PaperList(ScrollView, can_focus=True):
             title = Strip([*title.crop(0, max(0, title_width - 1)), Segment("…", text_style)])
         segments.append(Segment(" ", text_style))
         segments.extend(title.adjust_cell_length(title_width, text_style))
+        segments.extend(tags)
         date = (paper.digests[0] if paper.digests else "")[:DATE_WIDTH].rjust(DATE_WIDTH)
         segments.append(Segment(" " + date, base if on_cursor else base + style("paper-list--date")))
         return Strip(segments).adjust_cell_length(width, base)

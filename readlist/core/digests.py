@@ -1,0 +1,89 @@
+"""One row per imported digest, for the digests panel: its day, size, progress and news."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from readlist.core.library import Library, digest_day
+from readlist.core.papers import SEP
+from readlist.core.visits import is_new
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRow:
+    label: str  # as the digest page gave it (``Mar 14``): untrusted text, never markup
+    day: str  # ISO date (see ``library.digest_day``)
+    total: int  # papers that appeared in this digest
+    read: int  # ...of which the reader has marked read
+    new: bool  # imported after the previous visit
+
+
+class DigestCounts:
+    """Papers and read papers per digest label, counted once and then kept up to date.
+
+    Counting reads every paper's stored labels and state record without making paper objects
+    (~60 ms at 100k papers: do it off the UI thread); ``update`` after a read mark changes costs
+    microseconds per paper. After an import or a reload, ``rows`` counts afresh by itself.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._count()
+
+    def _count(self) -> None:
+        papers = self.library.papers
+        record = self.library.state.record
+        self._papers, self._seen = papers, self._signature()
+        self._labels = papers.joined_column("digests")  # one SEP-joined string per paper
+        self._position = self.library.by_id.index
+        self._read = [bool(rec and rec.get("read")) for rec in map(record, papers.ids)]
+        self.total = _per_label(self._labels)
+        self.read = _per_label([labels for labels, read in zip(self._labels, self._read, strict=True) if read])
+
+    def update(self, pids: Iterable[str]) -> None:
+        """Take in the current read state of these papers (toggled here, undone, or changed elsewhere)."""
+        if self._stale():
+            return  # ``rows`` recounts everything
+        record = self.library.state.record
+        for pid in pids:
+            i = self._position.get(pid)
+            if i is None:
+                continue
+            rec = record(pid)
+            now = bool(rec and rec.get("read"))
+            if now != self._read[i]:
+                self._read[i] = now
+                for label in _split(self._labels[i]):
+                    self.read[label] += 1 if now else -1
+
+    def _signature(self) -> tuple[int, tuple[tuple[str, int], ...]]:
+        """Changes when an import adds papers or adds a digest's label to a known paper."""
+        return len(self.library.papers), tuple((info.label, info.count) for info in self.library.digests.values())
+
+    def _stale(self) -> bool:
+        return self.library.papers is not self._papers or self._signature() != self._seen
+
+    def rows(self, previous_visit: float | None) -> list[DigestRow]:
+        """Every digest, newest first (by its day, then import order: the list's own order).
+        ``previous_visit`` is ``Visits.begin()``'s answer; None marks every digest new."""
+        if self._stale():
+            self._count()
+        dated = [(digest_day(info), info) for info in self.library.digests.values()]
+        dated.sort(key=lambda pair: (pair[0], pair[1].seq), reverse=True)
+        return [DigestRow(info.label, day, self.total[info.label], self.read[info.label],
+                          is_new(info.imported_at, previous_visit)) for day, info in dated]
+
+
+def _split(labels: str) -> list[str]:
+    return labels.split(SEP) if labels else []
+
+
+def _per_label(joined: list[str]) -> Counter[str]:
+    """How many papers name each label, from SEP-joined label lists (most papers share a few)."""
+    counts: Counter[str] = Counter()
+    for labels, n in Counter(joined).items():
+        for label in _split(labels):
+            counts[label] += n
+    return counts

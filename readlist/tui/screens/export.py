@@ -1,0 +1,82 @@
+"""Export the papers shown: pick a format and a file, Enter writes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, RadioButton, RadioSet, Static
+
+from readlist.core.export import EXTENSIONS, FORMATS
+
+LABELS = {"markdown": "Markdown reading notes", "bibtex": "BibTeX", "csv": "CSV", "json": "JSON (re-importable)"}
+SUFFIX = {fmt: ext for ext, fmt in reversed(list(EXTENSIONS.items()))}
+
+
+def default_path(fmt: str, today: dt.date | None = None) -> str:
+    day = (today or dt.date.today()).isoformat()
+    return f"~/readlist-{day}{SUFFIX[fmt]}"
+
+
+class ExportScreen(ModalScreen[tuple[str, Path] | None]):
+    """Dismisses with (format, path), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True)]
+
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    ExportScreen > Vertical {
+        width: 80%; max-width: 80; height: auto;
+        border: round $accent; background: $panel; padding: 0 1;
+    }
+    ExportScreen #export-title { text-style: bold; padding-bottom: 1; }
+    ExportScreen RadioSet { width: 100%; margin-bottom: 1; }
+    ExportScreen #export-hint { color: $text-muted; padding-top: 1; }
+    """
+
+    def __init__(self, count: int, fmt: str = "markdown") -> None:
+        super().__init__()
+        self.count = count
+        self.fmt = fmt
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            noun = "paper" if self.count == 1 else "papers"
+            yield Static(f"Export the {self.count} {noun} shown", id="export-title", markup=False)
+            with RadioSet(id="export-format"):
+                for fmt in FORMATS:
+                    yield RadioButton(Content(LABELS[fmt]), value=fmt == self.fmt, name=fmt)
+            yield Input(default_path(self.fmt), id="export-path")
+            yield Static("↑↓ picks the format · Tab moves · Enter writes the file · Esc cancels", id="export-hint",
+                         markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(RadioSet.Changed)
+    def format_changed(self, event: RadioSet.Changed) -> None:
+        fmt = event.pressed.name or self.fmt
+        path_input = self.query_one(Input)
+        path = Path(path_input.value)
+        if path.suffix.lower() in EXTENSIONS:
+            path_input.value = str(path.with_suffix(SUFFIX[fmt]))
+        self.fmt = fmt
+
+    @on(Input.Submitted)
+    def write(self) -> None:
+        value = self.query_one(Input).value.strip()
+        if not value:
+            self.notify("Name a file to write.", severity="warning", markup=False)
+            return
+        path = Path(value).expanduser()
+        # A known extension decides the format: "notes.bib" is BibTeX whatever was picked.
+        self.dismiss((EXTENSIONS.get(path.suffix.lower(), self.fmt), path))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

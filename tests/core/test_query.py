@@ -1,0 +1,195 @@
+"""The query language: parsing, every operator on a library of our own, hints, sorting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readlist.core.digest import parse_text
+from readlist.core.library import Library
+from readlist.core.query import Filter, parse
+from readlist.core.search import SearchIndex
+from readlist.core.selection import Orders, select_papers
+from readlist.core.views import Sort, View
+
+HEADER = "new\n\nSubscribe\n\n{date}\n\n"
+
+
+def digest(date: str, *papers: tuple[str, str, str | None]) -> str:
+    """A digest page; each paper is (title, abstract, published line or None)."""
+    body = []
+    for title, abstract, published in papers:
+        body.append(f"{title}\n\n{abstract}\n")
+        if published:
+            body.append(f"  • 3 authors\n·\n{published}\n")
+    return HEADER.format(date=date) + "\n".join(body)
+
+
+MAR14 = digest(
+    "Mar 14",
+    ("Gaussian Splatting in the Wild", "We render outdoor scenes with splats; code at https://github.com/ex/wild.",
+     "Mar 1, 2024"),
+    ("Quantization of Vision Transformers", "Post-training quantization keeps accuracy within one point.",
+     "Jan 5, 2023"),
+    ("A Survey of Diffusion Models", "Diffusion models generate images by reversing a noising process.", None),
+)
+MAR15 = digest(
+    "Mar 15",
+    ("Zebra Finches Learn Songs", "Young birds copy the songs of tutors; we model the learning curve.",
+     "Feb 2, 2025"),
+    ("Diffusion Policies for Robot Control", "A diffusion model predicts robot actions from camera images.",
+     "Dec 9, 2024"),
+)
+
+
+@pytest.fixture
+def lib(isolated_data: Path) -> Library:
+    library = Library(isolated_data)
+    library.import_digests([parse_text(MAR14, "mar14.txt"), parse_text(MAR15, "mar15.txt")])
+    yield library
+    library.close()
+
+
+def titles(lib: Library, text: str, **kwargs: object) -> list[str]:
+    index = SearchIndex(lib.papers, lib.state.notes(), lib.order)
+    orders = Orders(lib.papers, lib.digest_years())
+    selection = select_papers(lib, text, index=index, orders=orders, **kwargs)  # type: ignore[arg-type]
+    return [lib.papers[i].title for i in selection.indices]
+
+
+def pid(lib: Library, start: str) -> str:
+    return next(p.id for p in lib.papers if p.title.startswith(start))
+
+
+# -- parsing ------------------------------------------------------------------------
+
+
+def test_plain_words_stay_fuzzy_and_operators_become_filters() -> None:
+    query = parse('difusion is:unread tag:RL -survey "robot control" title:policy digest:"Mar 14"')
+    assert query.fuzzy == "difusion "
+    assert query.filters == [
+        Filter("is", "unread"), Filter("tag", "rl"), Filter("word", "survey", True),
+        Filter("phrase", "robot control"), Filter("title", "policy"), Filter("digest", "mar14"),
+    ]
+    assert query.hints == []
+
+
+def test_the_last_plain_word_is_still_being_typed() -> None:
+    assert parse("is:starred diffu").fuzzy == "diffu"
+    assert parse("diffu is:starred").fuzzy == "diffu "
+
+
+def test_unknown_operators_and_missing_values_give_hints() -> None:
+    query = parse("foo:bar diffusion")
+    assert query.fuzzy == "diffusion" and not query.filters
+    assert query.hints and "unknown operator foo:" in query.hints[0] and "is:unread" in query.hints[0]
+    assert "needs a value" in parse("is:").hints[0]
+    assert "not a state" in parse("is:purple").hints[0]
+    assert "unknown" in parse("has:wings").hints[0]
+
+
+def test_negation_and_prefixes_of_values() -> None:
+    assert parse("-is:read").filters == [Filter("is", "read", True)]
+    assert parse("is:star").filters == [Filter("is", "starred")]
+    assert parse("is:unstarred").filters == [Filter("is", "starred", True)]
+    assert parse("has:notes").filters == [Filter("has", "note")]
+
+
+def test_a_pasted_link_is_searched_not_an_operator() -> None:
+    query = parse("https://github.com/ex/wild")
+    assert not query.hints and query.fuzzy
+
+
+# -- running ------------------------------------------------------------------------
+
+
+def test_state_operators(lib: Library) -> None:
+    lib.change([pid(lib, "Gaussian")], "star", starred=True)
+    lib.change([pid(lib, "Zebra")], "read", read=True)
+    lib.change([pid(lib, "Quantization")], "note", note="compare with GPTQ")
+    lib.change([pid(lib, "Diffusion Policies")], "tags", tags="rl robots")
+    assert titles(lib, "is:starred") == ["Gaussian Splatting in the Wild"]
+    assert titles(lib, "is:read") == ["Zebra Finches Learn Songs"]
+    assert "Zebra Finches Learn Songs" not in titles(lib, "is:unread") and len(titles(lib, "is:unread")) == 4
+    assert titles(lib, "has:note") == ["Quantization of Vision Transformers"]
+    assert titles(lib, "has:tags") == ["Diffusion Policies for Robot Control"]
+    assert titles(lib, "tag:rl") == ["Diffusion Policies for Robot Control"]
+    assert titles(lib, "tag:#RL") == ["Diffusion Policies for Robot Control"]
+    assert titles(lib, "tag:rob") == []  # a tag matches whole
+    assert len(titles(lib, "-tag:rl")) == 4
+
+
+def test_tags_and_notes_are_found_by_plain_words(lib: Library) -> None:
+    lib.change([pid(lib, "Zebra")], "tags", tags="ornithology")
+    lib.change([pid(lib, "Quantization")], "note", note="compare with GPTQ")
+    assert titles(lib, "ornithology") == ["Zebra Finches Learn Songs"]
+    assert titles(lib, "gptq") == ["Quantization of Vision Transformers"]
+
+
+def test_text_operators(lib: Library) -> None:
+    assert titles(lib, "title:diffusion") == ["Diffusion Policies for Robot Control", "A Survey of Diffusion Models"]
+    assert titles(lib, "title:diff") == ["Diffusion Policies for Robot Control", "A Survey of Diffusion Models"]
+    assert titles(lib, "diffusion -survey") == ["Diffusion Policies for Robot Control"]
+    assert titles(lib, '"robot actions"') == ["Diffusion Policies for Robot Control"]
+    assert titles(lib, '"actions robot"') == []  # a phrase is in order
+    assert titles(lib, "has:link") == ["Gaussian Splatting in the Wild"]
+    assert titles(lib, 'digest:"Mar 14" diffusion') == ["A Survey of Diffusion Models"]
+    assert titles(lib, "digest:mar15") == ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control"]
+
+
+def test_operators_combine_with_and(lib: Library) -> None:
+    lib.change([pid(lib, "A Survey")], "star", starred=True)
+    assert titles(lib, "diffusion is:starred") == ["A Survey of Diffusion Models"]
+    assert titles(lib, "diffusion is:starred digest:mar15") == []
+
+
+def test_a_typo_still_finds_papers_with_filters(lib: Library) -> None:
+    assert titles(lib, "quantisation is:unread") == ["Quantization of Vision Transformers"]
+    assert titles(lib, "gausian splating -survey") == ["Gaussian Splatting in the Wild"]
+
+
+def test_views_and_picked_digest_narrow_too(lib: Library) -> None:
+    lib.change([pid(lib, "Zebra")], "read", read=True)
+    assert titles(lib, "", views=[View.UNREAD], digest="Mar 15") == ["Diffusion Policies for Robot Control"]
+
+
+def test_hints_come_back_with_the_selection(lib: Library) -> None:
+    index = SearchIndex(lib.papers, {}, lib.order)
+    selection = select_papers(lib, "zebra colour:red", index=index, orders=Orders(lib.papers, lib.digest_years()))
+    assert [lib.papers[i].title for i in selection.indices] == ["Zebra Finches Learn Songs"]
+    assert selection.hints and "colour:" in selection.hints[0]
+
+
+# -- sorting ------------------------------------------------------------------------
+
+
+def test_sort_orders(lib: Library) -> None:
+    lib.change([pid(lib, "Quantization")], "star", starred=True)
+    newest_digest_first = ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control",
+                           "Gaussian Splatting in the Wild", "Quantization of Vision Transformers",
+                           "A Survey of Diffusion Models"]
+    assert titles(lib, "") == newest_digest_first
+    assert titles(lib, "", sort=Sort.PUBLISHED) == [
+        "Zebra Finches Learn Songs", "Diffusion Policies for Robot Control", "Gaussian Splatting in the Wild",
+        "Quantization of Vision Transformers", "A Survey of Diffusion Models"]  # unknown date last
+    assert titles(lib, "", sort=Sort.TITLE) == sorted(newest_digest_first, key=str.casefold)
+    assert titles(lib, "", sort=Sort.STARRED)[0] == "Quantization of Vision Transformers"
+    assert titles(lib, "", sort=Sort.STARRED)[1:] == [t for t in newest_digest_first if not t.startswith("Quant")]
+
+
+def test_relevance_while_filtering_and_sorts_apply_to_results(lib: Library) -> None:
+    # "diffusion" in the title beats "diffusion" in the abstract only
+    assert titles(lib, "diffusion")[:2] == ["Diffusion Policies for Robot Control", "A Survey of Diffusion Models"]
+    assert titles(lib, "diffusion", sort=Sort.TITLE) == ["A Survey of Diffusion Models",
+                                                         "Diffusion Policies for Robot Control"]
+    assert Sort.DIGEST.label(searching=True) == "relevance"
+
+
+def test_year_less_published_dates_take_the_digest_year(lib: Library, isolated_data: Path) -> None:
+    lib.import_digests([parse_text(digest("Mar 16", ("Yesterday's Paper", "An abstract about things.", "Mar 10")),
+                                   "mar16.txt")])
+    orders = Orders(lib.papers, lib.digest_years())
+    rank = orders.rank(Sort.PUBLISHED)
+    first = min(range(len(lib.papers)), key=lambda i: rank[i])
+    assert lib.papers[first].title == "Yesterday's Paper"

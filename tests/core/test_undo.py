@@ -1,0 +1,109 @@
+"""Tags in the state, and undo / redo of every state change, across restarts too."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from readlist.core.digest import parse_text
+from readlist.core.library import Library
+from readlist.core.text import clean_tags
+from readlist.core.undo import KEEP, UNDO_FILE
+from tests.core.test_query import MAR14, MAR15
+
+
+@pytest.fixture
+def lib(isolated_data: Path) -> Library:
+    library = Library(isolated_data)
+    library.import_digests([parse_text(MAR14, "mar14.txt"), parse_text(MAR15, "mar15.txt")])
+    yield library
+    library.close()
+
+
+def test_clean_tags() -> None:
+    assert clean_tags("RL, to-read  #RL robots,") == ["rl", "to-read", "robots"]
+    assert clean_tags(["a b", "\x1b[31mred"]) == ["a", "b", "red"]
+    assert clean_tags("   ") == []
+    assert clean_tags("x" * 100) == ["x" * 40]
+
+
+def test_tags_persist_and_are_counted(lib: Library, isolated_data: Path) -> None:
+    a, b = lib.papers.ids[:2]
+    lib.change([a], "tags", tags="rl robots")
+    lib.change([b], "tags", tags=["RL"])
+    assert lib.state_of(a).tags == ("rl", "robots")
+    assert lib.state.tags() == {"rl": 2, "robots": 1}
+    lib.close()
+    again = Library(isolated_data)
+    assert again.state_of(a).tags == ("rl", "robots")
+    stored = json.loads((isolated_data / "state.json").read_text())["state"]
+    assert any(doc["tags"] == ["rl"] for doc in stored.values())
+    again.close()
+
+
+def test_undo_and_redo_each_kind_of_change(lib: Library) -> None:
+    pid = lib.papers.ids[0]
+    lib.change([pid], "read", read=True)
+    lib.change([pid], "star", starred=True)
+    lib.change([pid], "note", note="first thoughts")
+    lib.change([pid], "tags", tags="keep")
+    for field, empty in (("tags", ()), ("note", ""), ("starred", False), ("read", False)):
+        step = lib.undo()
+        assert step is not None and getattr(lib.state_of(pid), field) == empty
+    assert lib.undo() is None
+    assert lib.redo().label == "read" and lib.state_of(pid).read
+    assert lib.redo().label == "star" and lib.state_of(pid).starred
+    lib.change([pid], "note", note="a new branch")
+    assert lib.redo() is None  # a new change forgets what was undone
+
+
+def test_a_change_that_changes_nothing_is_no_step(lib: Library) -> None:
+    pid = lib.papers.ids[0]
+    assert lib.change([pid], "unread", read=False) is None
+    assert lib.undo() is None
+
+
+def test_bulk_change_is_one_step_and_keeps_each_papers_own_before(lib: Library) -> None:
+    ids = lib.papers.ids
+    lib.change([ids[0]], "read", read=True)
+    step = lib.change(ids, "all read", read=True)
+    assert step is not None and step.size == len(ids) - 1  # the one already read is not part of it
+    assert all(lib.state_of(pid).read for pid in ids)
+    lib.undo()
+    assert lib.state_of(ids[0]).read  # it was read before the bulk change
+    assert not any(lib.state_of(pid).read for pid in ids[1:])
+
+
+def test_history_survives_a_restart(lib: Library, isolated_data: Path) -> None:
+    pid = lib.papers.ids[0]
+    lib.change([pid], "star", starred=True)
+    lib.change([pid], "note", note="n")
+    lib.close()
+    again = Library(isolated_data)
+    assert again.undo().label == "note" and again.state_of(pid).note == ""
+    assert again.undo().label == "star" and not again.state_of(pid).starred
+    again.close()
+    third = Library(isolated_data)
+    assert third.redo().label == "star" and third.state_of(pid).starred
+    third.close()
+
+
+def test_only_the_last_few_steps_are_kept_on_disk(lib: Library, isolated_data: Path) -> None:
+    pid = lib.papers.ids[0]
+    for i in range(KEEP + 5):
+        lib.change([pid], f"note {i}", note=str(i))
+    lib.flush()
+    saved = json.loads((isolated_data / UNDO_FILE).read_text())
+    assert [s["label"] for s in saved["done"]] == [f"note {i}" for i in range(5, KEEP + 5)]
+
+
+def test_a_damaged_history_is_an_empty_one(lib: Library, isolated_data: Path) -> None:
+    lib.change([lib.papers.ids[0]], "star", starred=True)
+    lib.close()
+    (isolated_data / UNDO_FILE).write_text('{"done": [{"label": 3')
+    again = Library(isolated_data)
+    assert again.undo() is None
+    assert again.state_of(again.papers.ids[0]).starred  # the state itself is untouched
+    again.close()

@@ -1,0 +1,209 @@
+"""Pilot tests for the power-user keys: tags, undo / redo, bulk read, sort, the query language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from readlist.core.library import Library
+from readlist.tui.app import ReadlistApp, make_app
+from readlist.tui.screens.confirm import ConfirmScreen
+from readlist.tui.screens.help import help_rows
+from readlist.tui.screens.tags import TagsScreen
+from tests.tui.conftest import Clipboard
+from tests.tui.test_app import SIZE, row_text, saved_state, static_text, wait_for
+
+
+def titles(app: ReadlistApp) -> list[str]:
+    return [app.library.papers[i].title for i in app.paper_list.rows]
+
+
+async def test_tags_editor_sets_tags_shown_in_list_and_detail(app: ReadlistApp, library: Library,
+                                                              isolated_data: Path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        paper = app.paper_list.current
+        await pilot.press("t")
+        assert isinstance(app.screen, TagsScreen)
+        await pilot.press(*"RL, robots", "enter")
+        assert not isinstance(app.screen, TagsScreen)
+        assert library.state_of(paper.id).tags == ("rl", "robots")
+        assert "#rl #robots" in row_text(app, 0)
+        await pilot.pause(0.1)
+        assert "#rl #robots" in static_text(app, "#detail-facts")
+        await wait_for(pilot, lambda: saved_state(isolated_data).get(paper.id, {}).get("tags") == ["rl", "robots"])
+
+
+async def test_tags_editor_completes_from_tags_in_use_and_esc_keeps_the_text(app: ReadlistApp,
+                                                                             library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t", *"robots rl", "enter")
+        await pilot.press("j", "t")
+        await pilot.press("r")
+        editor = app.screen.query_one(Input)
+        assert editor._suggestion == "rl"  # most used first, then by name: both used once
+        await pilot.press("right", "space", *"new")
+        await pilot.press("escape")
+        assert library.state_of(app.paper_list.current.id).tags == ("rl", "new")
+
+
+async def test_plain_words_find_tags(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "j", "t", *"optics", "enter")
+        await wait_for(pilot, lambda: app.index is not None)
+        await pilot.press("slash", *"optics")
+        await wait_for(pilot, lambda: titles(app) == ["Post-Training Quantization for Vision Transformers"])
+        await pilot.press("escape")
+        await pilot.press("slash", *"tag:optics")
+        await wait_for(pilot, lambda: titles(app) == ["Post-Training Quantization for Vision Transformers"])
+
+
+async def test_undo_and_redo(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        paper = app.paper_list.current
+        await pilot.press("s", "r")
+        await pilot.press("u")
+        assert library.state_of(paper.id).starred and not library.state_of(paper.id).read
+        assert "●" in row_text(app, 0)
+        await pilot.press("u")
+        assert not library.state_of(paper.id).starred
+        await pilot.press("u")  # nothing left: a notice, no change
+        await pilot.press("ctrl+r")
+        assert library.state_of(paper.id).starred and "★" in row_text(app, 0)
+
+
+async def test_undo_takes_back_a_note_and_tags(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        paper = app.paper_list.current
+        await pilot.press("n", *"hours of thinking", "escape")
+        await pilot.press("t", *"x", "enter")
+        await pilot.press("u")
+        assert library.state_of(paper.id).tags == ()
+        await pilot.press("u")
+        assert library.state_of(paper.id).note == ""
+        await pilot.press("ctrl+r")
+        assert library.state_of(paper.id).note == "hours of thinking"
+
+
+async def test_mark_all_shown_read_asks_first_and_is_one_undo_step(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await wait_for(pilot, lambda: app.index is not None)
+        await pilot.press("slash", *"quantization", "enter")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+        await pilot.press("R")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert not any(s.read for s in library.state.all().values())
+        await pilot.press("escape")  # clear the filter: all four papers shown
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 4)
+        await pilot.press("R", "y")
+        assert all(library.state_of(pid).read for pid in library.papers.ids)
+        assert "0 unread" in static_text(app, "#status")
+        await pilot.press("u")
+        assert not any(library.state_of(pid).read for pid in library.papers.ids)
+
+
+async def test_sort_cycles_through_orders(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        digest_order = titles(app)
+        await pilot.press("S")  # published: the one paper with a date first
+        await wait_for(pilot, lambda: "sort: newest published" in static_text(app, "#status"))
+        assert titles(app)[0].startswith("3D Gaussian")
+        await pilot.press("S")
+        await wait_for(pilot, lambda: titles(app) == sorted(digest_order, key=str.casefold))
+        assert "sort: title A–Z" in static_text(app, "#status")
+        await pilot.press("j", "s", "S")  # starred first
+        await wait_for(pilot, lambda: "sort: starred first" in static_text(app, "#status"))
+        await wait_for(pilot, lambda: app.library.state_of(app.library.papers.ids[app.paper_list.rows[0]]).starred)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: titles(app) == digest_order)
+
+
+async def test_query_language_in_the_filter_with_inline_hints(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await wait_for(pilot, lambda: app.index is not None)
+        await pilot.press("j", "s")
+        await pilot.press("slash", *"is:starred")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+        assert not app.hint.display
+        await pilot.press(*" colour:red")
+        await wait_for(pilot, lambda: app.hint.display)
+        assert "unknown operator colour:" in static_text(app, "#hint")
+        assert len(app.paper_list.rows) == 1  # the rest of the query still applies
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 4 and not app.hint.display)
+
+
+async def test_undo_history_survives_a_restart(library: Library, clipboard: Clipboard) -> None:
+    first = make_app(library, copy=clipboard, save_delay=0.0)
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pid = first.paper_list.current.id
+        await pilot.press("s", "q")
+    second = make_app(library, copy=clipboard, save_delay=0.0)
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert library.state_of(pid).starred
+        await pilot.press("u")
+        assert not library.state_of(pid).starred
+
+
+def test_new_keys_are_in_the_help() -> None:
+    keys = {keys for keys, _ in help_rows()}
+    assert {"t", "u", "Ctrl+R", "R", "S"} <= keys
+
+
+async def test_copy_the_paper_as_markdown_and_bibtex(app: ReadlistApp, clipboard: Clipboard) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c", "b")
+        markdown, bibtex = clipboard.copied
+        assert markdown.startswith("## 3D Gaussian Splatting") and "https://huggingface.co/papers/2308.04079" in markdown
+        assert bibtex.startswith("@misc{") and "eprint = {2308.04079}" in bibtex
+
+
+async def test_export_writes_the_papers_shown(app: ReadlistApp, tmp_path: Path) -> None:
+    from readlist.tui.screens.export import ExportScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await wait_for(pilot, lambda: app.index is not None)
+        await pilot.press("slash", *"quantization", "enter")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        target = tmp_path / "out" / "picked.bib"
+        target.parent.mkdir()
+        path_input = app.screen.query_one("#export-path", Input)
+        path_input.value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: target.exists())
+        text = target.read_text()
+        assert text.count("@misc{") == 1 and "Post-Training Quantization" in text
+        await pilot.press("e")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "missing" / "x.md")
+        await pilot.press("enter")  # a folder that does not exist: an error notice, no crash
+        await pilot.press("e", "escape")
+        assert not isinstance(app.screen, ExportScreen)
+
+
+async def test_export_format_buttons_change_the_file_extension(app: ReadlistApp) -> None:
+    from readlist.tui.screens.export import ExportScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        path_input = app.screen.query_one("#export-path", Input)
+        assert path_input.value.endswith(".md")
+        await pilot.press("shift+tab")  # to the format buttons
+        await pilot.press("down", "down", "down", "enter")
+        await wait_for(pilot, lambda: path_input.value.endswith(".json"))
