@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from readlist.core.library import Library, digest_day
+from readlist.core.library import Library, digest_day, newest_first
 from readlist.core.papers import SEP
 from readlist.core.visits import is_new
 
@@ -70,10 +70,8 @@ class DigestCounts:
         ``previous_visit`` is ``Visits.begin()``'s answer; None marks every digest new."""
         if self._stale():
             self._count()
-        dated = [(digest_day(info), info) for info in self.library.digests.values()]
-        dated.sort(key=lambda pair: (pair[0], pair[1].seq), reverse=True)
-        return [DigestRow(info.label, day, self.total[info.label], self.read[info.label],
-                          is_new(info.imported_at, previous_visit)) for day, info in dated]
+        return [DigestRow(info.label, digest_day(info), self.total[info.label], self.read[info.label],
+                          is_new(info.imported_at, previous_visit)) for info in newest_first(self.library.digests.values())]
 
 
 def _split(labels: str) -> list[str]:

@@ -190,10 +190,14 @@ def digest_day(info: DigestInfo) -> str:
     return candidate.isoformat()
 
 
+def newest_first(digests: Iterable[DigestInfo]) -> list[DigestInfo]:
+    """Digests by their day, newest first; digests of one day by import, latest first."""
+    return sorted(digests, key=lambda d: (digest_day(d), d.seq), reverse=True)
+
+
 def _display_order(papers: Papers, digests: Iterable[DigestInfo]) -> list[int]:
-    """Newest digest first (by its date, then by import), then each digest's own order."""
-    newest_first = sorted(digests, key=lambda d: (digest_day(d), d.seq), reverse=True)
-    rank = {info.seq: i for i, info in enumerate(newest_first)}
+    """Newest digest first, then each digest's own order."""
+    rank = {info.seq: i for i, info in enumerate(newest_first(digests))}
     seq, pos = papers.column("seq"), papers.column("pos")
     last = len(rank)
     return sorted(range(len(papers)), key=lambda i: (rank.get(seq[i], last), pos[i]))

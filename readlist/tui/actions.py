@@ -30,7 +30,7 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     Action("focus_filter", "slash", "Filter", "Type to filter: fuzzy over title, abstract and note; Enter returns to the list", key_display="/"),
-    Action("clear_filter", "escape", "Clear", "Clear the filter and return to the list", footer=False,
+    Action("clear_filter", "escape", "Clear", "Step back: leave \"more like this\", clear the filter, then the digest", footer=False,
            key_display="Esc"),
     Action("toggle_read", "r", "Read", "Mark the paper read / unread"),
     Action("toggle_star", "s", "Star", "Star / unstar the paper"),
@@ -46,6 +46,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("copy_bibtex", "b", "Copy BibTeX", "Copy the paper as a BibTeX entry", footer=False),
     Action("export", "e", "Export", "Export the papers shown: Markdown, BibTeX, CSV or JSON", footer=False),
     Action("cycle_view", "v", "View", "Cycle the view: all → unread → starred → with notes"),
+    Action("digests", "d", "Digests", "Show the digests with read progress and what is new; Enter narrows the list to one"),
+    Action("more_like_this", "m", "Similar", "More like this: the papers most similar to this one (Esc returns)"),
     Action("cycle_sort", "S", "Sort", "Cycle the order: digest (relevance while filtering) → published → title → starred first"),
     Action("view('all')", "1", "All", "View all papers", footer=False, palette=False),
     Action("view('unread')", "2", "Unread", "View unread papers", footer=False, palette=False),

@@ -37,16 +37,19 @@ from readlist.core.undo import Step
 from readlist.core.views import Sort, View
 
 if TYPE_CHECKING:
+    from readlist.core.digests import DigestCounts
     from readlist.core.search import SearchIndex
     from readlist.core.selection import Orders
+    from readlist.core.similar import MoreLikeThis
 from readlist.tui.actions import ACTIONS, bindings
 from readlist.tui.widgets.detail import DetailPane
+from readlist.tui.widgets.digests import DigestPanel
 from readlist.tui.widgets.paper_list import PaperList
 
 VIEW_CYCLE = (View.ALL, View.UNREAD, View.STARRED, View.NOTES)
 SORT_CYCLE = tuple(Sort)
-# What decides the list's rows: query text, view, sort, picked digest.
-ListKey = tuple[str, View, Sort, str | None]
+# What decides the list's rows: query text, view, sort, picked digest, "more like" paper id.
+ListKey = tuple[str, View, Sort, str | None, str | None]
 POLL_SECONDS = 1.0
 DETAIL_DELAY = 0.03
 
@@ -57,9 +60,14 @@ class ReadlistApp(App[None]):
     BINDINGS = bindings()
 
     class IndexReady(Message):
-        def __init__(self, index: SearchIndex) -> None:
+        def __init__(self, index: SearchIndex, similar: MoreLikeThis) -> None:
             super().__init__()
-            self.index = index
+            self.index, self.similar = index, similar
+
+    class DigestsCounted(Message):
+        def __init__(self, counts: DigestCounts, previous_visit: float | None) -> None:
+            super().__init__()
+            self.counts, self.previous_visit = counts, previous_visit
 
     class SearchDone(Message):
         def __init__(self, key: ListKey, rows: list[int], matched: frozenset[str], hints: list[str],
@@ -119,10 +127,14 @@ class ReadlistApp(App[None]):
         self.view = View.ALL
         self.sort = Sort.DIGEST
         self.digest: str | None = None
+        self.similar_to: str | None = None
+        self.similar: MoreLikeThis | None = None
+        self.digest_counts: DigestCounts | None = None
+        self.previous_visit: float | None = None
         self.query_text = ""
         self.matched: frozenset[str] = frozenset()
         # What the list shows right now; it lags behind ``list_key`` while a search runs.
-        self.shown: ListKey = ("", View.ALL, Sort.DIGEST, None)
+        self.shown: ListKey = ("", View.ALL, Sort.DIGEST, None, None)
         self.saver: Saver | None = None
         self.save_status = "saved"
         self._quit_despite_error = False
@@ -135,6 +147,7 @@ class ReadlistApp(App[None]):
                     id="filter")
         yield Static(id="hint", markup=False)
         with Horizontal(id="main"):
+            yield DigestPanel(id="digests")
             yield PaperList(self.library.papers, self.library.state_of, list(self.library.order), id="papers")
             yield DetailPane(id="detail")
         yield Static(id="status", markup=False)
@@ -147,6 +160,8 @@ class ReadlistApp(App[None]):
         self.filter_input = self.query_one("#filter", Input)
         self.hint = self.query_one("#hint", Static)
         self.hint.display = False
+        self.digest_panel = self.query_one(DigestPanel)
+        self.digest_panel.display = False
         self.status = self.query_one("#status", Static)
         self.sub_title = "demo library: changes vanish at exit" if self.demo else str(self.library.folder)
         self.paper_list.focus()
@@ -166,6 +181,7 @@ class ReadlistApp(App[None]):
         """Indexing, backups and polling start once the first frame is up: their threads
         would otherwise compete with it for the interpreter."""
         self.build_index()
+        self.count_digests()
         if not self.demo:
             self.back_up()
         self.set_interval(POLL_SECONDS, self.poll_outside)
@@ -198,26 +214,83 @@ class ReadlistApp(App[None]):
     @work(thread=True, exclusive=True, group="index")
     def build_index(self) -> None:
         from readlist.core.search import SearchIndex
+        from readlist.core.similar import MoreLikeThis
 
         library = self.library
-        notes = library.state.notes()
-        self.post_message(self.IndexReady(SearchIndex.open(library.cache / "index", library.papers, notes, library.order)))
+        index = SearchIndex.open(library.cache / "index", library.papers, library.state.notes(), library.order)
+        similar = MoreLikeThis(index)
+        similar.prepare()
+        self.post_message(self.IndexReady(index, similar))
 
     def on_readlist_app_index_ready(self, message: IndexReady) -> None:
-        self.index = message.index
-        if self.query_text.strip():
+        self.index, self.similar = message.index, message.similar
+        if self.list_key != self.shown:
             self.refilter()
+
+    @work(thread=True, group="digests")
+    def count_digests(self) -> None:
+        """Read progress per digest, and which digests came since the last visit."""
+        from readlist.core.digests import DigestCounts
+        from readlist.core.visits import Visits
+
+        previous = Visits(self.library.folder).begin()
+        self.post_message(self.DigestsCounted(DigestCounts(self.library), previous))
+
+    def on_readlist_app_digests_counted(self, message: DigestsCounted) -> None:
+        self.digest_counts, self.previous_visit = message.counts, message.previous_visit
+        self.refresh_digests()
+        new = sum(row.new for row in message.counts.rows(message.previous_visit))
+        if new and message.previous_visit is not None:
+            noun = "digest" if new == 1 else "digests"
+            self.notify(f"{new} new {noun} since your last visit: d shows the digests.", markup=False)
+
+    def refresh_digests(self, pids: Iterable[str] = ()) -> None:
+        """Bring the panel's read counts up to date (after read marks changed for ``pids``)."""
+        if self.digest_counts is None:
+            return
+        self.digest_counts.update(pids)
+        if self.digest_panel.display:
+            self.digest_panel.set_rows(self.digest_counts.rows(self.previous_visit))
+
+    def action_digests(self) -> None:
+        """Show the digests panel and move to it; from the panel, hide it."""
+        panel = self.digest_panel
+        if panel.display and panel.has_focus:
+            panel.display = False
+            self.paper_list.focus()
+            return
+        panel.display = True
+        self.refresh_digests()
+        panel.focus()
+
+    @on(DigestPanel.Picked)
+    def digest_picked(self, message: DigestPanel.Picked) -> None:
+        self.digest = message.label
+        self.paper_list.focus()
+        self.update_status()
+        self.refilter()
+
+    def action_more_like_this(self) -> None:
+        paper = self.paper_list.current
+        if paper is None:
+            return
+        if self.similar is None:
+            self.notify("Still indexing: try again in a moment.", markup=False)
+            return
+        self.similar_to = paper.id
+        self.update_status()
+        self.refilter()
 
     @property
     def list_key(self) -> ListKey:
-        return (self.query_text, self.view, self.sort, self.digest)
+        return (self.query_text, self.view, self.sort, self.digest, self.similar_to)
 
     def refilter(self, keep: str | None = None) -> None:
         """Recompute the shown rows for the current query, view, sort and digest, off the UI thread."""
         current = self.paper_list.current
         keep = keep or (current.id if current else None)
         key = self.list_key
-        if not self.query_text.strip() and key[1:] == (View.ALL, Sort.DIGEST, None):
+        if not self.query_text.strip() and key[1:] == (View.ALL, Sort.DIGEST, None, None):
             self._show_rows(key, list(self.library.order), frozenset(), [], keep)
             return
         if self.index is None and needs_index(parse(self.query_text)):
@@ -232,17 +305,21 @@ class ReadlistApp(App[None]):
         worker = get_current_worker()
         if self.orders is None:
             self.orders = Orders(self.library.papers, self.library.digest_years())
-        query, view, sort, digest = key
+        query, view, sort, digest, similar_to = key
         selection = select_papers(self.library, query, index=self.index, orders=self.orders, views=[view],
                                   sort=sort, digest=digest)
+        rows = selection.indices
+        if similar_to is not None and self.similar is not None:
+            shown = set(rows)
+            rows = [i for i in self.similar.find(self.library.by_id.index[similar_to]) if i in shown]
         if not worker.is_cancelled:
-            self.post_message(self.SearchDone(key, selection.indices, selection.matched, selection.hints, keep))
+            self.post_message(self.SearchDone(key, rows, selection.matched, selection.hints, keep))
 
     def on_readlist_app_search_done(self, message: SearchDone) -> None:
         if message.key != self.list_key:
             return  # a newer keystroke or view switch is on its way
         # With a query the best match goes first; otherwise keep the reader's place.
-        keep = None if message.key[0].strip() else message.keep
+        keep = None if message.key[0].strip() or message.key[4] else message.keep
         self._show_rows(message.key, message.rows, message.matched, message.hints, keep)
 
     def _show_rows(self, key: ListKey, rows: list[int], matched: frozenset[str], hints: list[str],
@@ -292,6 +369,9 @@ class ReadlistApp(App[None]):
         parts.append(f"sort: {self.sort.label(searching)}")
         if self.digest is not None:
             parts.append(f"digest: {self.digest}")
+        if self.similar_to is not None:
+            like = self.library.get(self.similar_to)
+            parts.append(f"like: {_short(like.title, 40) if like else self.similar_to}")
         if self.query_text.strip():
             parts.append(f"filter: {self.query_text.strip()}")
         parts.append(note or self.save_status)
@@ -314,6 +394,8 @@ class ReadlistApp(App[None]):
         if self.index is not None and any("note" in f or "tags" in f for f in step.after.values()):
             for pid in pids:
                 self.index.set_note(pid, self.library.state.search_text(pid))
+        if any("read" in f for f in step.after.values()):
+            self.refresh_digests(pids)
         if len(pids) == 1:
             self.paper_list.refresh_paper(next(iter(pids)))
         else:
@@ -469,6 +551,7 @@ class ReadlistApp(App[None]):
         if self.index is not None:
             for pid in ids:
                 self.index.set_note(pid, self.library.state.search_text(pid))
+        self.refresh_digests(ids)
         current = self.paper_list.current
         if current and current.id in ids:
             self.show_current()
@@ -584,9 +667,17 @@ class ReadlistApp(App[None]):
         self.filter_input.focus()
 
     def action_clear_filter(self) -> None:
-        if self.filter_input.value:
+        """Step back one layer: "more like this", then the filter text, then the picked digest."""
+        if self.similar_to is not None:
+            self.similar_to = None
+        elif self.filter_input.value:
             self.filter_input.value = ""
+        elif self.digest is not None:
+            self.digest = None
+            self.digest_panel.highlighted = 0
         self.paper_list.focus()
+        self.update_status()
+        self.refilter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_detail":  # Tab belongs to the editor and dialogs when they are open

@@ -158,7 +158,7 @@ async def test_undo_history_survives_a_restart(library: Library, clipboard: Clip
 
 def test_new_keys_are_in_the_help() -> None:
     keys = {keys for keys, _ in help_rows()}
-    assert {"t", "u", "Ctrl+R", "R", "S"} <= keys
+    assert {"t", "u", "Ctrl+R", "R", "S", "c", "b", "e", "d", "m"} <= keys
 
 
 async def test_copy_the_paper_as_markdown_and_bibtex(app: ReadlistApp, clipboard: Clipboard) -> None:
@@ -207,3 +207,84 @@ async def test_export_format_buttons_change_the_file_extension(app: ReadlistApp)
         await pilot.press("shift+tab")  # to the format buttons
         await pilot.press("down", "down", "down", "enter")
         await wait_for(pilot, lambda: path_input.value.endswith(".json"))
+
+
+SECOND_DIGEST = """Mar 15
+
+Sparse Gaussian Splatting on Phones
+
+Splatting radiance fields with fewer Gaussians lets phones render scenes in real time, with quality close to the desktop method.
+
+A Study of Reading Habits
+
+We survey how researchers read papers and find that most skim abstracts first.
+"""
+
+
+def option_texts(app: ReadlistApp) -> list[str]:
+    panel = app.digest_panel
+    return [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+
+
+async def test_digests_panel_shows_progress_and_narrows_the_list(library: Library, clipboard: Clipboard) -> None:
+    from readlist.core.digest import parse_text
+
+    library.import_digests([parse_text(SECOND_DIGEST, "mar15.txt")])
+    app = make_app(library, copy=clipboard, save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.digest_panel.display
+        await wait_for(pilot, lambda: app.digest_counts is not None)
+        await pilot.press("d")
+        assert app.digest_panel.display and app.digest_panel.has_focus
+        texts = option_texts(app)
+        assert texts[0] == "All digests"
+        assert texts[1].startswith("Mar 15") and "0/2" in texts[1] and "new" in texts[1]  # a first visit: all new
+        assert texts[2].startswith("Mar 14") and "0/4" in texts[2]
+        await pilot.press("down", "down", "enter")  # Mar 14
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 4)
+        assert app.paper_list.has_focus and "digest: Mar 14" in static_text(app, "#status")
+        await pilot.press("r")
+        await pilot.press("d")
+        assert "1/4" in option_texts(app)[2]
+        await pilot.press("d")  # from the panel: hide it
+        assert not app.digest_panel.display
+        await pilot.press("escape")  # steps back: the whole list again
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 6)
+        assert "digest:" not in static_text(app, "#status")
+
+
+async def test_new_digests_since_the_last_visit_are_announced(library: Library, clipboard: Clipboard) -> None:
+    from readlist.core.digest import parse_text
+
+    first = make_app(library, copy=clipboard, save_delay=0.0)
+    async with first.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: first.digest_counts is not None)
+        await pilot.press("q")
+    library.import_digests([parse_text(SECOND_DIGEST, "mar15.txt")])
+    second = make_app(library, copy=clipboard, save_delay=0.0)
+    async with second.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: second.digest_counts is not None)
+        await pilot.pause()
+        assert any("1 new digest since your last visit" in n.message for n in second._notifications)
+        await pilot.press("d")
+        texts = option_texts(second)
+        assert "new" in texts[1] and "new" not in texts[2]
+
+
+async def test_more_like_this_lists_similar_papers(library: Library, clipboard: Clipboard) -> None:
+    from readlist.core.digest import parse_text
+
+    library.import_digests([parse_text(SECOND_DIGEST, "mar15.txt")])
+    app = make_app(library, copy=clipboard, save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.similar is not None)
+        await pilot.press("j", "j")
+        assert app.paper_list.current.title.startswith("3D Gaussian Splatting")
+        await pilot.press("m")
+        await wait_for(pilot, lambda: app.shown[4] is not None)
+        assert titles(app)[0] == "Sparse Gaussian Splatting on Phones"
+        assert not any(t.startswith("3D Gaussian") for t in titles(app))
+        assert "like: 3D Gaussian Splatting" in static_text(app, "#status")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 6)
