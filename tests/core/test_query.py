@@ -4,51 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from readlist.core.digest import parse_text
 from readlist.core.library import Library
 from readlist.core.query import Filter, parse
 from readlist.core.search import SearchIndex
 from readlist.core.selection import Orders, select_papers
 from readlist.core.views import Sort, View
-
-HEADER = "new\n\nSubscribe\n\n{date}\n\n"
-
-
-def digest(date: str, *papers: tuple[str, str, str | None]) -> str:
-    """A digest page; each paper is (title, abstract, published line or None)."""
-    body = []
-    for title, abstract, published in papers:
-        body.append(f"{title}\n\n{abstract}\n")
-        if published:
-            body.append(f"  • 3 authors\n·\n{published}\n")
-    return HEADER.format(date=date) + "\n".join(body)
-
-
-MAR14 = digest(
-    "Mar 14",
-    ("Gaussian Splatting in the Wild", "We render outdoor scenes with splats; code at https://github.com/ex/wild.",
-     "Mar 1, 2024"),
-    ("Quantization of Vision Transformers", "Post-training quantization keeps accuracy within one point.",
-     "Jan 5, 2023"),
-    ("A Survey of Diffusion Models", "Diffusion models generate images by reversing a noising process.", None),
-)
-MAR15 = digest(
-    "Mar 15",
-    ("Zebra Finches Learn Songs", "Young birds copy the songs of tutors; we model the learning curve.",
-     "Feb 2, 2025"),
-    ("Diffusion Policies for Robot Control", "A diffusion model predicts robot actions from camera images.",
-     "Dec 9, 2024"),
-)
-
-
-@pytest.fixture
-def lib(isolated_data: Path) -> Library:
-    library = Library(isolated_data)
-    library.import_digests([parse_text(MAR14, "mar14.txt"), parse_text(MAR15, "mar15.txt")])
-    yield library
-    library.close()
+from tests.core.conftest import digest
 
 
 def titles(lib: Library, text: str, **kwargs: object) -> list[str]:

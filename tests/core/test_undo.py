@@ -5,21 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from readlist.core.digest import parse_text
 from readlist.core.library import Library
 from readlist.core.text import clean_tags
 from readlist.core.undo import KEEP, UNDO_FILE
-from tests.core.test_query import MAR14, MAR15
-
-
-@pytest.fixture
-def lib(isolated_data: Path) -> Library:
-    library = Library(isolated_data)
-    library.import_digests([parse_text(MAR14, "mar14.txt"), parse_text(MAR15, "mar15.txt")])
-    yield library
-    library.close()
 
 
 def test_clean_tags() -> None:
