@@ -177,7 +177,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _selected(library: Library, args: argparse.Namespace) -> list[int]:
     """Indices into ``library.papers`` that the filter options choose, in the order to show them."""
-    from readlist.core.selection import Orders, select_papers
+    from readlist.core.selection import Columns, select_papers
 
     text = args.query or ""
     index = None
@@ -186,7 +186,7 @@ def _selected(library: Library, args: argparse.Namespace) -> list[int]:
 
         index = SearchIndex.open(library.cache / "index", library.papers, library.state.notes(), library.order)
     views = [View(name) for name in ("starred", "unread", "read", "notes") if getattr(args, name)]
-    selection = select_papers(library, text, index=index, orders=Orders(library.papers, library.digest_years()),
+    selection = select_papers(library, text, index=index, columns=Columns(library),
                               views=views, sort=Sort(args.sort))
     for hint in dict.fromkeys(selection.hints):
         print(f"readlist: {one_line(hint)}", file=sys.stderr)

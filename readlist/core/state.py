@@ -41,6 +41,8 @@ class StateStore:
         self._pending: dict[str, dict[str, Any]] = {}
         self._max_doc_id = 0
         self._read_count = self._starred_count = 0
+        # Bumped on every change in memory, so that arrays derived from the state know when to rebuild.
+        self.version = 0
         self._load()
 
     # -- reading -------------------------------------------------------------
@@ -67,6 +69,7 @@ class StateStore:
             for pid, fields in self._pending.items():  # our unsaved changes win
                 records.setdefault(pid, {"id": pid}).update(fields)
             self._records = records
+            self.version += 1
             self._doc_ids = doc_ids
             self._max_doc_id = max(map(int, raw), default=0)
             self._recount()
@@ -79,6 +82,10 @@ class StateStore:
     def record(self, pid: str) -> dict[str, Any] | None:
         """The raw stored fields (``read``, ``starred``, ``note``...), or None: for fast scans."""
         return self._records.get(pid)
+
+    def records(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every paper with stored state and its raw record: for building arrays at 100k papers."""
+        return list(self._records.items())
 
     def all(self) -> dict[str, PaperState]:
         return {pid: PaperState.from_record(rec) for pid, rec in list(self._records.items())}
@@ -140,6 +147,7 @@ class StateStore:
                 if "starred" in fields:
                     self._starred_count += bool(fields["starred"]) - bool(current.get("starred"))
                 self._pending.setdefault(pid, {}).update(fields)
+            self.version += 1
 
     @property
     def dirty(self) -> bool:

@@ -39,7 +39,7 @@ from readlist.core.views import Sort, View
 if TYPE_CHECKING:
     from readlist.core.digests import DigestCounts
     from readlist.core.search import SearchIndex
-    from readlist.core.selection import Orders
+    from readlist.core.selection import Columns
     from readlist.core.similar import MoreLikeThis
 from readlist.tui.actions import ACTIONS, bindings
 from readlist.tui.widgets.detail import DetailPane
@@ -123,7 +123,7 @@ class ReadlistApp(App[None]):
         self.browser = browser
         self.save_delay = save_delay
         self.index: SearchIndex | None = None
-        self.orders: Orders | None = None  # made by the first search: it needs numpy
+        self.columns: Columns | None = None  # made by the first search: it needs numpy
         self.view = View.ALL
         self.sort = Sort.DIGEST
         self.digest: str | None = None
@@ -300,13 +300,13 @@ class ReadlistApp(App[None]):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, key: ListKey, keep: str | None) -> None:
-        from readlist.core.selection import Orders, select_papers  # numpy: loaded after the first frame
+        from readlist.core.selection import Columns, select_papers  # numpy: loaded after the first frame
 
         worker = get_current_worker()
-        if self.orders is None:
-            self.orders = Orders(self.library.papers, self.library.digest_years())
+        if self.columns is None:
+            self.columns = Columns(self.library)
         query, view, sort, digest, similar_to = key
-        selection = select_papers(self.library, query, index=self.index, orders=self.orders, views=[view],
+        selection = select_papers(self.library, query, index=self.index, columns=self.columns, views=[view],
                                   sort=sort, digest=digest)
         rows = selection.indices
         if similar_to is not None and self.similar is not None:

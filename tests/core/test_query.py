@@ -8,15 +8,14 @@ from readlist.core.digest import parse_text
 from readlist.core.library import Library
 from readlist.core.query import Filter, parse
 from readlist.core.search import SearchIndex
-from readlist.core.selection import Orders, select_papers
+from readlist.core.selection import Columns, select_papers
 from readlist.core.views import Sort, View
 from tests.core.conftest import digest
 
 
 def titles(lib: Library, text: str, **kwargs: object) -> list[str]:
     index = SearchIndex(lib.papers, lib.state.notes(), lib.order)
-    orders = Orders(lib.papers, lib.digest_years())
-    selection = select_papers(lib, text, index=index, orders=orders, **kwargs)  # type: ignore[arg-type]
+    selection = select_papers(lib, text, index=index, columns=Columns(lib), **kwargs)  # type: ignore[arg-type]
     return [lib.papers[i].title for i in selection.indices]
 
 
@@ -118,7 +117,7 @@ def test_views_and_picked_digest_narrow_too(lib: Library) -> None:
 
 def test_hints_come_back_with_the_selection(lib: Library) -> None:
     index = SearchIndex(lib.papers, {}, lib.order)
-    selection = select_papers(lib, "zebra colour:red", index=index, orders=Orders(lib.papers, lib.digest_years()))
+    selection = select_papers(lib, "zebra colour:red", index=index, columns=Columns(lib))
     assert [lib.papers[i].title for i in selection.indices] == ["Zebra Finches Learn Songs"]
     assert selection.hints and "colour:" in selection.hints[0]
 
@@ -151,7 +150,30 @@ def test_relevance_while_filtering_and_sorts_apply_to_results(lib: Library) -> N
 def test_year_less_published_dates_take_the_digest_year(lib: Library, isolated_data: Path) -> None:
     lib.import_digests([parse_text(digest("Mar 16", ("Yesterday's Paper", "An abstract about things.", "Mar 10")),
                                    "mar16.txt")])
-    orders = Orders(lib.papers, lib.digest_years())
-    rank = orders.rank(Sort.PUBLISHED)
+    rank = Columns(lib).rank(Sort.PUBLISHED)
     first = min(range(len(lib.papers)), key=lambda i: rank[i])
     assert lib.papers[first].title == "Yesterday's Paper"
+
+
+def test_cached_columns_follow_state_changes_and_imports(lib: Library) -> None:
+    """The TUI keeps one Columns for the whole session: its arrays must never go stale."""
+    index = SearchIndex(lib.papers, lib.state.notes(), lib.order)
+    columns = Columns(lib)
+
+    def shown(text: str, **kwargs: object) -> list[str]:
+        selection = select_papers(lib, text, index=index, columns=columns, **kwargs)  # type: ignore[arg-type]
+        return [lib.papers[i].title for i in selection.indices]
+
+    assert shown("is:starred") == []
+    lib.change([pid(lib, "Zebra")], "star", starred=True)
+    assert shown("is:starred") == ["Zebra Finches Learn Songs"]
+    assert shown("", sort=Sort.STARRED)[0] == "Zebra Finches Learn Songs"
+    lib.change([pid(lib, "Zebra")], "tags", tags="birds")
+    assert shown("tag:birds") == ["Zebra Finches Learn Songs"]
+    lib.undo()
+    assert shown("tag:birds") == []
+    lib.import_digests([parse_text(digest("Mar 16", ("Birdsong Models", "Songbirds learn from tutors.", None)),
+                                   "mar16.txt")])
+    assert shown("digest:mar16") == ["Birdsong Models"]
+    assert shown("", sort=Sort.TITLE)[0] == "A Survey of Diffusion Models"
+    assert len(shown("is:unread")) == 6
