@@ -50,7 +50,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
                   epilog=f"Subcommands: {', '.join(COMMANDS)} (readlist COMMAND --help).")
     _common(tui)
     tui.add_argument("--version", action="version", version=f"readlist {__version__}")
-    tui.add_argument("--demo", action="store_true", help="open the bundled sample digest in a throwaway library")
+    tui.add_argument("--demo", action="store_true", help="open the two bundled sample digests in a throwaway library")
     tui.add_argument("digests", nargs="*", metavar="DIGEST", help="digest files to import before opening")
 
     imp = _Parser(prog="readlist import", description="Import digest files into the library.")
@@ -270,21 +270,42 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_OK if all(f.ok for f in findings) else EXIT_INPUT
 
 
-def sample_digest() -> Path:
-    return Path(str(resources.files("readlist.sample").joinpath("daily_papers_sample.txt")))
+SAMPLE_FILES = ("daily_papers_sample.txt", "daily_papers_sample_2.txt")  # two days, oldest first
+
+
+def sample_digests() -> list[Path]:
+    """The bundled sample digests, oldest first."""
+    folder = resources.files("readlist.sample")
+    return [Path(str(folder.joinpath(name))) for name in SAMPLE_FILES]
+
+
+def import_demo(library: Library, extra: Sequence[str] = ()) -> ImportReport:
+    """The samples as a reader has them on the second day: the first digest came before the last
+    visit, the second (and any ``extra`` files) since, so the digests panel has news to show."""
+    from readlist.core.visits import Visits
+
+    first, *later = sample_digests()
+    report = import_files(library, [str(first)])
+    Visits(library.folder).begin()
+    rest = import_files(library, [*map(str, later), *extra])
+    report.files += rest.files
+    report.errors += rest.errors
+    return report
 
 
 def run_tui(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         if args.demo:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="readlist-demo-")))
-            names = [str(sample_digest()), *args.digests]
         else:
             folder = data_dir(args.data_dir)
-            names = list(args.digests)
+        names = list(args.digests)
         library = Library.open(folder)
         stack.callback(library.close)
-        report = import_files(library, names) if names else None
+        if args.demo:
+            report: ImportReport | None = import_demo(library, names)
+        else:
+            report = import_files(library, names) if names else None
         if report and report.problems:
             for problem in report.problems:
                 print(one_line(problem), file=sys.stderr)

@@ -29,7 +29,7 @@ class Action:
 
 
 ACTIONS: tuple[Action, ...] = (
-    Action("focus_filter", "slash", "Filter", "Type to filter: fuzzy over title, abstract and note; Enter returns to the list", key_display="/"),
+    Action("focus_filter", "slash", "Filter", "Type to filter: fuzzy over title, abstract, note and tags; Enter returns to the list", key_display="/"),
     Action("clear_filter", "escape", "Clear", "Step back: leave \"more like this\", clear the filter, then the digest", footer=False,
            key_display="Esc"),
     Action("toggle_read", "r", "Read", "Mark the paper read / unread"),
@@ -61,12 +61,14 @@ ACTIONS: tuple[Action, ...] = (
     Action("quit", "q", "Quit", "Save and quit", palette=False),  # Textual's palette has Quit already
 )
 
-# Keys handled by the list itself, listed here so the help screen shows them too.
+# Keys handled by the list itself, and the filter's operators, listed here so the help screen shows them too.
 NAVIGATION: tuple[tuple[str, str], ...] = (
     ("↑ ↓  j k", "Move the cursor (never marks a paper read)"),
     ("Home End  g G", "First / last paper"),
     ("PgUp PgDn  Space", "Page up / down"),
     ("Ctrl+P", "Command palette: every action by name"),
+    ("In the filter", 'is:unread is:read is:starred  has:note has:tags has:link  tag:NAME  digest:"Mar 14"  '
+                      'title:WORD  "exact phrase"  -word  (- before any operator negates it)'),
 )
 
 

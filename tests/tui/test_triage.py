@@ -44,7 +44,7 @@ async def test_tags_editor_completes_from_tags_in_use_and_esc_keeps_the_text(app
         await pilot.press("r")
         editor = app.screen.query_one(Input)
         assert editor._suggestion == "rl"  # most used first, then by name: both used once
-        await pilot.press("right", "space", *"new")
+        await pilot.press("tab", "space", *"new")
         await pilot.press("escape")
         assert library.state_of(app.paper_list.current.id).tags == ("rl", "new")
 

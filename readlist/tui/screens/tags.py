@@ -37,7 +37,10 @@ class TagSuggester(Suggester):
 class TagsScreen(ModalScreen[str]):
     """Edit one paper's tags; Enter or Esc saves (u undoes), Tab accepts a completion."""
 
-    BINDINGS = [Binding("escape", "save", "Save & close", priority=True)]
+    BINDINGS = [
+        Binding("escape", "save", "Save & close", priority=True),
+        Binding("tab", "complete", "Complete", show=False, priority=True),
+    ]
 
     DEFAULT_CSS = """
     TagsScreen { align: center middle; }
@@ -73,6 +76,12 @@ class TagsScreen(ModalScreen[str]):
     @property
     def text(self) -> str:
         return self.query_one(Input).value
+
+    def action_complete(self) -> None:
+        """Take the suggested tag, as → at the end of the line does."""
+        editor = self.query_one(Input)
+        editor.cursor_position = len(editor.value)
+        editor.action_cursor_right()
 
     def on_input_submitted(self) -> None:
         self.action_save()
