@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from readlist.core.selection import Columns
     from readlist.core.similar import MoreLikeThis
 from readlist.tui.actions import ACTIONS, bindings
-from readlist.tui.widgets.detail import DetailPane
+from readlist.tui.widgets.detail import NOTHING_MATCHES, DetailPane
 from readlist.tui.widgets.digests import DigestPanel
 from readlist.tui.widgets.paper_list import PaperList
 
@@ -50,6 +50,7 @@ VIEW_CYCLE = (View.ALL, View.UNREAD, View.STARRED, View.NOTES)
 SORT_CYCLE = tuple(Sort)
 # What decides the list's rows: query text, view, sort, picked digest, "more like" paper id.
 ListKey = tuple[str, View, Sort, str | None, str | None]
+NO_SIMILAR = "No other paper shares enough distinctive words with this one. Esc returns to the list."
 POLL_SECONDS = 1.0
 DETAIL_DELAY = 0.03
 
@@ -102,7 +103,9 @@ class ReadlistApp(App[None]):
 
     paper_list: PaperList
     detail: DetailPane
+    digest_panel: DigestPanel
     filter_input: Input
+    hint: Static
     status: Static
 
     def __init__(
@@ -143,8 +146,9 @@ class ReadlistApp(App[None]):
     # -- layout ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # select_on_focus off: coming back with / adds to the query instead of replacing it.
         yield Input(placeholder='/ filter: words (typos welcome), is:unread tag:NAME "a phrase" -word  (Esc clears)',
-                    id="filter")
+                    id="filter", select_on_focus=False)
         yield Static(id="hint", markup=False)
         with Horizontal(id="main"):
             yield DigestPanel(id="digests")
@@ -159,9 +163,7 @@ class ReadlistApp(App[None]):
         self.detail = self.query_one(DetailPane)
         self.filter_input = self.query_one("#filter", Input)
         self.hint = self.query_one("#hint", Static)
-        self.hint.display = False
         self.digest_panel = self.query_one(DigestPanel)
-        self.digest_panel.display = False
         self.status = self.query_one("#status", Static)
         self.sub_title = "demo library: changes vanish at exit" if self.demo else str(self.library.folder)
         self.paper_list.focus()
@@ -303,17 +305,18 @@ class ReadlistApp(App[None]):
         from readlist.core.selection import Columns, select_papers  # numpy: loaded after the first frame
 
         worker = get_current_worker()
+        query, view, sort, digest, similar_to = key
+        if similar_to is not None and self.similar is not None:
+            # More like this looks at the whole library, whatever the filter, view or digest.
+            rows = self.similar.find(self.library.by_id.index[similar_to])
+            self.post_message(self.SearchDone(key, rows, frozenset(), [], keep))
+            return
         if self.columns is None:
             self.columns = Columns(self.library)
-        query, view, sort, digest, similar_to = key
         selection = select_papers(self.library, query, index=self.index, columns=self.columns, views=[view],
                                   sort=sort, digest=digest)
-        rows = selection.indices
-        if similar_to is not None and self.similar is not None:
-            shown = set(rows)
-            rows = [i for i in self.similar.find(self.library.by_id.index[similar_to]) if i in shown]
         if not worker.is_cancelled:
-            self.post_message(self.SearchDone(key, rows, selection.matched, selection.hints, keep))
+            self.post_message(self.SearchDone(key, selection.indices, selection.matched, selection.hints, keep))
 
     def on_readlist_app_search_done(self, message: SearchDone) -> None:
         if message.key != self.list_key:
@@ -352,30 +355,31 @@ class ReadlistApp(App[None]):
         self._detail_timer = None
         paper = self.paper_list.current
         state = self.library.state_of(paper.id) if paper else None
-        self.detail.show(paper, state or self.library.state_of(""), self.matched, empty=not self.library.papers)
+        why = NO_SIMILAR if self.shown[4] is not None else NOTHING_MATCHES
+        self.detail.show(paper, state or self.library.state_of(""), self.matched, empty=not self.library.papers,
+                         why_empty=why)
 
     # -- status ---------------------------------------------------------------
 
     def update_status(self, note: str | None = None) -> None:
         papers = self.library.papers
         read, starred = self.library.state.counts()
+        # Most important first: a narrow terminal cuts the end. The filter bar shows the query.
         parts = [
+            note or self.save_status,
             f"{len(self.paper_list.rows)} shown / {len(papers)} total",
             f"{len(papers) - read} unread",
             f"{starred} starred",
             f"view: {self.view.label}",
         ]
-        searching = bool(parse(self.query_text).fuzzy.strip())
-        parts.append(f"sort: {self.sort.label(searching)}")
-        if self.digest is not None:
-            parts.append(f"digest: {self.digest}")
         if self.similar_to is not None:
             like = self.library.get(self.similar_to)
-            parts.append(f"like: {_short(like.title, 40) if like else self.similar_to}")
-        if self.query_text.strip():
-            parts.append(f"filter: {self.query_text.strip()}")
-        parts.append(note or self.save_status)
-        self.status.update(Content(" " + "  ·  ".join(parts)))
+            parts += ["sort: similarity", f"like: {_short(like.title, 40) if like else self.similar_to}"]
+        else:
+            parts.append(f"sort: {self.sort.label(bool(parse(self.query_text).fuzzy.strip()))}")
+        if self.digest is not None:
+            parts.append(f"digest: {self.digest}")
+        self.status.update(Content(" " + " · ".join(parts)))
 
     # -- state changes --------------------------------------------------------
 

@@ -138,7 +138,8 @@ async def test_filter_is_fuzzy_and_enter_keeps_it(app: ReadlistApp) -> None:
         await pilot.press("enter")
         assert app.focused is app.paper_list
         assert len(app.paper_list.rows) == 1
-        assert "filter: quantisation" in static_text(app, "#status")
+        assert app.filter_input.value == "quantisation"  # the filter bar keeps showing it
+        assert "sort: relevance" in static_text(app, "#status")
         await pilot.press("escape")
         await wait_for(pilot, lambda: len(app.paper_list.rows) == 4)
         assert app.query_one("#filter", Input).value == ""

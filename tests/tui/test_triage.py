@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp, make_app
@@ -288,3 +288,88 @@ async def test_more_like_this_lists_similar_papers(library: Library, clipboard: 
         assert "like: 3D Gaussian Splatting" in static_text(app, "#status")
         await pilot.press("escape")
         await wait_for(pilot, lambda: len(app.paper_list.rows) == 6)
+
+
+async def test_typing_in_the_tag_editor_adds_to_the_tags_there(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        paper = app.paper_list.current
+        await pilot.press("t", *"cli ext", "enter")
+        await pilot.press("t", *"added", "enter")
+        assert library.state_of(paper.id).tags == ("cli", "ext", "added")
+
+
+async def test_the_bulk_confirm_shows_its_question(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        question = app.screen.query_one("#confirm-question", Static)
+        assert "Mark all 4 papers shown as read?" in str(question.render())
+        assert question.size.width >= 40 and question.size.height >= 1
+        await pilot.press("n")
+
+
+async def test_slash_again_keeps_the_query_for_more_words(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"quant", "enter", "slash", *" vision")
+        assert app.filter_input.value == "quant vision"
+
+
+async def test_more_like_this_looks_past_the_filter_and_says_when_nothing_is_alike(
+    library: Library, clipboard: Clipboard
+) -> None:
+    from readlist.core.digest import parse_text
+
+    odd_one = "Mar 16\n\nZyzzyva Quokka Xylophone\n\nFrobnicate wibble wobble, snarf quux.\n"
+    library.import_digests([parse_text(SECOND_DIGEST, "mar15.txt"), parse_text(odd_one, "mar16.txt")])
+    app = make_app(library, copy=clipboard, save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.similar is not None)
+        await pilot.press("slash", *"3d gaussian", "enter")
+        await wait_for(pilot, lambda: titles(app) and titles(app)[0].startswith("3D Gaussian"))
+        await pilot.press("m")
+        await wait_for(pilot, lambda: titles(app)[:1] == ["Sparse Gaussian Splatting on Phones"])
+        assert "sort: similarity" in static_text(app, "#status")
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 7)
+        await pilot.press("g", "m")  # the newest digest's only paper shares no word with any other
+        await wait_for(pilot, lambda: app.shown[4] is not None)
+        await pilot.pause(0.1)
+        assert not app.paper_list.rows and "No other paper" in static_text(app, "#detail-facts")
+
+
+async def test_j_and_k_move_in_the_digests_panel(library: Library, clipboard: Clipboard) -> None:
+    from readlist.core.digest import parse_text
+
+    library.import_digests([parse_text(SECOND_DIGEST, "mar15.txt")])
+    app = make_app(library, copy=clipboard, save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.digest_counts is not None)
+        await pilot.press("d", "j", "j")
+        assert app.digest_panel.highlighted == 2
+        await pilot.press("k")
+        assert app.digest_panel.highlighted == 1
+
+
+async def test_arrows_in_the_export_file_name_pick_the_format(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e", "down")
+        path_input = app.screen.query_one("#export-path", Input)
+        await wait_for(pilot, lambda: path_input.value.endswith(".bib"))
+        await pilot.press("up", "up")
+        await wait_for(pilot, lambda: path_input.value.endswith(".json"))
+
+
+async def test_long_digest_labels_are_cut_with_an_ellipsis(isolated_data: Path, clipboard: Clipboard) -> None:
+    from readlist.core.digest import parse_text
+
+    library = Library(isolated_data)
+    library.import_digests([parse_text("A Paper Without A Dated Page\n\nSome abstract text that is long enough.\n",
+                                       "noheader.txt", default_label="noheader")])
+    app = make_app(library, copy=clipboard, save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert row_text(app, 0).rstrip().endswith("nohead…")
+    library.close()

@@ -19,9 +19,10 @@ class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
-        width: auto; max-width: 80; height: auto;
+        width: 80%; max-width: 72; height: auto;
         border: round $warning; background: $panel; padding: 1 2;
     }
+    ConfirmScreen Static { width: 1fr; }
     ConfirmScreen #confirm-keys { color: $text-muted; padding-top: 1; }
     """
 

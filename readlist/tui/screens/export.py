@@ -27,7 +27,11 @@ def default_path(fmt: str, today: dt.date | None = None) -> str:
 class ExportScreen(ModalScreen[tuple[str, Path] | None]):
     """Dismisses with (format, path), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("up", "pick(-1)", "Previous format", show=False),
+        Binding("down", "pick(1)", "Next format", show=False),
+    ]
 
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
@@ -51,13 +55,18 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
             yield Static(f"Export the {self.count} {noun} shown", id="export-title", markup=False)
             with RadioSet(id="export-format"):
                 for fmt in FORMATS:
-                    yield RadioButton(Content(LABELS[fmt]), value=fmt == self.fmt, name=fmt)
+                    yield RadioButton(Content(LABELS[fmt]), value=fmt == self.fmt, name=fmt, id=f"format-{fmt}")
             yield Input(default_path(self.fmt), id="export-path")
-            yield Static("↑↓ picks the format · Tab moves · Enter writes the file · Esc cancels", id="export-hint",
+            yield Static("↑↓ picks the format · Enter writes the file · Esc cancels", id="export-hint",
                          markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+
+    def action_pick(self, step: int) -> None:
+        """↑↓ in the file name field pick the format (the radio list handles its own keys)."""
+        fmt = FORMATS[(FORMATS.index(self.fmt) + step) % len(FORMATS)]
+        self.query_one(f"#format-{fmt}", RadioButton).value = True
 
     @on(RadioSet.Changed)
     def format_changed(self, event: RadioSet.Changed) -> None:

@@ -63,7 +63,9 @@ class TagsScreen(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content("Tags · ") + Content(self.paper_title), id="tags-title", markup=False)
-            yield Input(" ".join(self.tags), placeholder="tags, separated by spaces or commas",
+            # The cursor lands after a space: typing adds a tag, it never replaces the ones there.
+            yield Input(" ".join(self.tags) + (" " if self.tags else ""), select_on_focus=False,
+                        placeholder="tags, separated by spaces or commas",
                         suggester=TagSuggester(list(self.known)), id="tags-input")
             known = "  ".join(f"{tag} ({n})" for tag, n in list(self.known.items())[:SHOWN_TAGS])
             yield Static(Content(f"In use: {known}" if known else "No tags in use yet."), id="tags-known",
@@ -71,7 +73,9 @@ class TagsScreen(ModalScreen[str]):
             yield Static("Enter or Esc saves · → or Tab completes · u undoes", id="tags-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        editor = self.query_one(Input)
+        editor.focus()
+        editor.cursor_position = len(editor.value)
 
     @property
     def text(self) -> str:

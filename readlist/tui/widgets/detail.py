@@ -26,6 +26,9 @@ def _marked(text: str, matched: frozenset[str]) -> Content:
     return content
 
 
+NOTHING_MATCHES = "Nothing matches this view or filter. Esc clears the filter; v switches views."
+
+
 class DetailPane(VerticalScroll, can_focus=True):
     """Title, facts, abstract, links and note of one paper."""
 
@@ -50,8 +53,14 @@ class DetailPane(VerticalScroll, can_focus=True):
         yield Static(id="detail-note", markup=False)
 
     def show(
-        self, paper: Paper | None, state: PaperState, matched: frozenset[str] = frozenset(), empty: bool = False
+        self,
+        paper: Paper | None,
+        state: PaperState,
+        matched: frozenset[str] = frozenset(),
+        empty: bool = False,
+        why_empty: str = NOTHING_MATCHES,
     ) -> None:
+        """Show ``paper``; with none, say why the list is empty (``empty``: the whole library is)."""
         def put(widget_id: str, content: Content | str) -> None:
             self.query_one(f"#{widget_id}", Static).update(
                 content if isinstance(content, Content) else Content(content)
@@ -65,7 +74,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             return
         if paper is None:
             put("detail-title", "No paper here")
-            put("detail-facts", "Nothing matches this view or filter. Esc clears the filter; v switches views.")
+            put("detail-facts", why_empty)
             return
         put("detail-title", _marked(paper.title, matched))
         put("detail-facts", facts_line(paper, state))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual import events, on
+from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
@@ -37,6 +38,11 @@ class DigestPanel(OptionList):
     Selecting a row (Enter or a click) posts ``DigestPanel.Picked``; ``set_rows`` puts in fresh
     counts and keeps the highlighted row.
     """
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
 
     DEFAULT_CSS = """
     DigestPanel {

@@ -25,6 +25,7 @@ from readlist.core.tokens import highlight_spans
 DATE_WIDTH = 7
 MARK_WIDTH = 4
 MAX_TAGS_WIDTH = 24
+_CURSOR_MATCH = Style(bold=True, underline=True)
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -224,14 +225,16 @@ class PaperList(ScrollView, can_focus=True):
                 tags = Strip([*tags.crop(0, MAX_TAGS_WIDTH - 1), Segment("…", tag_style)])
             title_width -= tags.cell_length
         spans = highlight_spans(paper.title, self.matched)
-        match = text_style + self._style("paper-list--match", partial=True)
+        # On the cursor the match colour would vanish into the cursor's: bold underline only.
+        match = text_style + (_CURSOR_MATCH if on_cursor else self._style("paper-list--match", partial=True))
         title = Strip(_highlighted(paper.title, spans, text_style, match))
         if title.cell_length > title_width:
             title = Strip([*title.crop(0, max(0, title_width - 1)), Segment("…", text_style)])
         segments.append(Segment(" ", text_style))
         segments.extend(title.adjust_cell_length(title_width, text_style))
         segments.extend(tags)
-        date = (paper.digests[0] if paper.digests else "")[:DATE_WIDTH].rjust(DATE_WIDTH)
+        label = paper.digests[0] if paper.digests else ""
+        date = (label if len(label) <= DATE_WIDTH else label[: DATE_WIDTH - 1] + "…").rjust(DATE_WIDTH)
         segments.append(Segment(" " + date, base if on_cursor else base + style("paper-list--date")))
         return Strip(segments).adjust_cell_length(width, base)
 
