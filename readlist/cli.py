@@ -19,7 +19,7 @@ from readlist import __version__
 from readlist.core.backup import backup_daily, check, corrupt_hint, restore
 from readlist.core.errors import CorruptFileError, ReadlistError
 from readlist.core.export import EXTENSIONS, FORMATS, paper_json
-from readlist.core.importer import import_files
+from readlist.core.importer import STDIN, import_files
 from readlist.core.library import ImportReport, Library
 from readlist.core.paths import data_dir
 from readlist.core.query import needs_index, parse
@@ -148,14 +148,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
 
 
+def _print_problems(report: ImportReport) -> None:
+    """Warnings, then problems, one line each on stderr."""
+    for message in (*report.warnings, *report.problems):
+        print(one_line(message), file=sys.stderr)
+
+
 def _print_report(report: ImportReport) -> None:
     for f in report.files:
-        print(f"{one_line(f.source)}: {f.entries} entries ({one_line(f.label)}): {f.new} new, {f.known} already known"
+        print(f"{one_line(f.source)}: {f.entries} {f.unit} ({one_line(f.label)}): {f.new} new, {f.known} already known"
+              + (f", {f.repeats} listed twice" if f.repeats else "")
               + (f", {f.updated} updated" if f.updated else "")
               + (f", state restored for {f.restored}" if f.restored else ""))
-    for problem in report.problems:
-        print(one_line(problem), file=sys.stderr)
-    print(f"total: {report.new} new, {report.known} already known, {len(report.problems)} problems")
+    _print_problems(report)
+    warnings = len(report.warnings)
+    print(f"total: {report.new} new, {report.known} already known, {len(report.problems)} problems"
+          + (f", {warnings} warning{'' if warnings == 1 else 's'}" if warnings else ""))
 
 
 def _open(args: argparse.Namespace) -> Library:
@@ -293,7 +301,23 @@ def import_demo(library: Library, extra: Sequence[str] = ()) -> ImportReport:
     return report
 
 
+def _no_such_file(name: str) -> bool:
+    """True when nothing is at ``name``; other trouble (permissions...) the import reports."""
+    try:
+        Path(name).stat()
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        pass
+    return False
+
+
 def run_tui(args: argparse.Namespace) -> int:
+    # A name that is no file is more likely a mistyped command than a digest: stop before the
+    # library is opened, let alone the app.
+    missing = next((name for name in args.digests if name != STDIN and _no_such_file(name)), None)
+    if missing is not None:
+        raise UsageError(f"readlist: {missing}: no such file (commands: {', '.join(COMMANDS)})")
     with ExitStack() as stack:
         if args.demo:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="readlist-demo-")))
@@ -306,9 +330,8 @@ def run_tui(args: argparse.Namespace) -> int:
             report: ImportReport | None = import_demo(library, names)
         else:
             report = import_files(library, names) if names else None
-        if report and report.problems:
-            for problem in report.problems:
-                print(one_line(problem), file=sys.stderr)
+        if report is not None:
+            _print_problems(report)
         from readlist.tui.app import run
 
         run(library, report=report, demo=args.demo)

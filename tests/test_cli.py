@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -73,14 +74,15 @@ def test_import_summary_as_a_process(tmp_path: Path) -> None:
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
         f"{WEEK1}: 4 entries (Feb 3): 4 new, 0 already known",
-        # "updated" counts only papers from earlier imports, not from the same run
-        f"{WEEK2}: 5 entries (Feb 10): 1 new, 3 already known",
+        # "updated" counts only papers from earlier imports, not from the same run; the counts
+        # add up to the entries: week2 lists one paper twice
+        f"{WEEK2}: 5 entries (Feb 10): 1 new, 3 already known, 1 listed twice",
         "total: 5 new, 3 already known, 0 problems",
     ]
     again = cli(tmp_path, "import", str(WEEK2))
     assert (again.returncode, again.stderr) == (0, "")
     assert again.stdout.splitlines() == [
-        f"{WEEK2}: 5 entries (Feb 10): 0 new, 4 already known",
+        f"{WEEK2}: 5 entries (Feb 10): 0 new, 4 already known, 1 listed twice",
         "total: 0 new, 4 already known, 0 problems",
     ]
 
@@ -155,6 +157,22 @@ def test_import_with_a_parse_problem_reports_it_and_exits_1(capsys: pytest.Captu
         f"{path}:7: paper 'Learning to Route Questions Between Small and Large Models' has no abstract"
     ]
     assert len(titles(capsys)) == 4  # the entry without an abstract is still imported
+
+
+def test_a_windows_1252_file_is_a_warning_not_a_failure(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes(BASIC.read_text(encoding="utf-8").replace("Scene Capture", "Scene Capture \u00e0 la Carte")
+                     .encode("cp1252"))
+    code, out, err = run(capsys, "import", str(path))
+    assert code == 0
+    assert err.splitlines() == [f"{path}:11: not UTF-8; read as Windows-1252 text"]
+    assert out.splitlines()[-1] == "total: 3 new, 0 already known, 0 problems, 1 warning"
+    # With a real problem as well, the import fails; the two are counted apart.
+    path.write_bytes(path.read_bytes() + b"\n\nA Title Without Its Abstract\n")
+    code, out, err = run(capsys, "import", str(path))
+    assert code == 1
+    assert len(err.splitlines()) == 2
+    assert out.splitlines()[-1] == "total: 1 new, 3 already known, 1 problems, 1 warning"
 
 
 def test_error_for_a_file_name_with_a_newline_is_one_line(
@@ -406,3 +424,34 @@ def test_data_dir_option_as_a_process(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert (other / LIBRARY_FILE).is_file()
     assert not env_dir.exists()
+
+
+# -- a name that is not a file ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_runs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Stands in for the TUI (no terminal, no textual); lists the reports it was opened with."""
+    opened: list[Any] = []
+    fake = types.ModuleType("readlist.tui.app")
+    fake.run = lambda library, *, report=None, demo=False: opened.append(report)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "readlist.tui.app", fake)
+    return opened
+
+
+def test_a_mistyped_command_opens_nothing(capsys: pytest.CaptureFixture[str], isolated_data: Path,
+                                          app_runs: list[Any]) -> None:
+    code, out, err = run(capsys, "bogus")
+    assert (code, out) == (2, "")
+    assert err == "readlist: bogus: no such file (commands: import, list, export, mark, doctor)\n"
+    code, _, err = run(capsys, "--demo", str(WEEK1), "bogus")  # one missing name is enough
+    assert code == 2 and err.startswith("readlist: bogus: no such file")
+    assert app_runs == []
+    assert not isolated_data.exists()  # the library was not even opened
+
+
+def test_a_digest_with_problems_still_opens_the_app(capsys: pytest.CaptureFixture[str], app_runs: list[Any]) -> None:
+    code, _, err = run(capsys, str(FIXTURES / "missing_abstract.txt"))
+    assert code == 1 and "has no abstract" in err
+    [report] = app_runs
+    assert report.new == 4

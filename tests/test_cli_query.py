@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.conftest import JUL28, JUL29, JUL29_PAGE
 from tests.test_cli import WEEK1, WEEK2, run, titles
 
 ADAPTIVE = "Adaptive Step Sizes for Diffusion Samplers"
@@ -27,6 +28,13 @@ def test_operators_in_query(capsys: pytest.CaptureFixture[str]) -> None:
     assert SATELLITE not in titles(capsys, "--query=-satellite")  # a leading - needs the = form
     assert titles(capsys, "--query", "title:lossless") == [LOSSLESS]
     assert titles(capsys, "--query", "digest:feb10 title:compression") == [LOSSLESS]
+
+
+def test_one_digest_in_its_own_page_order(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for name, text in (("jul28.txt", JUL28), ("jul29.txt", JUL29)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert run(capsys, "import", str(tmp_path / "jul28.txt"), str(tmp_path / "jul29.txt"))[0] == 0
+    assert titles(capsys, "--query", 'digest:"Jul 29"') == JUL29_PAGE
 
 
 def test_unknown_operator_is_a_hint_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:

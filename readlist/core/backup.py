@@ -90,6 +90,8 @@ class Finding:
 
 def check(folder: Path) -> list[Finding]:
     """What ``readlist doctor`` reports about a data folder."""
+    if not folder.exists() and not folder.is_symlink():  # nothing imported yet: nothing to damage
+        return [Finding(True, f"no library at {folder} yet (nothing to check)")]
     findings = [Finding(folder.is_dir(), f"data folder {folder}")]
     if not folder.is_dir():
         return findings

@@ -42,11 +42,13 @@ _DOT = {"·", "•", "⋅"}
 
 @dataclass(slots=True)
 class Problem:
-    """Something wrong with one place in an input file."""
+    """Something wrong with one place in an input file. A ``warning`` only informs: the input
+    was read in full, so the import has not failed."""
 
     source: str
     line: int | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
@@ -60,7 +62,8 @@ class Entry:
     ``line`` is where it starts in a text file, or its number in a JSON file. The fields after
     ``arxiv_id`` come only from JSON: ``links`` beyond those in the abstract (code, project
     page), ``digests`` every digest a readlist export says the paper is in (empty: just this
-    one), and ``state`` the read / starred / note / tags such an export carries.
+    one), ``positions`` its place in each of them, and ``state`` the read / starred / note /
+    tags such an export carries.
     """
 
     title: str
@@ -74,16 +77,22 @@ class Entry:
     aliases: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     digests: list[str] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)
     state: PaperState | None = None
 
 
 @dataclass(slots=True)
 class Digest:
+    """The entries of one digest in one input. A readlist export holds all its entries in one
+    ``Digest`` (each entry names its own digests) whose ``summary`` names the file in the
+    import summary instead of ``label``."""
+
     source: str
     label: str
     date: str | None
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    summary: str | None = None
 
 
 @dataclass(slots=True)
@@ -129,7 +138,7 @@ def decode(data: bytes, source: str) -> tuple[str, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         text = data.decode("cp1252", errors="replace")
-        return text, [Problem(source, line, "not UTF-8; read as Windows-1252 text")]
+        return text, [Problem(source, line, "not UTF-8; read as Windows-1252 text", warning=True)]
 
 
 def read_digest(path: Path) -> Digest:

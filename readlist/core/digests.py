@@ -35,7 +35,7 @@ class DigestCounts:
     def _count(self) -> None:
         papers = self.library.papers
         record = self.library.state.record
-        self._papers, self._seen = papers, self._signature()
+        self._papers, self._seen = papers, self.library.revision
         self._labels = papers.joined_column("digests")  # one SEP-joined string per paper
         self._position = self.library.by_id.index
         self._read = [bool(rec and rec.get("read")) for rec in map(record, papers.ids)]
@@ -58,12 +58,8 @@ class DigestCounts:
                 for label in _split(self._labels[i]):
                     self.read[label] += 1 if now else -1
 
-    def _signature(self) -> tuple[int, tuple[tuple[str, int], ...]]:
-        """Changes when an import adds papers or adds a digest's label to a known paper."""
-        return len(self.library.papers), tuple((info.label, info.count) for info in self.library.digests.values())
-
     def _stale(self) -> bool:
-        return self.library.papers is not self._papers or self._signature() != self._seen
+        return self.library.papers is not self._papers or self.library.revision != self._seen
 
     def rows(self, previous_visit: float | None) -> list[DigestRow]:
         """Every digest, newest first (by its day, then import order: the list's own order).

@@ -213,6 +213,7 @@ def to_json(pairs: Sequence[Pair], digest_dates: Mapping[str, str | None] | None
         "papers": [
             {
                 **_paper_fields(paper),
+                "positions": dict(paper.positions),
                 "aliases": list(paper.aliases),
                 "state": {"read": state.read, "starred": state.starred, "note": state.note, "tags": list(state.tags)},
             }

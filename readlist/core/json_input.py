@@ -4,8 +4,9 @@ Two shapes are understood:
 
 - the document ``readlist export --format json`` writes, ``{"format": "readlist-export",
   "version": 1, "digests": [{"label", "date"}], "papers": [...]}``: every paper comes back with
-  its digests, arXiv id, links, author names and its read / starred / note / tags state. A paper's
-  identity is its title (and arXiv id), as for any import; the ``id`` field is not trusted.
+  its digests (and its place in each), arXiv id, links, author names and its read / starred /
+  note / tags state. A paper's identity is its title (and arXiv id), as for any import; the ``id``
+  field is not trusted.
 - the list that Hugging Face's ``/api/daily_papers`` returns: per entry a ``paper`` object
   (``id`` = the arXiv id, ``title``, ``summary``, ``authors`` as ``[{"name": ...}]``,
   ``publishedAt``, ``upvotes``, sometimes ``githubRepo`` / ``projectPage``) beside the entry's
@@ -137,6 +138,13 @@ def _names(value: Any) -> list[str]:
     return [text for text in (_text(name) for name in names if isinstance(name, str)) if text]
 
 
+def _positions(value: Any) -> dict[str, int]:
+    """``{"Mar 14": 3}``: a paper's place in each of its digests."""
+    if not isinstance(value, dict):
+        raise TypeError("not an object")
+    return {label: _count(place) for label, place in ((_text(k), v) for k, v in value.items()) if label}
+
+
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise TypeError("not true or false")
@@ -260,15 +268,17 @@ class _Reader:
                 self.problem(f"digest {n}", "no label; skipped")
                 continue
             digests.setdefault(label, Digest(self.source, label, self.get(f"digest {n}", (info,), "date", _date)))
+        # Every paper in one digest that names the file: each entry says which digests it is in
+        # (one named after the file when it says none).
+        held = Digest(self.source, self.default_label, None, summary="readlist export")
         for n, item in enumerate(papers, 1):
             entry = self.entry(n, item, self.export_fields)
             if entry is None:
                 continue
             for label in entry.digests:  # a digest the list above forgot is still a digest
                 digests.setdefault(label, Digest(self.source, label, None))
-            home = entry.digests[0] if entry.digests else self.default_label
-            digests.setdefault(home, Digest(self.source, home, None)).entries.append(entry)
-        return self.finish(list(digests.values()))
+            held.entries.append(entry)
+        return self.finish([*digests.values(), held])
 
     def export_fields(self, at: str, where: tuple[dict[str, Any], ...]) -> dict[str, Any]:
         return {
@@ -281,5 +291,6 @@ class _Reader:
             "aliases": self.get(at, where, "aliases", _texts) or [],
             "links": self.get(at, where, "links", _links) or [],
             "digests": list(dict.fromkeys(self.get(at, where, "digests", _texts) or [])),
+            "positions": self.get(at, where, "positions", _positions) or {},
             "state": self.get(at, where, "state", _state),
         }

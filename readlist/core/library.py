@@ -62,14 +62,19 @@ class DigestInfo:
 
 @dataclass(slots=True)
 class FileReport:
+    """One line of the import summary: a digest of a file, or a whole readlist export.
+    ``entries`` is ``new`` + ``known`` + ``repeats``."""
+
     source: str
     label: str
     entries: int = 0
     new: int = 0
     known: int = 0
+    repeats: int = 0  # entries of a paper listed before in the same digest
     updated: int = 0
     restored: int = 0  # papers whose read / starred / note / tags an export brought
     problems: list[Problem] = field(default_factory=list)
+    unit: str = "entries"  # what ``entries`` counts: a digest's entries, or an export's papers
 
 
 @dataclass(slots=True)
@@ -91,7 +96,13 @@ class ImportReport:
 
     @property
     def problems(self) -> list[str]:
-        return [str(p) for f in self.files for p in f.problems] + self.errors
+        """What failed: the problems that are not warnings, and the inputs that could not be read."""
+        return [str(p) for f in self.files for p in f.problems if not p.warning] + self.errors
+
+    @property
+    def warnings(self) -> list[str]:
+        """Notes about inputs that were read in full (a file in Windows-1252, not UTF-8)."""
+        return [str(p) for f in self.files for p in f.problems if p.warning]
 
     @property
     def ok(self) -> bool:
@@ -147,7 +158,16 @@ def merge_into(paper: Paper, other: Paper) -> bool:
         if label not in paper.digests:
             paper.digests.append(label)
             changed = True
+    for label, place in other.positions.items():  # the first place seen in a digest stays
+        if label in paper.digests and label not in paper.positions:
+            paper.positions[label] = place
+            changed = True
     return changed
+
+
+def _labels(entry: Entry, digest: Digest) -> list[str]:
+    """The digests an entry puts its paper in: those a readlist export names, else its own."""
+    return list(entry.digests or [digest.label])
 
 
 def merge_state(current: PaperState, incoming: PaperState) -> dict[str, Any]:
@@ -278,6 +298,12 @@ class Library:
             self._load()
         return True
 
+    @property
+    def revision(self) -> tuple[int, tuple[int, int, int] | None]:
+        """Changes whenever the papers change (an import here, or a reload of another's):
+        anything derived from them can tell when to start over."""
+        return len(self.papers), self._loaded
+
     def digest_dates(self) -> dict[str, str]:
         """Each digest's day (ISO), oldest import first."""
         return {info.label: digest_day(info) for info in sorted(self.digests.values(), key=lambda d: d.seq)}
@@ -325,22 +351,22 @@ class Library:
             new_ids: list[str] = []
             changed_ids: set[str] = set()
             changed_digests: set[str] = set()
-            # A digest whose papers an export files under another digest is still one of theirs.
-            named = {label for digest in digests for entry in digest.entries for label in entry.digests}
+            # Only digests that some paper is in are recorded (an export names them per paper).
+            named = {label for digest in digests for entry in digest.entries for label in _labels(entry, digest)}
             for digest in digests:
-                if digest.entries or digest.label in named:
+                if digest.label in named:
                     self._digest_info(digest.label, digest.date, digest.source, changed_digests)
             for digest in digests:
-                file_report = FileReport(digest.source, digest.label, problems=list(digest.problems))
+                file_report = FileReport(digest.source, digest.summary or digest.label, problems=list(digest.problems),
+                                         unit="papers" if digest.summary else "entries")
                 if digest.entries or digest.problems:
                     report.files.append(file_report)
-                if not digest.entries:
-                    continue
-                info = self.digests[digest.label]
                 seen_here: set[str] = set()
                 for pos, entry in enumerate(digest.entries):
                     file_report.entries += 1
-                    incoming = self._paper_of(entry, digest, info.seq, pos, changed_digests)
+                    for label in entry.digests:
+                        self._digest_info(label, None, digest.source, changed_digests)
+                    incoming = self._paper_of(entry, digest, pos)
                     existing = self._match(incoming)
                     if existing is None:
                         self._add(incoming)
@@ -348,7 +374,9 @@ class Library:
                         seen_here.add(incoming.id)
                         file_report.new += 1
                     else:
-                        if existing.id not in seen_here:
+                        if existing.id in seen_here:
+                            file_report.repeats += 1
+                        else:
                             file_report.known += 1
                             seen_here.add(existing.id)
                         if merge_into(existing, incoming):
@@ -390,10 +418,12 @@ class Library:
             changed.add(label)
         return info
 
-    def _paper_of(self, entry: Entry, digest: Digest, seq: int, pos: int, changed_digests: set[str]) -> Paper:
-        """The paper an entry describes, as the ``pos``-th of digest number ``seq``."""
-        for label in entry.digests:
-            self._digest_info(label, None, digest.source, changed_digests)
+    def _paper_of(self, entry: Entry, digest: Digest, pos: int) -> Paper:
+        """The paper an entry describes, the ``pos``-th of ``digest``: in a readlist export, at
+        the places the export gives (``pos`` when it gives none)."""
+        labels = _labels(entry, digest)
+        positions = {label: place for label, place in entry.positions.items() if label in labels}
+        positions.setdefault(labels[0], pos)
         in_abstract = find_urls(entry.abstract) if entry.links else []
         return Paper(
             id=paper_id(entry.title),
@@ -403,9 +433,10 @@ class Library:
             published=entry.published,
             upvotes=entry.upvotes,
             arxiv_id=entry.arxiv_id,
-            digests=list(entry.digests or [digest.label]),
-            seq=seq,
-            pos=pos,
+            digests=labels,
+            seq=self.digests[labels[0]].seq,
+            pos=positions[labels[0]],
+            positions=positions,
             aliases=[t for t in dict.fromkeys(entry.aliases) if title_key(t) != title_key(entry.title)]
             if entry.aliases else [],
             extra_links=[url for url in dict.fromkeys(entry.links) if url not in in_abstract],

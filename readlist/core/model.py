@@ -26,7 +26,7 @@ class Paper:
     """One paper of the library. Its abstract may be read lazily from a snapshot file."""
 
     __slots__ = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos",
-                 "aliases", "extra_links", "author_names", "rev", "_abstract", "_source", "_slot")
+                 "positions", "aliases", "extra_links", "author_names", "rev", "_abstract", "_source", "_slot")
 
     def __init__(
         self,
@@ -41,6 +41,7 @@ class Paper:
         seq: int = 0,
         pos: int = 0,
         *,
+        positions: dict[str, int] | None = None,
         aliases: list[str] | None = None,
         extra_links: list[str] | None = None,
         author_names: list[str] | None = None,
@@ -58,6 +59,9 @@ class Paper:
         # Import order of the first digest it was seen in, and its place there.
         self.seq = seq
         self.pos = pos
+        # Its place in each digest it was seen in. A record saved before these were kept knows
+        # only the first digest's (``pos``).
+        self.positions = positions if positions is not None else ({self.digests[0]: pos} if self.digests else {})
         # Other titles this paper was seen under, and links from other versions of its abstract.
         self.aliases = aliases if aliases is not None else []
         self.extra_links = extra_links if extra_links is not None else []
@@ -110,6 +114,7 @@ class Paper:
             "digests": list(self.digests),
             "seq": self.seq,
             "pos": self.pos,
+            "positions": dict(self.positions),
             "aliases": list(self.aliases),
             "extra_links": list(self.extra_links),
             "author_names": list(self.author_names),
@@ -129,6 +134,7 @@ class Paper:
             digests=list(rec.get("digests") or []),
             seq=rec.get("seq", 0),
             pos=rec.get("pos", 0),
+            positions=dict(rec["positions"]) if "positions" in rec else None,
             aliases=list(rec.get("aliases") or []),
             extra_links=list(rec.get("extra_links") or []),
             author_names=list(rec.get("author_names") or []),

@@ -6,19 +6,29 @@ start-up; the list on screen needs forty. The columns come from the snapshot.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from readlist.core.model import AbstractSource, Paper
 
 COLUMNS = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos",
-           "aliases", "extra_links", "author_names", "rev")
+           "positions", "aliases", "extra_links", "author_names", "rev")
 _JOINED = ("digests", "aliases", "extra_links", "author_names")
+_ENCODED = (*_JOINED, "positions")  # columns that hold a paper's field as one string
 SEP = "\x1f"  # joins list fields: one string per paper loads much faster than a list
 
 
 def _split(joined: str) -> list[str]:
     return joined.split(SEP) if joined else []
+
+
+def _join_positions(digests: list[str], positions: Mapping[str, int]) -> str:
+    """``positions`` as one string parallel to ``digests`` (empty where the place is not known)."""
+    return SEP.join(str(positions[label]) if label in positions else "" for label in digests)
+
+
+def _split_positions(digests: list[str], joined: str) -> dict[str, int]:
+    return {label: int(place) for label, place in zip(digests, _split(joined), strict=False) if place}
 
 
 class Papers(Sequence[Paper]):
@@ -38,7 +48,7 @@ class Papers(Sequence[Paper]):
     def column(self, name: str) -> list[Any]:
         """One field of every paper, without making objects that were never touched."""
         loaded = self._columns.get(name)
-        if loaded is None or name in _JOINED:
+        if loaded is None or name in _ENCODED:
             return [getattr(paper, name) for paper in self]
         return [
             loaded[i] if paper is None else getattr(paper, name)
@@ -53,6 +63,17 @@ class Papers(Sequence[Paper]):
             loaded[i] if i < len(loaded) and paper is None else SEP.join(getattr(paper, name))
             for i, paper in enumerate(self._objects)
         ]
+
+    def place_in(self, i: int, labels: Container[str]) -> int | None:
+        """Where paper ``i`` stood in the first of its digests that is one of ``labels``; None when
+        it is in none of them or its place there is not known. Makes no object."""
+        paper = self._objects[i]
+        if paper is None:
+            digests = _split(self._columns["digests"][i])
+            positions = _split_positions(digests, self._columns["positions"][i])
+        else:
+            digests, positions = paper.digests, paper.positions
+        return next((positions.get(label) for label in digests if label in labels), None)
 
     def __len__(self) -> int:
         return len(self._objects)
@@ -78,8 +99,8 @@ class Papers(Sequence[Paper]):
         digests, aliases, links, names = (_split(c[name][i]) for name in _JOINED)
         return Paper(
             c["id"][i], c["title"][i], "", c["authors"][i], c["published"][i], c["upvotes"][i], c["arxiv_id"][i],
-            digests, c["seq"][i], c["pos"][i], aliases=aliases, extra_links=links, author_names=names,
-            rev=c["rev"][i], source=self._source, slot=i,
+            digests, c["seq"][i], c["pos"][i], positions=_split_positions(digests, c["positions"][i]),
+            aliases=aliases, extra_links=links, author_names=names, rev=c["rev"][i], source=self._source, slot=i,
         )
 
     def append(self, paper: Paper) -> None:
@@ -91,7 +112,11 @@ class Papers(Sequence[Paper]):
         for paper in self:
             for name in COLUMNS:
                 value = getattr(paper, name)
-                columns[name].append(SEP.join(value) if name in _JOINED else value)
+                if name == "positions":
+                    value = _join_positions(paper.digests, value)
+                elif name in _JOINED:
+                    value = SEP.join(value)
+                columns[name].append(value)
         return columns
 
 

@@ -41,7 +41,7 @@ class Columns:
 
     def __init__(self, library: Library) -> None:
         self.library = library
-        self._papers_seen: tuple[int, int] | None = None
+        self._papers_seen: tuple[int, object] | None = None
         self._state_seen = -1
         self._ranks: dict[Sort, np.ndarray] = {}
         self._digests: dict[str, np.ndarray] = {}
@@ -52,7 +52,7 @@ class Columns:
         return len(self.library.papers)
 
     def _fresh(self) -> None:
-        papers = (id(self.library.papers), len(self.library.papers))
+        papers = (id(self.library.papers), self.library.revision)
         if papers != self._papers_seen:
             self._papers_seen, self._ranks, self._digests = papers, {}, {}
             self._state_seen = -1
@@ -118,7 +118,7 @@ class Columns:
         if rank is None:
             papers = self.library.papers
             keys = self._published_keys() if sort is Sort.PUBLISHED else [fold(t) for t in papers.column("title")]
-            order = sorted(range(len(keys)), key=keys.__getitem__)
+            order = sorted(self.library.order, key=keys.__getitem__)  # equal keys stay in display order
             rank = np.empty(len(keys), dtype=np.int64)
             rank[order] = np.arange(len(keys))
             self._ranks[sort] = rank
@@ -137,8 +137,17 @@ class Columns:
             keys.append(published.translate(_NEWEST_FIRST) if published else "~")
         return keys
 
+    def in_digest(self, rows: list[int], key: str) -> list[int]:
+        """``rows`` in the order of the digest whose label folds to ``key``, as its page listed
+        them; papers whose place there is not known follow, in the order they came."""
+        labels = {label for label in self.library.digests if digest_key(label) == key}
+        places = [self.library.papers.place_in(i, labels) for i in rows]
+        ranked = sorted(range(len(rows)), key=lambda n: (places[n] is None, places[n] or 0))
+        return [rows[n] for n in ranked]
+
     def sort(self, rows: list[int], sort: Sort) -> list[int]:
-        """``rows`` in ``sort`` order; equal keys keep their order (best match, or digest order)."""
+        """``rows`` in ``sort`` order. Starred first keeps the order of ``rows`` among the starred
+        and the rest; newest published and title break ties by the display order."""
         if sort is Sort.DIGEST or not rows:
             return rows
         array = np.asarray(rows, dtype=np.int64)
@@ -161,7 +170,9 @@ def select_papers(
     sort: Sort = Sort.DIGEST,
     digest: str | None = None,
 ) -> Selection:
-    """What the list shows: the query, the views and the picked digest, in ``sort`` order.
+    """What the list shows: the query, the views and the picked digest, in ``sort`` order. With
+    one digest picked (``digest`` or a ``digest:`` filter) and no words to rank by, the digest
+    order is that digest's own.
 
     ``index`` is needed once the query has words; without one nothing is searched and a
     hint says so.
@@ -174,7 +185,11 @@ def select_papers(
     if digest is not None:
         query.filters.append(Filter("digest", digest_key(digest)))
     chosen = run(query, library, columns, index)
-    return Selection(columns.sort(chosen.indices, sort), chosen.matched, chosen.hints)
+    rows = chosen.indices
+    picked = {f.value for f in query.filters if f.op == "digest" and not f.negated}
+    if len(picked) == 1 and sort is Sort.DIGEST and not query.fuzzy.strip():
+        rows = columns.in_digest(rows, picked.pop())  # one digest: its own page order
+    return Selection(columns.sort(rows, sort), chosen.matched, chosen.hints)
 
 
 def run(query: Query, library: Library, columns: Columns, index: SearchIndex | None) -> Selection:
@@ -183,10 +198,13 @@ def run(query: Query, library: Library, columns: Columns, index: SearchIndex | N
     if query.fuzzy.strip():
         assert index is not None
         result = index.search(query.fuzzy)
-        candidates, matched = np.asarray(result.indices, dtype=np.int64), result.matched
+        found, matched = result.indices, result.matched
     else:
-        candidates = np.asarray(library.order, dtype=np.int64)
+        found = library.order
     matched |= query.highlight
+    if not query.filters:  # the common case while typing: no arrays to convert
+        return Selection(list(found), matched, query.hints)
+    candidates = np.asarray(found, dtype=np.int64)
     mask: np.ndarray | None = None
     phrases: list[Filter] = []
     for f in query.filters:

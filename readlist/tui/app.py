@@ -203,7 +203,7 @@ class ReadlistApp(App[None]):
 
     def _announce(self, report: ImportReport) -> None:
         summary = f"Imported {len(report.files)} file(s): {report.new} new, {report.known} already known"
-        problems = report.problems
+        problems = report.problems + report.warnings
         if problems:
             shown = "\n".join(strip_controls(p) for p in problems[:3])
             more = f"\n…and {len(problems) - 3} more" if len(problems) > 3 else ""

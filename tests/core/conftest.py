@@ -39,6 +39,22 @@ MAR15 = digest(
      "Dec 9, 2024"),
 )
 
+# Two digests sharing a paper: last in the first, in the middle of the second.
+SHARED = "Shared Attention for Long Documents"
+JUL28 = digest(
+    "Jul 28",
+    ("Alpha Retrieval Benchmarks", "We collect retrieval benchmarks and compare twelve systems on them.", None),
+    ("Beta Tokenizers Revisited", "Tokenizers change what a model can learn; we measure how much.", None),
+    (SHARED, "Attention shared across chunks reads documents of a million tokens.", None),
+)
+JUL29 = digest(
+    "Jul 29",
+    ("Gamma Rays from Language Models", "A playful title for a paper about probing activations.", None),
+    (SHARED, "Attention shared across chunks reads documents of a million tokens.", None),
+    ("Delta Tuning at Scale", "Tuning only the deltas of a few layers matches full fine-tuning.", None),
+)
+JUL29_PAGE = ["Gamma Rays from Language Models", SHARED, "Delta Tuning at Scale"]
+
 
 @pytest.fixture
 def lib(isolated_data: Path) -> Iterator[Library]:

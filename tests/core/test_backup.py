@@ -85,3 +85,13 @@ def test_doctor_reports_and_restores(folder: Path, capsys: pytest.CaptureFixture
 def test_doctor_flags_files_others_can_read(folder: Path) -> None:
     (folder / "state.json").chmod(0o644)
     assert any(not f.ok and "readable by others" in f.message for f in check(folder))
+
+
+def test_doctor_before_any_library_is_not_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    none = tmp_path / "qa-none"
+    assert main(["doctor", "--data-dir", str(none)]) == 0
+    assert capsys.readouterr().out == f"ok   no library at {none} yet (nothing to check)\n"
+    assert not none.exists()  # and doctor made none
+    none.write_text("a file where the folder should be")
+    assert main(["doctor", "--data-dir", str(none)]) == 1  # that is damage
+    assert capsys.readouterr().out == f"BAD  data folder {none}\n"

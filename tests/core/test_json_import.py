@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 
-from readlist.core.digest import Digest
+from readlist.core.digest import Digest, parse_text
 from readlist.core.errors import InputError
 from readlist.core.export import to_json
 from readlist.core.importer import import_files, parse_input
 from readlist.core.library import CACHE_DIR, LIBRARY_FILE, STATE_FILE, Library, digest_day, merge_into
 from readlist.core.model import Paper, paper_id
+from readlist.core.selection import Columns, select_papers
 from tests.conftest import FIXTURES
+from tests.core.conftest import JUL28, JUL29, JUL29_PAGE, SHARED
 
 DAILY = FIXTURES / "daily_papers.json"
 BASIC = FIXTURES / "basic.txt"
@@ -251,7 +253,8 @@ def test_a_paper_in_two_digests_comes_back_in_both(isolated_data: Path) -> None:
     library = Library.open(isolated_data)
     report = library.import_digests(parse(doc))
     assert report.ok, report.problems
-    assert [(f.label, f.entries) for f in report.files] == [("Feb 10", 2)]  # Feb 3 holds no paper of its own
+    # One line for the file, counting its papers, not a digest's entries.
+    assert [(f.label, f.entries, f.unit, f.new) for f in report.files] == [("readlist export", 2, "papers", 2)]
     assert {label: (info.date, info.seq, info.count) for label, info in library.digests.items()} == {
         "Feb 3": ("2025-02-03", 1, 1), "Feb 10": ("2025-02-10", 2, 2),
     }
@@ -264,6 +267,21 @@ def test_a_paper_in_two_digests_comes_back_in_both(isolated_data: Path) -> None:
     library.import_digests(parse([daily("Shared (v2)", id="2402.99999")]))
     assert len(library.papers) == 2
     library.close()
+
+
+def test_an_export_keeps_each_papers_place_in_every_digest(isolated_data: Path, tmp_path: Path) -> None:
+    source = Library.open(isolated_data)
+    source.import_digests([parse_text(JUL28, "jul28.txt"), parse_text(JUL29, "jul29.txt")])
+    by_title = sorted(source.papers, key=lambda p: p.title)  # the file's order is not the pages'
+    exported = to_json([(p, source.state_of(p.id)) for p in by_title], source.digest_dates())
+    source.close()
+    target = Library.open(tmp_path / "other")
+    report = target.import_digests(parse(json.loads(exported), "all.json"))
+    assert [(f.source, f.label, f.entries, f.unit) for f in report.files] == [("all.json", "readlist export", 5, "papers")]
+    assert target.by_id[paper_id(SHARED)].positions == {"Jul 28": 2, "Jul 29": 1}
+    selection = select_papers(target, "", index=None, columns=Columns(target), digest="Jul 29")
+    assert [target.papers[i].title for i in selection.indices] == JUL29_PAGE
+    target.close()
 
 
 def test_importing_state_never_loses_anything(isolated_data: Path) -> None:
@@ -314,7 +332,9 @@ def test_bad_values_in_an_export_are_problems() -> None:
         "in.json: entry 3: 'digests' is not valid; left out",
         "in.json: entry 4: no title; skipped",
     ]
-    assert [(d.label, [e.title for e in d.entries]) for d in digests] == [
-        ("Mar 14", ["Fine", "Bad state"]), ("in", ["Bad digests"]),
+    # The listed digest, then every paper in one digest that names the file.
+    assert [(d.label, d.summary, [(e.title, e.digests) for e in d.entries]) for d in digests] == [
+        ("Mar 14", None, []),
+        ("in", "readlist export", [("Fine", ["Mar 14"]), ("Bad state", ["Mar 14"]), ("Bad digests", [])]),
     ]
-    assert digests[0].entries[1].state is None  # a bad state is left out whole
+    assert digests[1].entries[1].state is None  # a bad state is left out whole

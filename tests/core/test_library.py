@@ -15,7 +15,9 @@ from readlist.core.digest import parse_text, read_digest
 from readlist.core.importer import import_files
 from readlist.core.library import LIBRARY_FILE, STATE_FILE, Library
 from readlist.core.model import Paper, paper_id
+from readlist.core.selection import Columns, select_papers
 from tests.conftest import FIXTURES, SAMPLE
+from tests.core.conftest import JUL28, JUL29, JUL29_PAGE, SHARED
 
 WEEK1 = FIXTURES / "week1.txt"
 WEEK2 = FIXTURES / "week2.txt"
@@ -104,13 +106,52 @@ def test_merge_keeps_the_richest_data_in_either_order(library: Library, order: t
 
 def test_same_paper_twice_in_one_digest_is_one_paper(library: Library) -> None:
     report = import_files(library, [str(WEEK2)])
-    assert (report.files[0].entries, report.new, report.known) == (5, 4, 0)
+    assert (report.files[0].entries, report.new, report.known, report.files[0].repeats) == (5, 4, 0, 1)
     paper = by_title(library, MULTILINGUAL)
     assert paper.digests == ["Feb 10"]
-    assert paper.pos == 0
+    assert (paper.pos, paper.positions) == (0, {"Feb 10": 0})  # its first place in the page
     first, second = [e for e in read_digest(WEEK2).entries if e.title == MULTILINGUAL]
     assert len(first.abstract) > len(second.abstract)
     assert paper.abstract == first.abstract
+
+
+def in_digest(lib: Library, label: str) -> list[str]:
+    selection = select_papers(lib, "", index=None, columns=Columns(lib), digest=label)
+    return [lib.papers[i].title for i in selection.indices]
+
+
+def test_a_paper_keeps_its_place_in_every_digest(isolated_data: Path) -> None:
+    lib = Library(isolated_data)
+    lib.import_digests([parse_text(JUL28, "jul28.txt"), parse_text(JUL29, "jul29.txt")])
+    assert by_title(lib, SHARED).positions == {"Jul 28": 2, "Jul 29": 1}
+    lib.close()
+    for fresh in (False, True):  # from the snapshot (no paper objects made yet), then from library.json
+        lib = Library(isolated_data)
+        if fresh:
+            lib.close()
+            for path in lib.cache.rglob("*.snapshot"):
+                path.unlink()
+            lib = Library(isolated_data)
+        assert in_digest(lib, "Jul 29") == JUL29_PAGE
+        assert by_title(lib, SHARED).positions == {"Jul 28": 2, "Jul 29": 1}
+        lib.close()
+
+
+def test_a_library_saved_before_places_were_kept_still_loads(isolated_data: Path) -> None:
+    lib = Library(isolated_data)
+    lib.import_digests([parse_text(JUL28, "jul28.txt"), parse_text(JUL29, "jul29.txt")])
+    lib.close()
+    path = isolated_data / LIBRARY_FILE
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for record in doc["papers"].values():
+        del record["positions"]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    lib = Library(isolated_data)
+    assert by_title(lib, SHARED).positions == {"Jul 28": 2}  # only its first digest's place is known
+    assert in_digest(lib, "Jul 29") == [JUL29_PAGE[0], JUL29_PAGE[2], SHARED]  # an unknown place goes last
+    lib.import_digests([parse_text(JUL29, "jul29.txt")])  # importing the digest again learns it
+    assert in_digest(lib, "Jul 29") == JUL29_PAGE
+    lib.close()
 
 
 def test_bundled_sample_imports_29_unique_papers(library: Library) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from readlist.core.digest import parse_text
 from readlist.core.library import Library
@@ -10,7 +13,7 @@ from readlist.core.query import Filter, parse
 from readlist.core.search import SearchIndex
 from readlist.core.selection import Columns, select_papers
 from readlist.core.views import Sort, View
-from tests.core.conftest import digest
+from tests.core.conftest import JUL28, JUL29, JUL29_PAGE, SHARED, digest
 
 
 def titles(lib: Library, text: str, **kwargs: object) -> list[str]:
@@ -177,3 +180,45 @@ def test_cached_columns_follow_state_changes_and_imports(lib: Library) -> None:
     assert shown("digest:mar16") == ["Birdsong Models"]
     assert shown("", sort=Sort.TITLE)[0] == "A Survey of Diffusion Models"
     assert len(shown("is:unread")) == 6
+
+
+# -- one digest in its own order ------------------------------------------------------------
+
+
+@pytest.fixture
+def july(isolated_data: Path) -> Iterator[Library]:
+    library = Library(isolated_data)
+    library.import_digests([parse_text(JUL28, "jul28.txt"), parse_text(JUL29, "jul29.txt")])
+    yield library
+    library.close()
+
+
+def test_one_digest_lists_in_its_own_page_order(july: Library) -> None:
+    """The shared paper was first seen in Jul 28, yet stays in the middle of Jul 29."""
+    assert titles(july, "", digest="Jul 29") == JUL29_PAGE
+    assert titles(july, 'digest:"Jul 29"') == JUL29_PAGE
+    assert titles(july, "is:unread digest:jul29 -digest:jun1") == JUL29_PAGE  # a left-out digest is no pick
+    assert titles(july, "", digest="Jul 28")[-1] == SHARED
+    # The whole list: newest digest first, each paper once, where it was first seen.
+    assert titles(july, "") == [JUL29_PAGE[0], JUL29_PAGE[2], "Alpha Retrieval Benchmarks",
+                                "Beta Tokenizers Revisited", SHARED]
+    assert titles(july, "", digest="Jul 29", sort=Sort.TITLE) == sorted(JUL29_PAGE)
+
+
+def test_sorts_break_ties_in_display_order(july: Library) -> None:
+    """Without published dates (like every seed digest), newest published is newest digest first."""
+    assert titles(july, "", sort=Sort.PUBLISHED) == titles(july, "")
+    july.import_digests([parse_text(digest("Jul 30", ("Dated Paper", "It has a date.", "Jul 1, 2025"),
+                                           ("Same Day Paper", "It has the same date.", "Jul 1, 2025")), "jul30.txt")])
+    assert titles(july, "", sort=Sort.PUBLISHED) == titles(july, "")
+
+
+def test_cached_columns_see_an_import_that_adds_no_paper(lib: Library) -> None:
+    """Re-listing a known paper in a new digest changes no count, but must change what digest: finds."""
+    index = SearchIndex(lib.papers, lib.state.notes(), lib.order)
+    columns = Columns(lib)
+    assert select_papers(lib, "digest:mar17", index=index, columns=columns).indices == []
+    lib.import_digests([parse_text(digest("Mar 17", ("Zebra Finches Learn Songs", "Young birds copy songs.", None)),
+                                   "mar17.txt")])
+    found = select_papers(lib, "digest:mar17", index=index, columns=columns).indices
+    assert [lib.papers[i].title for i in found] == ["Zebra Finches Learn Songs"]

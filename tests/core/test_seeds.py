@@ -10,6 +10,8 @@ from readlist.core.digest import Digest, read_digest
 from readlist.core.importer import import_files
 from readlist.core.library import Library
 from readlist.core.links import find_urls
+from readlist.core.selection import Columns, select_papers
+from readlist.core.text import title_key
 
 FUSECHAT = "FuseChat: Knowledge Fusion of Chat Models"
 BONE = (
@@ -124,3 +126,19 @@ def test_all_seeds_import_into_401_unique_papers(seeds: list[Path], isolated_dat
     library.close()
     assert (again.new, again.updated, again.known) == (0, 0, 119 + 101 + 94 + 121)  # per file, unique
     assert (isolated_data / "library.json").read_bytes() == before
+
+
+def test_each_digest_narrows_to_its_own_page_order(seeds: list[Path], isolated_data: Path) -> None:
+    """Papers first seen in an earlier digest keep their place in the later ones."""
+    library = Library(isolated_data)
+    report = import_files(library, [str(p) for p in seeds])
+    assert [f.repeats for f in report.files] == [1, 0, 0, 0]  # FuseChat, twice in Mar 14
+    assert all(f.entries == f.new + f.known + f.repeats for f in report.files)
+    ids = {title_key(title): p.id for p in library.papers for title in (p.title, *p.aliases)}
+    columns = Columns(library)
+    for path in seeds:
+        digest = read_digest(path)
+        page = list(dict.fromkeys(ids[title_key(e.title)] for e in digest.entries))
+        selection = select_papers(library, "", index=None, columns=columns, digest=digest.label)
+        assert [library.papers[i].id for i in selection.indices] == page, digest.label
+    library.close()

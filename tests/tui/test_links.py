@@ -26,6 +26,16 @@ async def settle(pilot, app: ReadlistApp, text: str) -> None:
     raise AssertionError(f"{text!r} never shown")
 
 
+async def first_paper_shown(pilot, app: ReadlistApp) -> None:
+    """Wait until the pane shows the list's first paper: that redraw would replace a paper shown by hand."""
+    for _ in range(100):
+        current = app.paper_list.current
+        if current and str(app.query_one("#detail-title", Static).render()) == current.title:
+            return
+        await pilot.pause(0.03)
+    raise AssertionError("the first paper was never shown")
+
+
 def links_of(app: ReadlistApp, text: str) -> set[str | None]:
     """The hyperlinks (None: plain text) on the parts of the Links section that show ``text``."""
     return {segment.style.link if segment.style else None
@@ -60,7 +70,7 @@ async def test_unsafe_links_stay_plain_text(app: ReadlistApp) -> None:
     ]
     paper = Paper(paper_id("Unsafe"), "Unsafe links", "No links here.", extra_links=hostile)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await first_paper_shown(pilot, app)
         app.detail.show(paper, PaperState())
         await settle(pilot, app, "file:///etc/passwd")
         assert links_of(app, "javascript:alert(1)") == {None}
@@ -77,7 +87,7 @@ async def test_a_non_ascii_url_is_shown_as_it_is_and_linked_percent_encoded(app:
     url = "https://exämple.org/ü?q=%20"
     paper = Paper(paper_id("Umlaut"), "Umlaut", f"See {url} for code.")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await first_paper_shown(pilot, app)
         app.detail.show(paper, PaperState())
         await settle(pilot, app, url)
         assert links_of(app, url) == {"https://ex%C3%A4mple.org/%C3%BC?q=%20"}
