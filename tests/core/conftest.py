@@ -56,11 +56,23 @@ JUL29 = digest(
 JUL29_PAGE = ["Gamma Rays from Language Models", SHARED, "Delta Tuning at Scale"]
 
 
-@pytest.fixture
-def lib(isolated_data: Path) -> Iterator[Library]:
-    library = Library(isolated_data)
-    library.import_digests([parse_text(MAR14, "mar14.txt"), parse_text(MAR15, "mar15.txt")])
+def open_with(folder: Path, *pages: tuple[str, str]) -> Iterator[Library]:
+    """A library in ``folder`` holding the digest ``pages`` (text, file name), closed afterwards."""
+    library = Library(folder)
+    if pages:
+        library.import_digests([parse_text(text, name) for text, name in pages])
     yield library
     library.close()
+
+
+@pytest.fixture
+def library(isolated_data: Path) -> Iterator[Library]:
+    """An empty library."""
+    yield from open_with(isolated_data)
+
+
+@pytest.fixture
+def lib(isolated_data: Path) -> Iterator[Library]:
+    yield from open_with(isolated_data, (MAR14, "mar14.txt"), (MAR15, "mar15.txt"))
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,11 +29,6 @@ COUNTING = "Counting Objects in Crowded Scenes Without Boxes"
 MULTILINGUAL = "Multilingual Instruction Tuning With Few Languages"
 
 
-@pytest.fixture
-def library(isolated_data: Path) -> Iterator[Library]:
-    lib = Library(isolated_data)
-    yield lib
-    lib.close()
 
 
 def shown(lib: Library) -> list[Paper]:

@@ -13,7 +13,7 @@ from readlist.core.query import Filter, parse
 from readlist.core.search import SearchIndex
 from readlist.core.selection import Columns, select_papers
 from readlist.core.views import Sort, View
-from tests.core.conftest import JUL28, JUL29, JUL29_PAGE, SHARED, digest
+from tests.core.conftest import JUL28, JUL29, JUL29_PAGE, SHARED, digest, open_with
 
 
 def titles(lib: Library, text: str, **kwargs: object) -> list[str]:
@@ -187,10 +187,7 @@ def test_cached_columns_follow_state_changes_and_imports(lib: Library) -> None:
 
 @pytest.fixture
 def july(isolated_data: Path) -> Iterator[Library]:
-    library = Library(isolated_data)
-    library.import_digests([parse_text(JUL28, "jul28.txt"), parse_text(JUL29, "jul29.txt")])
-    yield library
-    library.close()
+    yield from open_with(isolated_data, (JUL28, "jul28.txt"), (JUL29, "jul29.txt"))
 
 
 def test_one_digest_lists_in_its_own_page_order(july: Library) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import types
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,6 @@ INSTRUCT = "Training language models to follow instructions with human feedback"
 FLASH = "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness"
 
 
-@pytest.fixture
-def library(isolated_data: Path) -> Iterator[Library]:
-    lib = Library(isolated_data)
-    yield lib
-    lib.close()
 
 
 def by_title(lib: Library, title: str) -> Paper:
