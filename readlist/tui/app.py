@@ -52,6 +52,7 @@ SORT_CYCLE = tuple(Sort)
 ListKey = tuple[str, View, Sort, str | None, str | None]
 NO_SIMILAR = "No other paper shares enough distinctive words with this one. Esc returns to the list."
 POLL_SECONDS = 1.0
+NOTES_ONE_BY_ONE = 50  # more changed notes than this: rebuild the note index once
 DETAIL_DELAY = 0.03
 
 
@@ -134,6 +135,9 @@ class ReadlistApp(App[None]):
         self.similar: MoreLikeThis | None = None
         self.digest_counts: DigestCounts | None = None
         self.previous_visit: float | None = None
+        # Papers changed before the index or the digest counts were ready, to catch up on.
+        self._unindexed: set[str] = set()
+        self._uncounted: set[str] = set()
         self.query_text = ""
         self.matched: frozenset[str] = frozenset()
         # What the list shows right now; it lags behind ``list_key`` while a search runs.
@@ -226,8 +230,21 @@ class ReadlistApp(App[None]):
 
     def on_readlist_app_index_ready(self, message: IndexReady) -> None:
         self.index, self.similar = message.index, message.similar
+        # Notes and tags written while the index was being built.
+        self.reindex_notes(self._unindexed)
+        self._unindexed = set()
         if self.list_key != self.shown:
             self.refilter()
+
+    def reindex_notes(self, pids: Collection[str]) -> None:
+        """Make the search see these papers' current notes and tags."""
+        if self.index is None:
+            self._unindexed.update(pids)
+        elif len(pids) > NOTES_ONE_BY_ONE:  # one rebuild, not one per paper
+            self.index.set_notes(self.library.state.notes())
+        else:
+            for pid in pids:
+                self.index.set_note(pid, self.library.state.search_text(pid))
 
     @work(thread=True, group="digests")
     def count_digests(self) -> None:
@@ -240,7 +257,8 @@ class ReadlistApp(App[None]):
 
     def on_readlist_app_digests_counted(self, message: DigestsCounted) -> None:
         self.digest_counts, self.previous_visit = message.counts, message.previous_visit
-        self.refresh_digests()
+        self.refresh_digests(self._uncounted)  # read marks changed while counting
+        self._uncounted = set()
         new = sum(row.new for row in message.counts.rows(message.previous_visit))
         if new and message.previous_visit is not None:
             noun = "digest" if new == 1 else "digests"
@@ -249,6 +267,7 @@ class ReadlistApp(App[None]):
     def refresh_digests(self, pids: Iterable[str] = ()) -> None:
         """Bring the panel's read counts up to date (after read marks changed for ``pids``)."""
         if self.digest_counts is None:
+            self._uncounted.update(pids)
             return
         self.digest_counts.update(pids)
         if self.digest_panel.display:
@@ -395,9 +414,8 @@ class ReadlistApp(App[None]):
         if self.saver:
             self.saver.poke()
         pids = step.after.keys()
-        if self.index is not None and any("note" in f or "tags" in f for f in step.after.values()):
-            for pid in pids:
-                self.index.set_note(pid, self.library.state.search_text(pid))
+        if any("note" in f or "tags" in f for f in step.after.values()):
+            self.reindex_notes(pids)
         if any("read" in f for f in step.after.values()):
             self.refresh_digests(pids)
         if len(pids) == 1:
@@ -552,9 +570,7 @@ class ReadlistApp(App[None]):
     def _changed_elsewhere(self, ids: set[str]) -> None:
         for pid in ids:
             self.paper_list.refresh_paper(pid)
-        if self.index is not None:
-            for pid in ids:
-                self.index.set_note(pid, self.library.state.search_text(pid))
+        self.reindex_notes(ids)
         self.refresh_digests(ids)
         current = self.paper_list.current
         if current and current.id in ids:

@@ -373,3 +373,36 @@ async def test_long_digest_labels_are_cut_with_an_ellipsis(isolated_data: Path, 
         await pilot.pause()
         assert row_text(app, 0).rstrip().endswith("nohead…")
     library.close()
+
+
+async def test_export_asks_before_replacing_a_file(app: ReadlistApp, tmp_path: Path) -> None:
+    from readlist.tui.screens.export import ExportScreen
+
+    target = tmp_path / "notes.md"
+    target.write_text("my edited notes")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        assert isinstance(app.screen, ExportScreen) and target.read_text() == "my edited notes"
+        assert "exists" in str(app.screen.query_one("#export-hint", Static).render())
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: target.read_text().startswith("# Reading notes"))
+
+
+async def test_notes_written_before_the_index_is_ready_are_searchable(library: Library,
+                                                                      clipboard: Clipboard) -> None:
+    app = make_app(library, copy=clipboard, save_delay=0.0)
+    app.build_index = lambda: None  # hold the index back
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"zeppelin", "escape", "t", *"airship", "enter")
+        from readlist.core.search import SearchIndex
+        from readlist.core.similar import MoreLikeThis
+
+        index = SearchIndex(library.papers, {}, library.order)  # built before the note was written
+        app.post_message(app.IndexReady(index, MoreLikeThis(index)))
+        await wait_for(pilot, lambda: app.index is index)
+        await pilot.press("slash", *"zeppelin airship")
+        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from readlist.core.export import EXTENSIONS, FORMATS
+from readlist.core.text import one_line
 
 LABELS = {"markdown": "Markdown reading notes", "bibtex": "BibTeX", "csv": "CSV", "json": "JSON (re-importable)"}
 SUFFIX = {fmt: ext for ext, fmt in reversed(list(EXTENSIONS.items()))}
@@ -48,6 +49,7 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
         super().__init__()
         self.count = count
         self.fmt = fmt
+        self.replace_ok: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -84,6 +86,11 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
             self.notify("Name a file to write.", severity="warning", markup=False)
             return
         path = Path(value).expanduser()
+        if path.exists() and path != self.replace_ok:
+            self.replace_ok = path  # a second Enter on the same name replaces it
+            self.query_one("#export-hint", Static).update(
+                Content.styled(f"{one_line(str(path))} exists: Enter again replaces it · Esc cancels", "$text-warning"))
+            return
         # A known extension decides the format: "notes.bib" is BibTeX whatever was picked.
         self.dismiss((EXTENSIONS.get(path.suffix.lower(), self.fmt), path))
 
