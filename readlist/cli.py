@@ -29,7 +29,6 @@ from readlist.core.views import Sort, View
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("import", "list", "export", "mark", "doctor")
-# ``export -o FILE`` without ``--format`` goes by the file's extension.
 
 
 class UsageError(Exception):

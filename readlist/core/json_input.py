@@ -127,7 +127,8 @@ def _texts(value: Any) -> list[str]:
 def _links(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(url, str) for url in value):
         raise TypeError("not a list of strings")
-    return [url.strip() for url in value if is_safe_to_open(url.strip())]
+    cleaned = (clean_line(url) for url in value)
+    return [url for url in cleaned if is_safe_to_open(url)]
 
 
 def _names(value: Any) -> list[str]:

@@ -170,13 +170,20 @@ def _labels(entry: Entry, digest: Digest) -> list[str]:
     return list(entry.digests or [digest.label])
 
 
+def _holds_note(note: str, part: str) -> bool:
+    """Is ``part`` all of ``note``, or a run of its paragraphs (split at blank lines)?"""
+    return (note == part or note.startswith(part + "\n\n") or note.endswith("\n\n" + part)
+            or f"\n\n{part}\n\n" in note)
+
+
 def merge_state(current: PaperState, incoming: PaperState) -> dict[str, Any]:
     """The state fields to write so that ``current`` keeps everything ``incoming`` adds.
 
     An import never takes anything away: a read mark or a star set on either side stays set,
     tags are the union (current ones first), and when both sides have a note that differs, both
     are kept, the current one first, a blank line between (unless the current note already
-    contains the incoming one, so importing the same file twice adds nothing).
+    holds the incoming one whole, as itself or as blank-line-separated paragraphs of it, so
+    importing the same file twice adds nothing; a mere substring is not enough).
     """
     fields: dict[str, Any] = {}
     for flag in ("read", "starred"):
@@ -185,7 +192,7 @@ def merge_state(current: PaperState, incoming: PaperState) -> dict[str, Any]:
     tags = list(dict.fromkeys((*current.tags, *incoming.tags)))
     if tags != list(current.tags):
         fields["tags"] = tags
-    if incoming.note and incoming.note not in current.note:
+    if incoming.note and not _holds_note(current.note, incoming.note):
         fields["note"] = f"{current.note}\n\n{incoming.note}" if current.note else incoming.note
     return fields
 

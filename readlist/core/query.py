@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from readlist.core.text import clean_tags, fold
-from readlist.core.tokens import words
+from readlist.core.tokens import plain_words, words
 
 IS_VALUES = ("unread", "read", "starred", "unstarred")
 HAS_VALUES = ("note", "tags", "link")
@@ -42,10 +42,6 @@ class Query:
     fuzzy: str = ""  # the plain words, for the fuzzy index (a trailing space: last word is complete)
     filters: list[Filter] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
-
-    @property
-    def active(self) -> bool:
-        return bool(self.fuzzy.strip() or self.filters)
 
     @property
     def highlight(self) -> frozenset[str]:
@@ -77,7 +73,10 @@ def parse(text: str) -> Query:
                 if value.strip():
                     query.filters.append(Filter("phrase", value, negated))
             elif negated:
-                query.filters.extend(Filter("word", w, True) for w in words(value))
+                if len(plain_words(value)) > 1:  # -self-supervised leaves out the phrase, not each word
+                    query.filters.append(Filter("phrase", value, True))
+                else:
+                    query.filters.extend(Filter("word", w, True) for w in words(value))
             else:
                 plain.append(token)
             continue
@@ -152,5 +151,6 @@ def digest_key(label: str) -> str:
 
 
 def needs_index(query: Query) -> bool:
-    return bool(query.fuzzy.strip()) or any(f.op in ("title", "word", "phrase") or f.value == "link"
-                                            for f in query.filters)
+    return bool(query.fuzzy.strip()) or any(
+        f.op in ("title", "word", "phrase") or (f.op == "has" and f.value == "link") for f in query.filters
+    )

@@ -143,9 +143,9 @@ class SearchIndex:
         self._titles_folded: list[str] | None = None
         self._pools: dict[tuple[str, int, int], list[str]] = {}
         self._tails: dict[str, list[str]] | None = None
-        self.notes: dict[int, frozenset[str]] = {}
-        self._note_words: dict[str, set[int]] = {}
-        self._note_only: list[str] = []
+        # (words of each paper's note, papers by note word, note words the vocabulary lacks):
+        # one tuple swapped at once, so a search in another thread never mixes two snapshots.
+        self._notes: tuple[dict[int, frozenset[str]], dict[str, set[int]], list[str]] = ({}, {}, [])
         self._freq: np.ndarray | None = None
         self.set_notes(notes or {})
         self.set_order(order if order is not None else range(size))
@@ -168,7 +168,7 @@ class SearchIndex:
         numbers = stale + list(range(self.size, len(papers)))
         self.papers = papers
         if numbers:
-            notes = self.notes  # indices stay valid: papers are only ever appended
+            notes = self._notes[0]  # indices stay valid: papers are only ever appended
             tw, td, aw, ad = _pairs([papers[i] for i in numbers], numbers, self.vocab)
             merged = []
             for postings, new_words, new_docs in ((self._title, tw, td), (self._abstract, aw, ad)):
@@ -283,7 +283,7 @@ class SearchIndex:
         i = self.position.get(pid)
         if i is None:
             return
-        by_doc = dict(self.notes)  # copy-on-write: a search thread may be reading
+        by_doc = dict(self._notes[0])  # copy-on-write: a search thread may be reading
         if note.strip():
             by_doc[i] = frozenset(words(note))
         else:
@@ -295,8 +295,7 @@ class SearchIndex:
         for doc, note_words in by_doc.items():
             for word in note_words:
                 by_word.setdefault(word, set()).add(doc)
-        self.notes, self._note_words = by_doc, by_word
-        self._note_only = [word for word in by_word if word not in self.vocab]
+        self._notes = (by_doc, by_word, [word for word in by_word if word not in self.vocab])
 
     # -- matching -------------------------------------------------------------
 
@@ -392,12 +391,11 @@ class SearchIndex:
         return [candidates[i] for i in top.tolist()]
 
     def _note_matches(
-        self, term: str, expanded: dict[str, float], by_word: dict[str, set[int]]
+        self, term: str, expanded: dict[str, float], by_word: dict[str, set[int]], note_only: list[str]
     ) -> tuple[dict[int, float], list[str]]:
         """Papers whose note matches ``term``, and the note words that did."""
         # Note words the vocabulary knows were matched with it; the rest are few: scan them.
         qualities = {word: expanded[word] for word in expanded.keys() & by_word.keys()}
-        note_only = self._note_only
         for word in note_only:
             quality = Q_EXACT if word == term else Q_PREFIX if word.startswith(term) else 0.0
             if quality:
@@ -424,7 +422,7 @@ class SearchIndex:
         for postings in (self._title,) if title_only else (self._title, self._abstract):
             mask[postings.gather(ids)] = True
         if not title_only:
-            note_words = self._note_words
+            note_words = self._notes[1]
             hits = [w for w in note_words if w.startswith(term)] if prefix else [term] if term in note_words else []
             for word in hits:
                 mask[list(note_words[word])] = True
@@ -440,7 +438,7 @@ class SearchIndex:
         typing = terms[-1] if terms and query[-1:].isalnum() else None
         if not terms:
             return SearchResult(query, list(self.order))
-        note_words = self._note_words
+        _, note_words, note_only = self._notes  # read once: ``_set_notes`` may swap them meanwhile
         total = np.zeros(self.size, dtype=np.float32)
         keep = np.ones(self.size, dtype=bool)
         in_title = np.ones(self.size, dtype=bool)  # every word so far matched the title
@@ -464,7 +462,7 @@ class SearchIndex:
                 if docs.size:
                     score[docs] = np.maximum(score[docs], quality * W_TITLE)
                     title_hit[docs] = True
-            hits, words_hit = self._note_matches(term, expanded, note_words)
+            hits, words_hit = self._note_matches(term, expanded, note_words, note_only)
             if hits:
                 docs = np.fromiter(hits, dtype=np.int64, count=len(hits))
                 values = np.fromiter(hits.values(), dtype=np.float32, count=len(hits)) * W_NOTE

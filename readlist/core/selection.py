@@ -20,7 +20,7 @@ from readlist.core.papers import SEP
 from readlist.core.query import Filter, Query, digest_key, needs_index, parse
 from readlist.core.search import SearchIndex
 from readlist.core.text import fold
-from readlist.core.tokens import words
+from readlist.core.tokens import plain_words
 from readlist.core.views import Sort, View
 
 # The views are shorthands for state filters.
@@ -45,6 +45,7 @@ class Columns:
         self._state_seen = -1
         self._ranks: dict[Sort, np.ndarray] = {}
         self._digests: dict[str, np.ndarray] = {}
+        self._links: np.ndarray | None = None
         self._state: dict[str, np.ndarray] = {}
 
     @property
@@ -54,7 +55,7 @@ class Columns:
     def _fresh(self) -> None:
         papers = (id(self.library.papers), self.library.revision)
         if papers != self._papers_seen:
-            self._papers_seen, self._ranks, self._digests = papers, {}, {}
+            self._papers_seen, self._ranks, self._digests, self._links = papers, {}, {}, None
             self._state_seen = -1
         if self.library.state.version != self._state_seen:
             self._state_seen, self._state = self.library.state.version, {}
@@ -63,25 +64,29 @@ class Columns:
 
     def state(self, name: str) -> np.ndarray:
         """Papers whose stored ``name`` (read, starred, note, tags) is set."""
-        self._fresh()
-        if not self._state:
-            self._build_state()
-        return self._state[name]
+        return self._states()[name]
 
     def tag(self, tag: str) -> np.ndarray:
-        self._fresh()
-        if not self._state:
-            self._build_state()
+        state = self._states()
         key = f"tag:{tag}"
-        mask = self._state.get(key)
+        mask = state.get(key)
         if mask is None:
-            mask = self._state[key] = self._mask(pid for pid, rec in self.library.state.records()
-                                                 if tag in (rec.get("tags") or ()))
+            mask = state[key] = self._mask(pid for pid, rec in self.library.state.records()
+                                           if tag in (rec.get("tags") or ()))
         return mask
 
-    def _build_state(self) -> None:
+    def _states(self) -> dict[str, np.ndarray]:
+        """The state masks, as one dict read or assigned once: another thread's ``_fresh`` may
+        reset ``self._state`` at any moment, and must not empty the dict in hand."""
+        self._fresh()
+        state = self._state
+        if not state:
+            state = self._state = self._build_state()
+        return state
+
+    def _build_state(self) -> dict[str, np.ndarray]:
         records = self.library.state.records()
-        self._state = {
+        return {
             "read": self._mask(pid for pid, rec in records if rec.get("read")),
             "starred": self._mask(pid for pid, rec in records if rec.get("starred")),
             "note": self._mask(pid for pid, rec in records if str(rec.get("note") or "").strip()),
@@ -100,13 +105,26 @@ class Columns:
     def digest(self, key: str) -> np.ndarray:
         """Papers that appeared in the digest whose label folds to ``key``."""
         self._fresh()
-        mask = self._digests.get(key)
+        digests = self._digests
+        mask = digests.get(key)
         if mask is None:
-            joined = self.library.papers.joined_column("digests")
             labels = {label for label in self.library.digests if digest_key(label) == key}
-            mask = np.fromiter((any(label in labels for label in text.split(SEP)) if text else False
-                                for text in joined), dtype=bool, count=len(joined))
-            self._digests[key] = mask
+            if not labels:  # as while typing digest:mar1...: no need to look at the papers
+                mask = np.zeros(self.size, dtype=bool)
+            else:
+                joined = self.library.papers.joined_column("digests")
+                mask = np.fromiter((any(label in labels for label in text.split(SEP)) if text else False
+                                    for text in joined), dtype=bool, count=len(joined))
+            digests[key] = mask
+        return mask
+
+    def extra_links(self) -> np.ndarray:
+        """Papers with links besides those in their text (a JSON entry's code or project page)."""
+        self._fresh()
+        mask = self._links
+        if mask is None:
+            joined = self.library.papers.joined_column("extra_links")
+            mask = self._links = np.fromiter(map(bool, joined), dtype=bool, count=len(joined))
         return mask
 
     # -- sorting -----------------------------------------------------------------------
@@ -219,7 +237,7 @@ def run(query: Query, library: Library, columns: Columns, index: SearchIndex | N
     for f in phrases:
         assert index is not None
         maybe = np.ones(index.size, dtype=bool)
-        for term in words(f.value):  # only papers holding every word can hold the phrase
+        for term in plain_words(f.value):  # only papers holding every word can hold the phrase
             maybe &= index.containing(term)
         maybe = np.pad(maybe, (0, columns.size - index.size))[candidates]
         holds = np.zeros(len(candidates), dtype=bool)
@@ -239,17 +257,18 @@ def _filter_mask(f: Filter, columns: Columns, index: SearchIndex | None) -> np.n
     if f.op == "digest":
         return columns.digest(f.value)
     assert index is not None
-    if f.op == "has":  # has:link: an http(s) word in the text
+    if f.op == "has":  # has:link: an http(s) word in the text, or a link from outside it
         found = index.containing("http", prefix=True)
     else:  # title:WORD (a prefix, title only) or a left-out -word
         found = index.containing(f.value, title_only=f.op == "title", prefix=f.op == "title")
-    return np.pad(found, (0, columns.size - len(found)))  # papers newer than the index never match
+    found = np.pad(found, (0, columns.size - len(found)))  # papers newer than the index never match
+    return found | columns.extra_links() if f.op == "has" else found
 
 
 def _holds_phrase(phrase: str, candidates: list[int], library: Library) -> np.ndarray:
     """For each candidate: does its title, abstract or note hold ``phrase`` word for word
     (any punctuation or spacing between the words, case and accents aside)?"""
-    terms = words(phrase)
+    terms = plain_words(phrase)
     holds = np.zeros(len(candidates), dtype=bool)
     if not terms:
         return holds

@@ -11,10 +11,20 @@ _WORD = re.compile(r"\w+")
 _ASCII_PUNCT = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
 
 
+def _split(folded: str) -> list[str]:
+    return folded.translate(_ASCII_PUNCT).split() if folded.isascii() else _WORD.findall(folded.replace("_", " "))
+
+
+def plain_words(text: str) -> list[str]:
+    """Folded words of ``text`` split at any punctuation, without joined-up compounds: the
+    words a phrase is made of."""
+    return _split(fold(text))
+
+
 def words(text: str) -> list[str]:
     """Folded words of ``text``; hyphenated compounds also count joined up."""
     folded = fold(text)
-    found = folded.translate(_ASCII_PUNCT).split() if folded.isascii() else _WORD.findall(folded.replace("_", " "))
+    found = _split(folded)
     if "-" in folded:
         for token in folded.split():
             if "-" in token:

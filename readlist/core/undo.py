@@ -4,6 +4,11 @@ A step is what one user action changed: for each paper, the fields before and
 after. A bulk action ("mark all shown as read") is one step however many papers
 it touches. The history is a convenience, not a record: ``undo.json`` is written
 atomically beside the state, and a damaged one only means an empty history.
+
+What is saved stays small: at most ``KEEP`` steps of each stack, and only the newest
+steps while their papers add up to at most ``KEEP_PAPERS`` (undo first, then redo).
+A bulk step over more papers than that is undoable in this session only; otherwise
+it would be rewritten on every later change and parsed at every start-up.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from typing import Any
 
 import orjson
 
+from readlist.core.state import STATE_FIELDS
 from readlist.core.storage import write_atomic
 
 UNDO_FILE = "undo.json"
 LIMIT = 200  # steps held in memory
 KEEP = 20  # steps kept on disk for the next session
+KEEP_PAPERS = 20_000  # papers, over all steps kept on disk
 
 Fields = dict[str, Any]
 
@@ -30,10 +37,6 @@ class Step:
     before: dict[str, Fields]
     after: dict[str, Fields]
 
-    @property
-    def size(self) -> int:
-        return len(self.after)
-
     def to_record(self) -> dict[str, Any]:
         return {"label": self.label, "before": self.before, "after": self.after}
 
@@ -42,6 +45,9 @@ class Step:
         before, after = rec["before"], rec["after"]
         if not (isinstance(rec["label"], str) and isinstance(before, dict) and isinstance(after, dict)):
             raise TypeError("not an undo step")
+        for fields in (*before.values(), *after.values()):
+            if not isinstance(fields, dict) or not set(fields) <= set(STATE_FIELDS):
+                raise TypeError("not an undo step")
         return cls(rec["label"], before, after)
 
 
@@ -86,16 +92,21 @@ class UndoLog:
             self._dirty = True
             return step
 
-    def peek(self) -> tuple[Step | None, Step | None]:
-        """The step ``undo`` and the step ``redo`` would take back."""
-        return (self.done[-1] if self.done else None, self.undone[-1] if self.undone else None)
-
     def save(self) -> None:
         if self.path is None or not self._dirty:
             return
         with self._mutex:
-            data = {"done": [s.to_record() for s in self.done[-KEEP:]],
-                    "undone": [s.to_record() for s in self.undone[-KEEP:]]}
+            budget = KEEP_PAPERS
+            kept: dict[str, list[dict[str, Any]]] = {}
+            for name, steps in (("done", self.done), ("undone", self.undone)):
+                newest: list[dict[str, Any]] = []
+                for step in reversed(steps[-KEEP:]):
+                    budget -= len(step.after)
+                    if budget < 0:
+                        break
+                    newest.append(step.to_record())
+                kept[name] = newest[::-1]
+            data = kept
             self._dirty = False
         try:
             write_atomic(self.path, orjson.dumps(data))

@@ -113,6 +113,18 @@ def test_untrusted_text_is_cleaned() -> None:
     assert entry.links == ["https://ok.example/p"]
 
 
+def test_spoofed_links_are_not_stored() -> None:
+    [digest] = parse([daily("Spoof", githubRepo="https://github.com/evil/\u202eexe.txt",
+                            projectPage="https://exa\u200bmple.com")])
+    [entry] = digest.entries
+    assert not any(ch in url for url in entry.links for ch in "\u202e\u200b")
+    assert entry.links == ["https://github.com/evil/exe.txt", "https://example.com"]
+    export = {"format": "readlist-export", "version": 1, "papers": [
+        {"title": "Spoof", "links": ["https://github.com/evil/\u202eexe.txt", "https://exa\u200bmple.com"]}]}
+    links = [url for d in parse(export) for e in d.entries for url in e.links]
+    assert links == ["https://github.com/evil/exe.txt", "https://example.com"]
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

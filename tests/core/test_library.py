@@ -12,8 +12,8 @@ import pytest
 
 from readlist.core.digest import parse_text, read_digest
 from readlist.core.importer import import_files
-from readlist.core.library import LIBRARY_FILE, STATE_FILE, Library
-from readlist.core.model import Paper, paper_id
+from readlist.core.library import LIBRARY_FILE, STATE_FILE, Library, merge_state
+from readlist.core.model import Paper, PaperState, paper_id
 from readlist.core.selection import Columns, select_papers
 from tests.conftest import FIXTURES, SAMPLE
 from tests.core.conftest import JUL28, JUL29, JUL29_PAGE, SHARED
@@ -393,3 +393,21 @@ def test_damaged_cache_costs_time_never_data(isolated_data: Path, damage: str) -
     lib = Library(isolated_data)  # and again, from whatever cache the last open rebuilt
     assert [p.to_record() for p in shown(lib)] == records
     lib.close()
+
+
+@pytest.mark.parametrize(
+    ("current", "incoming", "merged"),
+    [
+        ("not good enough", "good", "not good enough\n\ngood"),  # a substring is not the note
+        ("mine\n\ngood", "good", None),
+        ("good\n\nmine", "good", None),
+        ("a\n\ngood\n\nb", "good", None),
+        ("good", "good", None),
+        ("mine\n\ngood\n\nbetter", "good\n\nbetter", None),  # importing the same file twice
+        ("mine\n\ngoods", "good", "mine\n\ngoods\n\ngood"),
+        ("", "good", "good"),
+    ],
+)
+def test_an_imported_note_is_added_unless_already_there(current: str, incoming: str, merged: str | None) -> None:
+    fields = merge_state(PaperState(note=current), PaperState(note=incoming))
+    assert fields.get("note") == merged

@@ -117,6 +117,8 @@ def test_safe_urls(url: str) -> None:
         "https://example.com/\x1b[2J",
         "https://example.com/\x85",
         "https://example.com/\n",
+        "https://github.com/evil/\u202eexe.txt",
+        "https://exa\u200bmple.com",
         "https://",
         "",
     ],

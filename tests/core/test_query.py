@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from readlist.core.digest import parse_text
+from readlist.core.importer import parse_input
 from readlist.core.library import Library
-from readlist.core.query import Filter, parse
+from readlist.core.query import Filter, needs_index, parse
 from readlist.core.search import SearchIndex
 from readlist.core.selection import Columns, select_papers
 from readlist.core.views import Sort, View
@@ -219,3 +221,67 @@ def test_cached_columns_see_an_import_that_adds_no_paper(lib: Library) -> None:
                                    "mar17.txt")])
     found = select_papers(lib, "digest:mar17", index=index, columns=columns).indices
     assert [lib.papers[i].title for i in found] == ["Zebra Finches Learn Songs"]
+
+
+def test_a_phrase_with_a_hyphen_matches(lib: Library) -> None:
+    lib.import_digests([parse_text(digest("Mar 18", ("Sparse Attention Revisited",
+                                                     "Sparse attention captures long-range dependencies cheaply.", None),
+                                          ("Short Context Tricks", "Long range is not needed; dependencies are local.",
+                                           None)), "mar18.txt")])
+    assert titles(lib, '"long-range dependencies"') == ["Sparse Attention Revisited"]
+    assert titles(lib, '"long range dependencies"') == ["Sparse Attention Revisited"]
+    assert "Sparse Attention Revisited" not in titles(lib, '-"long-range dependencies"')
+
+
+def test_a_left_out_compound_is_a_left_out_phrase(lib: Library) -> None:
+    assert parse("-self-supervised").filters == [Filter("phrase", "self-supervised", True)]
+    assert parse("-survey").filters == [Filter("word", "survey", True)]
+    lib.import_digests([parse_text(digest("Mar 18", ("Supervised Baselines", "Supervised learning on the self.", None),
+                                          ("Self-Supervised Vision", "We pretrain self-supervised encoders.", None)),
+                                   "mar18.txt")])
+    kept = titles(lib, "-self-supervised")
+    assert "Supervised Baselines" in kept and "Self-Supervised Vision" not in kept
+
+
+class _RacingColumns(Columns):
+    """Columns where another thread's ``_fresh`` runs right after the state masks are stored."""
+
+    race = True
+
+    def __setattr__(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+        if name == "_state" and value and self.race:
+            self.race = False
+            self._state_seen = -1  # the state changed meanwhile
+            self._fresh()  # as the other thread would: ``self._state`` is emptied
+
+
+@pytest.mark.parametrize("lookup", [lambda c: c.state("read"), lambda c: c.tag("rl")])
+def test_state_masks_survive_a_reset_from_another_thread(lib: Library, lookup: object) -> None:
+    columns = _RacingColumns(lib)
+    assert len(lookup(columns)) == len(lib.papers)  # type: ignore[operator]
+
+
+def test_an_unknown_digest_looks_at_no_paper(lib: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    columns = Columns(lib)
+
+    def scan(name: str) -> list[str]:
+        raise AssertionError(f"scanned {name}")
+
+    monkeypatch.setattr(lib.papers, "joined_column", scan)
+    mask = columns.digest("mar1")  # half-typed
+    assert mask.dtype == bool and len(mask) == len(lib.papers) and not mask.any()
+
+
+def test_has_link_sees_links_from_outside_the_text(lib: Library) -> None:
+    doc = [{"paper": {"id": "2503.09999", "title": "Code Elsewhere", "summary": "No link in this text.",
+                      "githubRepo": "https://github.com/ex/elsewhere"}, "submittedOnDailyAt": "2025-03-16T00:00:00Z"}]
+    lib.import_digests(parse_input(json.dumps(doc).encode(), "in.json", "in"))
+    assert sorted(titles(lib, "has:link")) == ["Code Elsewhere", "Gaussian Splatting in the Wild"]
+    assert "Code Elsewhere" not in titles(lib, "-has:link")
+
+
+def test_only_has_link_needs_the_index() -> None:
+    assert needs_index(parse("has:link"))
+    assert not needs_index(parse("tag:link"))
+    assert not needs_index(parse('digest:"link"'))

@@ -234,3 +234,20 @@ def test_a_finished_word_does_not_match_mistyped_prefixes(index: SearchIndex) ->
 def test_a_slip_in_the_first_letter_still_finds_the_word(index: SearchIndex, slip: str) -> None:
     """Fuzzy matching scans words sharing the first letter; first-letter slips are looked up."""
     assert ids(index, slip + " ") == ["diff"]
+
+
+def test_a_note_changed_during_a_search_does_not_mix_snapshots() -> None:
+    """Another thread may swap the notes while a search runs: the search keeps to one snapshot."""
+    index = SearchIndex(PAPERS)
+    expand = index._expand
+    changed = []
+
+    def expand_while_notes_change(term: str) -> tuple[tuple[str, float], ...]:
+        if not changed:
+            changed.append(term)
+            index.set_note("gs", "zzzqx")  # a word only this note has
+        return expand(term)
+
+    index._expand = expand_while_notes_change  # type: ignore[method-assign]
+    assert ids(index, "zzzqx ") == []  # the note came after the search began
+    assert ids(index, "zzzqx ") == ["gs"]

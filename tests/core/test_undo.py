@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from readlist.core import undo
 from readlist.core.library import Library
 from readlist.core.text import clean_tags
-from readlist.core.undo import KEEP, UNDO_FILE
+from readlist.core.undo import KEEP, UNDO_FILE, Step, UndoLog
 
 
 def test_clean_tags() -> None:
@@ -57,7 +60,7 @@ def test_bulk_change_is_one_step_and_keeps_each_papers_own_before(lib: Library) 
     ids = lib.papers.ids
     lib.change([ids[0]], "read", read=True)
     step = lib.change(ids, "all read", read=True)
-    assert step is not None and step.size == len(ids) - 1  # the one already read is not part of it
+    assert step is not None and len(step.after) == len(ids) - 1  # the one already read is not part of it
     assert all(lib.state_of(pid).read for pid in ids)
     lib.undo()
     assert lib.state_of(ids[0]).read  # it was read before the bulk change
@@ -95,3 +98,32 @@ def test_a_damaged_history_is_an_empty_one(lib: Library, isolated_data: Path) ->
     assert again.undo() is None
     assert again.state_of(again.papers.ids[0]).starred  # the state itself is untouched
     again.close()
+
+
+@pytest.mark.parametrize("fields", [{"colour": 1}, 5, None, ["read"]])
+def test_a_history_with_bad_fields_is_an_empty_one(lib: Library, isolated_data: Path, fields: object) -> None:
+    pid = lib.papers.ids[0]
+    lib.change([pid], "star", starred=True)
+    lib.close()
+    step = {"label": "x", "before": {pid: fields}, "after": {pid: {"starred": True}}}
+    good = {"label": "star", "before": {pid: {"starred": False}}, "after": {pid: {"starred": True}}}
+    (isolated_data / UNDO_FILE).write_text(json.dumps({"done": [good, step], "undone": []}))
+    again = Library(isolated_data)
+    assert again.undo() is None  # the whole history is dropped, and ``u`` does not crash
+    assert again.state_of(pid).starred
+    again.close()
+
+
+def test_saved_history_holds_a_bounded_number_of_papers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(undo, "KEEP_PAPERS", 5)
+    saved: list[bytes] = []
+    monkeypatch.setattr(undo, "write_atomic", lambda path, data: saved.append(data))
+    log = UndoLog()
+    log.path = Path("undo.json")  # set after loading: nothing is read, and writes go to ``saved``
+    for label, count in (("old", 1), ("bulk", 4), ("small", 2), ("newest", 3)):
+        pids = [str(i) for i in range(count)]
+        log.push(Step(label, {p: {"read": False} for p in pids}, {p: {"read": True} for p in pids}))
+    log.save()
+    data = json.loads(saved[-1])
+    assert [s["label"] for s in data["done"]] == ["small", "newest"]  # "bulk" would go over; older ones go with it
+    assert data["undone"] == []
