@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from readlist.core.library import Library, digest_day, newest_first
-from readlist.core.papers import SEP
+from readlist.core.papers import count_labels, split_joined
 from readlist.core.visits import is_new
 
 
@@ -39,8 +38,8 @@ class DigestCounts:
         self._labels = papers.joined_column("digests")  # one SEP-joined string per paper
         self._position = self.library.by_id.index
         self._read = [bool(rec and rec.get("read")) for rec in map(record, papers.ids)]
-        self.total = _per_label(self._labels)
-        self.read = _per_label([labels for labels, read in zip(self._labels, self._read, strict=True) if read])
+        self.total = count_labels(self._labels)
+        self.read = count_labels([labels for labels, read in zip(self._labels, self._read, strict=True) if read])
 
     def update(self, pids: Iterable[str]) -> None:
         """Take in the current read state of these papers (toggled here, undone, or changed elsewhere)."""
@@ -55,7 +54,7 @@ class DigestCounts:
             now = bool(rec and rec.get("read"))
             if now != self._read[i]:
                 self._read[i] = now
-                for label in _split(self._labels[i]):
+                for label in split_joined(self._labels[i]):
                     self.read[label] += 1 if now else -1
 
     def _stale(self) -> bool:
@@ -68,16 +67,3 @@ class DigestCounts:
             self._count()
         return [DigestRow(info.label, digest_day(info), self.total[info.label], self.read[info.label],
                           is_new(info.imported_at, previous_visit)) for info in newest_first(self.library.digests.values())]
-
-
-def _split(labels: str) -> list[str]:
-    return labels.split(SEP) if labels else []
-
-
-def _per_label(joined: list[str]) -> Counter[str]:
-    """How many papers name each label, from SEP-joined label lists (most papers share a few)."""
-    counts: Counter[str] = Counter()
-    for labels, n in Counter(joined).items():
-        for label in _split(labels):
-            counts[label] += n
-    return counts

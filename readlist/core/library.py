@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from readlist.core import snapshot
 from readlist.core.digest import Digest, Entry, Problem
 from readlist.core.links import find_urls
 from readlist.core.model import Paper, PaperState, paper_id
-from readlist.core.papers import Papers, PapersById
+from readlist.core.papers import Papers, PapersById, count_labels
 from readlist.core.paths import ensure_dir
 from readlist.core.state import StateStore
 from readlist.core.storage import AtomicJSONStorage, FileLock, file_signature
@@ -396,7 +395,7 @@ class Library:
                                 file_report.updated += 1
                     if entry.state is not None:
                         restores.append((existing.id if existing else incoming.id, entry.state, file_report))
-            counts = Counter(label for paper in self.by_id.values() for label in paper.digests)
+            counts = count_labels(self.papers.joined_column("digests"))  # makes no Paper objects
             for info in self.digests.values():
                 if counts[info.label] != info.count:
                     info.count = counts[info.label]

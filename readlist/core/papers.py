@@ -6,6 +6,7 @@ start-up; the list on screen needs forty. The columns come from the snapshot.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
@@ -18,8 +19,17 @@ _ENCODED = (*_JOINED, "positions")  # columns that hold a paper's field as one s
 SEP = "\x1f"  # joins list fields: one string per paper loads much faster than a list
 
 
-def _split(joined: str) -> list[str]:
+def split_joined(joined: str) -> list[str]:
     return joined.split(SEP) if joined else []
+
+
+def count_labels(joined: list[str]) -> Counter[str]:
+    """How many papers name each label, from SEP-joined label lists (most papers share a few)."""
+    counts: Counter[str] = Counter()
+    for labels, n in Counter(joined).items():
+        for label in split_joined(labels):
+            counts[label] += n
+    return counts
 
 
 def _join_positions(digests: list[str], positions: Mapping[str, int]) -> str:
@@ -28,7 +38,7 @@ def _join_positions(digests: list[str], positions: Mapping[str, int]) -> str:
 
 
 def _split_positions(digests: list[str], joined: str) -> dict[str, int]:
-    return {label: int(place) for label, place in zip(digests, _split(joined), strict=False) if place}
+    return {label: int(place) for label, place in zip(digests, split_joined(joined), strict=False) if place}
 
 
 class Papers(Sequence[Paper]):
@@ -69,7 +79,7 @@ class Papers(Sequence[Paper]):
         it is in none of them or its place there is not known. Makes no object."""
         paper = self._objects[i]
         if paper is None:
-            digests = _split(self._columns["digests"][i])
+            digests = split_joined(self._columns["digests"][i])
             positions = _split_positions(digests, self._columns["positions"][i])
         else:
             digests, positions = paper.digests, paper.positions
@@ -96,7 +106,7 @@ class Papers(Sequence[Paper]):
 
     def _make(self, i: int) -> Paper:
         c = self._columns
-        digests, aliases, links, names = (_split(c[name][i]) for name in _JOINED)
+        digests, aliases, links, names = (split_joined(c[name][i]) for name in _JOINED)
         return Paper(
             c["id"][i], c["title"][i], "", c["authors"][i], c["published"][i], c["upvotes"][i], c["arxiv_id"][i],
             digests, c["seq"][i], c["pos"][i], positions=_split_positions(digests, c["positions"][i]),
