@@ -253,8 +253,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
             print(f"readlist: no paper with id {one_line(args.id)!r}", file=sys.stderr)
             return EXIT_INPUT
         # Explicit writes, so that this wins over what a running app saved meanwhile.
-        library.state.update(paper.id, **changes)
-        state = library.state_of(paper.id)
+        state = library.state.update(paper.id, **changes)
     finally:
         library.close()
     flags = [("read" if state.read else "unread"), *(["starred"] if state.starred else []),

@@ -106,10 +106,9 @@ class UndoLog:
                         break
                     newest.append(step.to_record())
                 kept[name] = newest[::-1]
-            data = kept
             self._dirty = False
         try:
-            write_atomic(self.path, orjson.dumps(data))
+            write_atomic(self.path, orjson.dumps(kept))
         except BaseException:
             self._dirty = True
             raise
