@@ -1,4 +1,4 @@
-"""The one registry of user actions: it feeds key bindings, the Footer, the help
+"""The one registry of user actions: it feeds key bindings, the key bar, the help
 screen and the command palette, so they can never disagree."""
 
 from __future__ import annotations

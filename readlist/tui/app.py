@@ -9,6 +9,7 @@ waits for every module imported up front.
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 import webbrowser
 from collections.abc import Callable, Collection, Iterable
@@ -22,7 +23,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from readlist.clipboard import system_copy
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 from readlist.tui.actions import ACTIONS, bindings
 from readlist.tui.widgets.detail import NOTHING_MATCHES, DetailPane
 from readlist.tui.widgets.digests import DigestPanel
+from readlist.tui.widgets.key_bar import KeyBar
 from readlist.tui.widgets.paper_list import PaperList
 
 VIEW_CYCLE = (View.ALL, View.UNREAD, View.STARRED, View.NOTES)
@@ -145,7 +147,8 @@ class ReadlistApp(App[None]):
         self.saver: Saver | None = None
         self.save_status = "saved"
         self._quit_despite_error = False
-        self._detail_timer: Timer | None = None
+        self._detail_timer: Timer | None = None  # runs while the cursor moves
+        self._detail_behind = False  # the detail pane shows a paper the cursor has left
 
     # -- layout ---------------------------------------------------------------
 
@@ -159,7 +162,7 @@ class ReadlistApp(App[None]):
             yield PaperList(self.library.papers, self.library.state_of, list(self.library.order), id="papers")
             yield DetailPane(id="detail")
         yield Static(id="status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         # Kept, not queried: a worker's message can arrive while the app is tearing down.
@@ -178,6 +181,7 @@ class ReadlistApp(App[None]):
             on_error=lambda exc: self.post_message(self.SaveFailed(str(exc))),
         )
         self._install_signal_handlers()
+        self.show_current()
         self.update_status()
         if self.report is not None:
             self._announce(self.report)
@@ -364,14 +368,23 @@ class ReadlistApp(App[None]):
 
     @on(PaperList.Highlighted)
     def cursor_moved(self) -> None:
-        """Redraw the detail pane once the cursor rests: laying out an abstract costs more than
-        a frame, and a reader holding j wants the list to keep up."""
-        if self._detail_timer is not None:
+        """Show the paper under the cursor at once when the cursor was resting, else once it rests
+        again: laying out an abstract costs more than a frame, and a reader holding j wants the
+        list to keep up."""
+        if self._detail_timer is None:
+            self.show_current()
+        else:
             self._detail_timer.stop()
-        self._detail_timer = self.set_timer(DETAIL_DELAY, self.show_current)
+            self._detail_behind = True
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._cursor_rested)
+
+    def _cursor_rested(self) -> None:
+        self._detail_timer = None
+        if self._detail_behind:
+            self._detail_behind = False
+            self.show_current()
 
     def show_current(self) -> None:
-        self._detail_timer = None
         paper = self.paper_list.current
         state = self.library.state_of(paper.id) if paper else None
         why = NO_SIMILAR if self.shown[4] is not None else NOTHING_MATCHES
@@ -761,4 +774,7 @@ def make_app(library: Library, **kwargs: object) -> ReadlistApp:
 
 
 def run(library: Library, *, report: ImportReport | None = None, demo: bool = False) -> None:
+    # What is loaded by now (the modules, the library) lives as long as the app: frozen, the
+    # cyclic garbage collector never walks it again, instead of pausing the first frame for it.
+    gc.freeze()
     make_app(library, report=report, demo=demo).run()

@@ -161,10 +161,6 @@ class PaperList(ScrollView, can_focus=True):
         if offset is not None:
             self.cursor = int(self.scroll_y) + offset.y
 
-    def on_mount(self) -> None:
-        paper = self.current
-        self.post_message(self.Highlighted(paper.id if paper else None))
-
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
 

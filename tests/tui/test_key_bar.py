@@ -1,0 +1,112 @@
+"""The key bar and the first frame: what a reader sees before pressing anything."""
+
+from __future__ import annotations
+
+from readlist.core.library import Library
+from readlist.tui.app import ReadlistApp
+from readlist.tui.screens.help import HelpScreen
+from readlist.tui.widgets.key_bar import KeyBar
+from tests.tui.test_app import SIZE, static_text
+
+
+def bar_text(app: ReadlistApp) -> str:
+    bar = app.screen.query_one(KeyBar)
+    return "".join(segment.text for segment in bar.render_line(0))
+
+
+def item_x(app: ReadlistApp, description: str) -> int:
+    """The column where the key bar drew the item with this description."""
+    bar = app.screen.query_one(KeyBar)
+    bar.render_line(0)
+    return next(start for start, _, key in bar._spans if key.description == description)
+
+
+async def test_first_frame_shows_the_paper_and_the_keys(app: ReadlistApp) -> None:
+    """The very first frame drawn is complete: the detail pane shows the paper under the cursor
+    and the key bar its keys, with no frame of empty panes before them."""
+    first: dict[str, str] = {}
+    display = app._display
+
+    def record(screen, update) -> None:
+        display(screen, update)
+        if update is not None and not first:
+            first["title"] = static_text(app, "#detail-title")
+            first["keys"] = bar_text(app)
+
+    app._display = record  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "3D Gaussian Splatting" in first["title"]
+        assert "/ Filter" in first["keys"] and "s Star" in first["keys"] and "q Quit" in first["keys"]
+
+
+async def test_one_step_shows_the_next_paper_at_once(app: ReadlistApp, monkeypatch) -> None:
+    """A single j updates the detail pane in the same turn; the moves that follow it closely
+    wait until the cursor rests."""
+    monkeypatch.setattr("readlist.tui.app.DETAIL_DELAY", 0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        assert app.paper_list.cursor == 1
+        assert static_text(app, "#detail-title").startswith("[CLS]")
+        await pilot.press("j", "j")
+        assert app.paper_list.cursor == 3
+        assert static_text(app, "#detail-title").startswith("[CLS]")
+        await pilot.pause(0.7)
+        assert "Efficient Fine-Tuning" in static_text(app, "#detail-title")
+
+
+async def test_key_bar_lists_the_keys_in_binding_order_and_the_palette(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = bar_text(app)
+        order = [text.index(f" {label}") for label in ("Filter", "Read", "Star", "Note", "Copy", "Help", "Quit")]
+        assert order == sorted(order)
+        assert text.rstrip().endswith("^p palette")
+        assert "Redo" not in text  # a key kept out of the bar (it is in help and the palette)
+
+
+async def test_click_on_a_key_presses_it(app: ReadlistApp, library: Library) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        paper = app.paper_list.current
+        await pilot.click(KeyBar, offset=(item_x(app, "Star") + 1, 0))
+        await pilot.pause()
+        assert library.state_of(paper.id).starred
+        await pilot.click(KeyBar, offset=(item_x(app, "Help") + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_hover_marks_the_key_under_the_mouse(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        plain = bar.render_line(0)
+        await pilot.hover(KeyBar, offset=(item_x(app, "Read") + 1, 0))
+        await pilot.pause()
+        assert bar._hover is not None and bar._hover.description == "Read"
+        assert bar.render_line(0).text == plain.text
+        assert bar.render_line(0) != plain  # same text, another background under "Read"
+
+
+async def test_narrow_key_bar_keeps_what_fits_and_the_palette(app: ReadlistApp) -> None:
+    async with app.run_test(size=(60, 30)) as pilot:
+        await pilot.pause()
+        text = bar_text(app)
+        assert len(text) == 60
+        assert "/ Filter" in text and "Quit" not in text
+        assert text.rstrip().endswith("^p palette")
+
+
+async def test_key_bar_follows_the_bindings_of_the_focused_widget(app: ReadlistApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "s Star" in bar_text(app)
+        await pilot.press("slash")  # the filter takes letters: its keys replace the list's
+        await pilot.pause()
+        assert app.filter_input.has_focus
+        assert "s Star" not in bar_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "s Star" in bar_text(app)
