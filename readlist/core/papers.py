@@ -74,6 +74,18 @@ class Papers(Sequence[Paper]):
             for i, paper in enumerate(self._objects)
         ]
 
+    def texts(self, numbers: Iterable[int]) -> Iterator[tuple[str, str]]:
+        """(title and the other titles it was seen under, abstract) of each paper at ``numbers``,
+        for indexing, without making objects."""
+        c = self._columns
+        for i in numbers:
+            paper = self._objects[i]
+            if paper is not None:
+                yield " ".join([paper.title, *paper.aliases]), paper.abstract
+            else:
+                titles = " ".join([c["title"][i], *split_joined(c["aliases"][i])])
+                yield titles, self._source.abstract(i) if self._source is not None else ""
+
     def place_in(self, i: int, labels: Container[str]) -> int | None:
         """Where paper ``i`` stood in the first of its digests that is one of ``labels``; None when
         it is in none of them or its place there is not known. Makes no object."""

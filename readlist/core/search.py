@@ -44,10 +44,14 @@ PREFIX_LIMIT = {1: 40, 2: 150, 3: 400}
 INDEX_VERSION = 2
 
 
+def _ids(papers: Sequence[Paper], size: int) -> list[str]:
+    """The first ``size`` papers' ids, without making paper objects."""
+    return papers.ids[:size] if isinstance(papers, Papers) else [p.id for p in papers[:size]]
+
+
 def _ids_digest(papers: Sequence[Paper], size: int) -> str:
     """Identifies the first ``size`` papers, so a cached index is only used for the same ones."""
-    ids = papers.ids[:size] if isinstance(papers, Papers) else [p.id for p in papers[:size]]
-    return hashlib.sha1("\n".join(ids).encode()).hexdigest()
+    return hashlib.sha1("\n".join(_ids(papers, size)).encode()).hexdigest()
 
 
 def _revs(papers: Sequence[Paper]) -> list[int]:
@@ -95,15 +99,20 @@ class _Postings:
         return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
 
 
-def _pairs(papers: Sequence[Paper], numbers: Iterable[int], vocab: dict[str, int]) -> tuple[array, array, array, array]:
-    """(word, paper number) pairs for the titles and abstracts of ``papers``."""
+def _texts(papers: Sequence[Paper], numbers: Sequence[int]) -> Iterable[tuple[str, str]]:
+    """(titles, abstract) of the papers at ``numbers``; a library's papers give them from their
+    columns, without making an object of every paper."""
+    if isinstance(papers, Papers):
+        return papers.texts(numbers)
+    return ((" ".join([papers[i].title, *papers[i].aliases]), papers[i].abstract) for i in numbers)
+
+
+def _pairs(papers: Sequence[Paper], numbers: Sequence[int], vocab: dict[str, int]) -> tuple[array, array, array, array]:
+    """(word, paper number) pairs for the titles and abstracts of the papers at ``numbers``."""
     title_words, title_docs, abstract_words, abstract_docs = array("q"), array("i"), array("q"), array("i")
     get = vocab.get
-    for i, paper in zip(numbers, papers, strict=True):
-        for out_words, out_docs, text in (
-            (title_words, title_docs, " ".join([paper.title, *paper.aliases])),
-            (abstract_words, abstract_docs, paper.abstract),
-        ):
+    for i, (titles, abstract) in zip(numbers, _texts(papers, numbers), strict=True):
+        for out_words, out_docs, text in ((title_words, title_docs, titles), (abstract_words, abstract_docs, abstract)):
             unique = set(words(text))
             for word in unique:
                 wid = get(word)
@@ -138,18 +147,20 @@ class SearchIndex:
 
     def _setup(self, size: int, notes: Mapping[str, str] | None, order: Sequence[int] | None) -> None:
         self.size = size
-        self.position = {paper.id: i for i, paper in enumerate(self.papers[:size])}
+        self.position = {pid: i for i, pid in enumerate(_ids(self.papers, size))}
         self.words = sorted(self.vocab)
         self._titles_folded: list[str] | None = None
-        self._pools: dict[tuple[str, int, int], list[str]] = {}
-        self._tails: dict[str, list[str]] | None = None
+        # The look-up caches hold tuples of words, never lists: the garbage collector stops tracking
+        # a tuple of strings, while every full collection would walk each cached list again.
+        self._pools: dict[tuple[str, int, int], tuple[str, ...]] = {}
+        self._tails: dict[str, tuple[str, ...]] | None = None
         # (words of each paper's note, papers by note word, note words the vocabulary lacks):
         # one tuple swapped at once, so a search in another thread never mixes two snapshots.
         self._notes: tuple[dict[int, frozenset[str]], dict[str, set[int]], list[str]] = ({}, {}, [])
         self._freq: np.ndarray | None = None
         self.set_notes(notes or {})
         self.set_order(order if order is not None else range(size))
-        self._prefixes: dict[tuple[str, int], list[str]] = {}
+        self._prefixes: dict[tuple[str, int], tuple[str, ...]] = {}
         self._expand = lru_cache(maxsize=512)(self._expand_uncached)
         self._expand_typing = lru_cache(maxsize=256)(self._expand_partial)
 
@@ -169,7 +180,7 @@ class SearchIndex:
         self.papers = papers
         if numbers:
             notes = self._notes[0]  # indices stay valid: papers are only ever appended
-            tw, td, aw, ad = _pairs([papers[i] for i in numbers], numbers, self.vocab)
+            tw, td, aw, ad = _pairs(papers, numbers, self.vocab)
             merged = []
             for postings, new_words, new_docs in ((self._title, tw, td), (self._abstract, aw, ad)):
                 # A re-indexed paper keeps its old postings too: a stray match at worst, never a miss.
@@ -260,7 +271,9 @@ class SearchIndex:
     @property
     def titles_folded(self) -> list[str]:
         if self._titles_folded is None:
-            self._titles_folded = [fold(p.title) for p in self.papers[: self.size]]
+            papers = self.papers
+            titles = papers.column("title") if isinstance(papers, Papers) else [p.title for p in papers]
+            self._titles_folded = [fold(title) for title in titles[: self.size]]
         return self._titles_folded
 
     def field_postings(self, field: Literal["title", "abstract"]) -> tuple[np.ndarray, np.ndarray]:
@@ -306,42 +319,43 @@ class SearchIndex:
         lo = bisect.bisect_left(self.words, prefix)
         return self.words[lo : bisect.bisect_left(self.words, prefix + "\U0010ffff", lo)]
 
-    def _fuzzy_pool(self, first: str, n: int, typos: int) -> list[str]:
+    def _fuzzy_pool(self, first: str, n: int, typos: int) -> tuple[str, ...]:
         """Words starting with ``first`` whose length is within ``typos`` of ``n``."""
         key = (first, n, typos)
         pool = self._pools.get(key)
         if pool is None:
-            pool = self._pools[key] = [w for w in self._starting_with(first) if abs(len(w) - n) <= typos]
+            pool = self._pools[key] = tuple(w for w in self._starting_with(first) if abs(len(w) - n) <= typos)
         return pool
 
-    def _tail_index(self) -> dict[str, list[str]]:
+    def _tail_index(self) -> dict[str, tuple[str, ...]]:
         """Words by all but their first letter."""
         if self._tails is None:
             tails: dict[str, list[str]] = {}
             for word in self.words:
                 tails.setdefault(word[1:], []).append(word)
-            self._tails = tails
+            self._tails = {tail: tuple(found) for tail, found in tails.items()}
         return self._tails
 
     def warm(self) -> None:
         """Build the lazy look-up tables now (in a worker), not on the first keystrokes."""
         self._tail_index()
         self._most_frequent([], 0)
+        self.titles_folded  # noqa: B018 (the first query of three letters needs them)
 
     def _first_letter_slips(self, term: str) -> list[str]:
         """Words one edit away from ``term`` where that edit touches its first letter."""
         tails = self._tail_index()
         found = [w for w in tails.get(term[1:], ()) if w != term]  # first letter replaced
-        found += tails.get(term, [])  # a letter added in front
+        found += tails.get(term, ())  # a letter added in front
         found += [w for w in (term[1:], term[1] + term[0] + term[2:]) if w in self.vocab]  # dropped, swapped
         return found
 
-    def _prefix_pool(self, first: str, n: int) -> list[str]:
+    def _prefix_pool(self, first: str, n: int) -> tuple[str, ...]:
         """The distinct first ``n`` letters of vocabulary words starting with ``first``."""
         key = (first, n)
         pool = self._prefixes.get(key)
         if pool is None:
-            pool = self._prefixes[key] = sorted({w[:n] for w in self._starting_with(first) if len(w) >= n})
+            pool = self._prefixes[key] = tuple(sorted({w[:n] for w in self._starting_with(first) if len(w) >= n}))
         return pool
 
     def _expand_partial(self, term: str) -> tuple[tuple[str, float], ...]:
@@ -474,9 +488,8 @@ class SearchIndex:
         if len(terms) > 1 or len(terms[0]) >= 3:
             phrase = " ".join(terms)
             titles = self.titles_folded
-            for i in np.flatnonzero(keep & in_title).tolist():  # the whole query inside the title
-                if phrase in titles[i]:
-                    total[i] += 2.0 * len(terms)
+            inside = [i for i in np.flatnonzero(keep & in_title).tolist() if phrase in titles[i]]
+            total[inside] += 2.0 * len(terms)  # the whole query inside the title
         hits_all = np.flatnonzero(keep)
         if not hits_all.size:
             return SearchResult(query, [], frozenset(matched))

@@ -251,3 +251,23 @@ def test_a_note_changed_during_a_search_does_not_mix_snapshots() -> None:
     index._expand = expand_while_notes_change  # type: ignore[method-assign]
     assert ids(index, "zzzqx ") == []  # the note came after the search began
     assert ids(index, "zzzqx ") == ["gs"]
+
+
+def test_index_and_search_make_no_paper_objects(isolated_data: Path) -> None:
+    """A reopened library's papers are columns until something asks for one: building, caching,
+    loading and searching the index read the columns, so 100k papers never become 100k objects."""
+    from readlist.core.library import Library
+    from tests.core.conftest import MAR14, MAR15, open_with
+
+    for _ in open_with(isolated_data, (MAR14, "mar14.txt"), (MAR15, "mar15.txt")):
+        pass
+    library = Library(isolated_data)
+    try:
+        for _ in range(2):  # built and cached, then loaded from the cache
+            index = SearchIndex.open(library.cache / "index", library.papers, library.state.notes(), library.order)
+            assert index.search("diffusion models").indices
+            assert index.search("quantisation").indices
+        assert len(library.papers) == 5
+        assert all(made is None for made in library.papers._objects)
+    finally:
+        library.close()

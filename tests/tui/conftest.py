@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import gc
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,14 @@ class Clipboard:
         if self.works:
             self.copied.append(text)
         return self.works
+
+
+@pytest.fixture(autouse=True)
+def collectable() -> Iterator[None]:
+    """The app takes what it loads out of the garbage collector's reach (``keep_for_good``);
+    once a test is over none of it lives on, so the collector gets it back."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
-
 _DIM = Style(dim=True)
 
 

@@ -7,7 +7,8 @@ cursor and replacing the rows cost the same at 100 papers or 100,000.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from contextlib import suppress
 
 from rich.segment import Segment
 from rich.style import Style
@@ -20,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from readlist.core.model import Paper, PaperState
+from readlist.core.papers import Papers
 from readlist.core.tokens import highlight_spans
 
 DATE_WIDTH = 7
@@ -81,7 +83,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        papers: Sequence[Paper],
+        papers: Papers,
         state_of: Callable[[str], PaperState],
         rows: list[int] | None = None,
         *,
@@ -103,15 +105,11 @@ class PaperList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         target = 0
         if keep is not None:
-            for i, index in enumerate(rows):
-                if self.papers[index].id == keep:
-                    target = i
-                    break
+            # By id, in C: looking at the papers would make an object of every one passed over.
+            with suppress(ValueError):
+                target = rows.index(self.papers.ids.index(keep))
         self.cursor = target
         self.refresh()
-
-    def set_papers(self, papers: Sequence[Paper]) -> None:
-        self.papers = papers
 
     @property
     def current(self) -> Paper | None:
