@@ -1,7 +1,8 @@
 """Command line: import digests, list and mark papers, or open the TUI.
 
 The TUI is imported only when it is about to run, so ``import``, ``list`` and
-``mark`` stay fast and work without a terminal.
+``mark`` stay fast and work without a terminal; what only one command needs is
+imported by that command, so opening the app waits for none of it.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
-from importlib import resources
 from pathlib import Path
 
 from readlist import __version__
-from readlist.core.backup import backup_daily, check, corrupt_hint, restore
 from readlist.core.errors import CorruptFileError, ReadlistError
 from readlist.core.export import EXTENSIONS, FORMATS, paper_json
 from readlist.core.importer import STDIN, import_files
@@ -132,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(one_line(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except CorruptFileError as exc:
+        from readlist.core.backup import corrupt_hint
+
         folder = data_dir(getattr(args, "data_dir", None))
         print(f"readlist: {one_line(corrupt_hint(folder, exc))}", file=sys.stderr)
         return EXIT_INPUT
@@ -167,6 +168,8 @@ def _print_report(report: ImportReport) -> None:
 
 def _open(args: argparse.Namespace) -> Library:
     """Open the library and, once a day, back up its files before anything changes them."""
+    from readlist.core.backup import backup_daily
+
     library = Library.open(data_dir(args.data_dir))
     backup_daily(library.folder)
     return library
@@ -263,6 +266,8 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    from readlist.core.backup import check, restore
+
     folder = data_dir(args.data_dir)
     findings = check(folder)
     if args.restore:
@@ -281,6 +286,8 @@ SAMPLE_FILES = ("daily_papers_sample.txt", "daily_papers_sample_2.txt")  # two d
 
 def sample_digests() -> list[Path]:
     """The bundled sample digests, oldest first."""
+    from importlib import resources
+
     folder = resources.files("readlist.sample")
     return [Path(str(folder.joinpath(name))) for name in SAMPLE_FILES]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import signal
-import webbrowser
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -106,7 +105,7 @@ class ReadlistApp(App[None]):
 
     paper_list: PaperList
     detail: DetailPane
-    digest_panel: DigestPanel
+    digest_panel: DigestPanel | None  # mounted when first asked for
     filter_input: Input
     hint: Static
     status: Static
@@ -118,7 +117,7 @@ class ReadlistApp(App[None]):
         report: ImportReport | None = None,
         demo: bool = False,
         copy: Callable[[str], bool] = system_copy,
-        browser: Callable[[str], bool] = webbrowser.open,
+        browser: Callable[[str], bool] | None = None,  # None: the system's web browser
         save_delay: float = 0.2,
     ) -> None:
         super().__init__()
@@ -158,7 +157,6 @@ class ReadlistApp(App[None]):
                     id="filter", select_on_focus=False)
         yield Static(id="hint", markup=False)
         with Horizontal(id="main"):
-            yield DigestPanel(id="digests")
             yield PaperList(self.library.papers, self.library.state_of, list(self.library.order), id="papers")
             yield DetailPane(id="detail")
         yield Static(id="status", markup=False)
@@ -171,7 +169,7 @@ class ReadlistApp(App[None]):
         self.detail = self.query_one(DetailPane)
         self.filter_input = self.query_one("#filter", Input)
         self.hint = self.query_one("#hint", Static)
-        self.digest_panel = self.query_one(DigestPanel)
+        self.digest_panel = None
         self.status = self.query_one("#status", Static)
         self.sub_title = "demo library: changes vanish at exit" if self.demo else str(self.library.folder)
         self.paper_list.focus()
@@ -276,13 +274,17 @@ class ReadlistApp(App[None]):
             self._uncounted.update(pids)
             return
         self.digest_counts.update(pids)
-        if self.digest_panel.display:
+        if self.digest_panel is not None and self.digest_panel.display:
             self.digest_panel.set_rows(self.digest_counts.rows(self.previous_visit))
 
-    def action_digests(self) -> None:
+    async def action_digests(self) -> None:
         """Show the digests panel and move to it; from the panel, hide it."""
         panel = self.digest_panel
-        if panel.display and panel.has_focus:
+        if panel is None:
+            # Made the first time it is asked for: the first frame need not wait for a hidden panel.
+            panel = self.digest_panel = DigestPanel(id="digests")
+            await self.query_one("#main", Horizontal).mount(panel, before=self.paper_list)
+        elif panel.display and panel.has_focus:
             panel.display = False
             self.paper_list.focus()
             return
@@ -673,6 +675,10 @@ class ReadlistApp(App[None]):
 
     @work(thread=True, group="browser")
     def open_in_browser(self, url: str) -> None:
+        if self.browser is None:
+            import webbrowser
+
+            self.browser = webbrowser.open
         opened = self.browser(url)
         self.post_message(self.BrowserDone(url, opened))
 
@@ -709,7 +715,8 @@ class ReadlistApp(App[None]):
             self.filter_input.value = ""
         elif self.digest is not None:
             self.digest = None
-            self.digest_panel.highlighted = 0
+            if self.digest_panel is not None:
+                self.digest_panel.highlighted = 0
         self.paper_list.focus()
         self.update_status()
         self.refilter()

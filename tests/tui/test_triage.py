@@ -233,7 +233,7 @@ async def test_digests_panel_shows_progress_and_narrows_the_list(library: Librar
     app = make_app(library, copy=clipboard, save_delay=0.0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert not app.digest_panel.display
+        assert app.digest_panel is None  # made when first asked for
         await wait_for(pilot, lambda: app.digest_counts is not None)
         await pilot.press("d")
         assert app.digest_panel.display and app.digest_panel.has_focus
