@@ -29,7 +29,8 @@ class Action:
 
 
 ACTIONS: tuple[Action, ...] = (
-    Action("focus_filter", "slash", "Filter", "Type to filter: fuzzy over title, abstract, note and tags; Enter returns to the list", key_display="/"),
+    Action("focus_filter", "slash", "Filter", "Type to filter: fuzzy over title, abstract, note and tags; Enter returns to the list", key_display="/",
+           priority=True),
     Action("clear_filter", "escape", "Clear", "Step back: leave \"more like this\", clear the filter, then the digest", footer=False,
            key_display="Esc"),
     Action("toggle_read", "r", "Read", "Mark the paper read / unread"),

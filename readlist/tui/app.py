@@ -59,6 +59,8 @@ DETAIL_DELAY = 0.03
 
 class ReadlistApp(App[None]):
     CSS_PATH = Path(__file__).with_name("readlist.tcss")
+    # Keys pressed while the app starts go to the list, not to the first focusable widget (the filter).
+    AUTO_FOCUS = "#papers"
     TITLE = "readlist"
     BINDINGS = bindings()
 
@@ -289,6 +291,8 @@ class ReadlistApp(App[None]):
             self.paper_list.focus()
             return
         panel.display = True
+        if self.digest_counts is None:
+            panel.border_subtitle = "counting…"  # the rows come with the counts
         self.refresh_digests()
         panel.focus()
 
@@ -705,7 +709,9 @@ class ReadlistApp(App[None]):
         self.action_view(VIEW_CYCLE[(i + 1) % len(VIEW_CYCLE)].value)
 
     def action_focus_filter(self) -> None:
-        self.filter_input.focus()
+        # At once (``focus()`` waits for the keys already queued): with / a priority key, the keys
+        # after it go to the filter even when they arrive together (a paste, a slow SSH link).
+        self.set_focus(self.filter_input)
 
     def action_clear_filter(self) -> None:
         """Step back one layer: "more like this", then the filter text, then the picked digest."""
@@ -722,8 +728,12 @@ class ReadlistApp(App[None]):
         self.refilter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "focus_detail":  # Tab belongs to the editor and dialogs when they are open
+        # Tab and / are priority keys (seen before the focused widget gets them), so they belong
+        # to the editor and dialogs when those are open, and / to the filter once it has focus.
+        if action == "focus_detail":
             return not isinstance(self.screen, ModalScreen)
+        if action == "focus_filter":
+            return not isinstance(self.screen, ModalScreen) and not self.filter_input.has_focus
         return True
 
     def action_focus_detail(self) -> None:

@@ -110,3 +110,63 @@ async def test_key_bar_follows_the_bindings_of_the_focused_widget(app: ReadlistA
         await pilot.press("enter")
         await pilot.pause()
         assert "s Star" in bar_text(app)
+
+
+def brightness(color) -> float:
+    red, green, blue = color.get_truecolor()
+    return (red + green + blue) / (3 * 255)
+
+
+async def test_hover_and_separator_blend_with_the_bar(app: ReadlistApp) -> None:
+    """Translucent theme colours are blended with the bar: the hovered key gets a tint of the
+    bar's own colour (not an opaque white block), and the separator is dimmer than the labels."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        background = bar.rich_style.bgcolor
+        await pilot.hover(KeyBar, offset=(item_x(app, "Read") + 1, 0))
+        await pilot.pause()
+        segments = list(bar.render_line(0))
+        hovered = next(s for s in segments if s.text == "Read ").style
+        assert hovered.bgcolor != background
+        assert abs(brightness(hovered.bgcolor) - brightness(background)) < 0.2
+        assert abs(brightness(hovered.color) - brightness(hovered.bgcolor)) > 0.4  # still readable
+        separator = next(s for s in segments if s.text == "▏").style
+        label = next(s for s in segments if s.text == "Quit ").style
+        assert abs(brightness(separator.color) - brightness(background)) < abs(
+            brightness(label.color) - brightness(background))
+
+
+async def test_keys_arriving_together_after_slash_all_reach_the_filter(app: ReadlistApp, library: Library) -> None:
+    """A paste, or keys batched over a slow link: "/" and what follows arrive in one go, and none
+    of the letters may run a list command (s stars, u undoes, n opens the note editor)."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, char in [("slash", "/"), *((c, c) for c in "suns")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.2)
+        assert app.filter_input.value == "suns"
+        assert not any(state.starred for state in library.state.all().values())
+        assert app.screen is app.screen_stack[0]  # no note editor opened
+        await pilot.press("slash")  # in the filter, / is a letter like any other
+        assert app.filter_input.value == "suns/"
+        await pilot.press("escape", "n", *"a/b", "escape")  # and in the note editor
+        assert library.state_of(app.paper_list.current.id).note == "a/b"
+
+
+async def test_keys_typed_while_starting_go_to_the_list(library: Library, clipboard) -> None:
+    from textual import events
+
+    from readlist.tui.app import ReadlistApp as Base
+
+    class Early(Base):
+        def on_mount(self) -> None:  # runs before the app's own on_mount: the reader is quick
+            self.post_message(events.Key("j", "j"))
+
+    early = Early(library, copy=clipboard, save_delay=0.0)
+    async with early.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        assert early.filter_input.value == ""
+        assert early.paper_list.has_focus

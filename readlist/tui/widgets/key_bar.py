@@ -89,9 +89,11 @@ class KeyBar(Widget):
         if y:
             return Strip.blank(width, base)
         keys, palette = self.keys
-        key_style = base + self.get_component_rich_style("key-bar--key", partial=True)
-        text_style = base + self.get_component_rich_style("key-bar--description", partial=True)
-        hover = self.get_component_rich_style("key-bar--hover", partial=True)
+        # Full styles: translucent colours ($block-hover-background, $foreground 20%) are blended
+        # with the bar's background, where a partial style would paint them opaque.
+        style = self.get_component_rich_style
+        key_style, text_style = style("key-bar--key"), style("key-bar--description")
+        hover = Style(bgcolor=style("key-bar--hover").bgcolor)
 
         def item(key: Key) -> list[Segment]:
             styles = (key_style, text_style) if key != self._hover else (key_style + hover, text_style + hover)
@@ -101,8 +103,7 @@ class KeyBar(Widget):
 
         right: list[Segment] = []
         if palette is not None:
-            separator = base + self.get_component_rich_style("key-bar--separator", partial=True)
-            right = [Segment("▏", separator), *item(palette)]
+            right = [Segment("▏", style("key-bar--separator")), *item(palette)]
         room = width - Strip(right).cell_length
         segments: list[Segment] = []
         spans: list[tuple[int, int, Key]] = []
