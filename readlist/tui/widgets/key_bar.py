@@ -98,7 +98,7 @@ class KeyBar(Widget):
         def item(key: Key) -> list[Segment]:
             styles = (key_style, text_style) if key != self._hover else (key_style + hover, text_style + hover)
             if not key.enabled:
-                styles = tuple(style + _DIM for style in styles)
+                styles = tuple(part + _DIM for part in styles)
             return [Segment(f" {key.shown} ", styles[0]), Segment(f"{key.description} ", styles[1])]
 
         right: list[Segment] = []
