@@ -104,7 +104,7 @@ def _texts(papers: Sequence[Paper], numbers: Sequence[int]) -> Iterable[tuple[st
     columns, without making an object of every paper."""
     if isinstance(papers, Papers):
         return papers.texts(numbers)
-    return ((" ".join([papers[i].title, *papers[i].aliases]), papers[i].abstract) for i in numbers)
+    return ((" ".join([p.title, *p.aliases]), p.abstract) for p in (papers[i] for i in numbers))
 
 
 def _pairs(papers: Sequence[Paper], numbers: Sequence[int], vocab: dict[str, int]) -> tuple[array, array, array, array]:
