@@ -171,7 +171,7 @@ def _open(args: argparse.Namespace) -> Library:
     from readlist.core.backup import backup_daily
 
     library = Library.open(data_dir(args.data_dir))
-    backup_daily(library.folder)
+    backup_daily(library.folder, known_good=library.clean_versions())
     return library
 
 

@@ -24,10 +24,13 @@ from pathlib import Path
 
 import pytest
 
+from readlist.core.digest import parse_text
+from readlist.core.library import Library
 from tests.helpers.durability import (
     DEFAULTS,
     TUI_MANUAL_SAVER,
     import_sample,
+    make_digest,
     state_on_disk,
     state_via_fresh_library,
     subprocess_env,
@@ -36,11 +39,14 @@ from tests.helpers.durability import (
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
 ROWS, COLS = 40, 120
-STARTUP = 30.0
+STARTUP = 60.0
+GONE = 30.0  # generous: the app ends within two seconds; only "never" must fail
+LARGE = 20_000
 _ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1bP[^\x1b]*\x1b\\|\x1b[@-_]")
 LAUNCHERS = {
     "readlist": [sys.executable, "-m", "readlist"],
     "manual-saver": [sys.executable, str(TUI_MANUAL_SAVER)],
+    "stuck-output": [sys.executable, str(TUI_MANUAL_SAVER)],  # Textual's output queue fills at once
 }
 
 
@@ -136,12 +142,14 @@ def ids(isolated_data: Path) -> list[str]:
 def open_tui(isolated_data: Path) -> Iterator:
     terminals: list[Terminal] = []
 
-    def start(launcher: str = "readlist") -> Terminal:
+    def start(launcher: str = "readlist", shown: str = "29") -> Terminal:
         env = subprocess_env(isolated_data, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
         env.pop("TEXTUAL", None)
+        if launcher == "stuck-output":
+            env["READLIST_TEST_TINY_OUTPUT_QUEUE"] = "1"
         term = Terminal(LAUNCHERS[launcher], env, isolated_data.parent)
         terminals.append(term)
-        term.wait_for(r"29 shown", timeout=STARTUP)
+        term.wait_for(rf"{shown} shown", timeout=STARTUP)
         return term
 
     yield start
@@ -197,20 +205,58 @@ def test_sigterm_with_the_note_editor_still_open_keeps_the_typed_text(open_tui, 
     assert _first(isolated_data, ids[0])["note"] == "typed, never closed"
 
 
+def _gone_after_hang_up(term: Terminal) -> bool:
+    term.hang_up()
+    try:
+        term.proc.wait(timeout=GONE)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
 def test_closing_the_terminal_saves(open_tui, isolated_data: Path, ids: list[str]) -> None:
-    """The kernel sends SIGHUP when the terminal goes away; the app cannot draw any more."""
-    term = open_tui("manual-saver")
+    """The kernel sends SIGHUP (then SIGCONT) when the terminal goes away; the app cannot draw
+    any more, and Textual's output thread dies on its next write."""
+    term = open_tui("stuck-output")
     mark = len(term.output)
     term.send("sj")
     term.send("s")
     term.wait_for(r"2 starred", since=mark)
-    term.hang_up()
-    deadline = time.monotonic() + 15
-    while term.proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert term.proc.poll() is not None, "the app kept running after its terminal closed"
+    assert _gone_after_hang_up(term), "the app kept running after its terminal closed"
     disk = state_on_disk(isolated_data)
     assert disk.get(ids[0], DEFAULTS)["starred"] and disk.get(ids[1], DEFAULTS)["starred"]
+
+
+@pytest.fixture
+def large(isolated_data: Path) -> list[str]:
+    """A library of LARGE papers, as it is right after its import: the first start still builds
+    the search index (seconds of work in a worker thread) and takes the day's backup."""
+    library = Library(isolated_data)
+    try:
+        library.import_digests([parse_text(make_digest(LARGE // 10, f"t{k}", date=f"Mar {k + 1}",
+                                                       abstract_words=120), f"day{k}.txt")
+                                for k in range(10)])
+        return [library.papers[i].id for i in library.order]
+    finally:
+        library.close()
+
+
+@pytest.mark.parametrize("how", ["hang-up", "sigterm", "quit"])
+def test_the_first_start_of_a_large_library_ends_at_once_with_the_change_saved(
+        open_tui, isolated_data: Path, large: list[str], how: str) -> None:
+    term = open_tui("stuck-output" if how == "hang-up" else "manual-saver", shown=f"{LARGE}")
+    mark = len(term.output)
+    term.send("s")
+    term.wait_for(r" 1 starred", since=mark)
+    if how == "hang-up":
+        assert _gone_after_hang_up(term), "the app kept running after its terminal closed"
+    else:
+        if how == "sigterm":
+            term.proc.send_signal(signal.SIGTERM)
+        else:
+            term.send("q")
+        assert term.wait_exit(timeout=GONE) == 0
+    assert state_on_disk(isolated_data)[large[0]]["starred"] is True
 
 
 def test_q_saves_and_quits(open_tui, isolated_data: Path, ids: list[str]) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from readlist.core.errors import CorruptFileError
-from readlist.core.storage import load_json, write_atomic
+from readlist.core.storage import Signature, file_signature, load_json, write_atomic
 
 BACKUP_DIR = "backups"
 # State is small and precious; the library is large and can be re-imported from digests.
@@ -32,8 +33,14 @@ def backups_of(folder: Path, name: str) -> list[Path]:
     return sorted(found, reverse=True)
 
 
-def backup_daily(folder: Path, today: dt.date | None = None) -> list[Path]:
-    """Back up each data file that loads cleanly, once a day; keep the newest few."""
+def backup_daily(folder: Path, today: dt.date | None = None,
+                 known_good: Mapping[str, Signature | None] | None = None) -> list[Path]:
+    """Back up each data file that loads cleanly, once a day; keep the newest few.
+
+    ``known_good`` names the versions of files the caller has already read cleanly (by their
+    ``file_signature``): those are copied without parsing them again, which at 100k papers
+    would hold the interpreter for a second or two.
+    """
     day = (today or dt.date.today()).isoformat()
     made = []
     for name, keep in KEEP.items():
@@ -41,11 +48,14 @@ def backup_daily(folder: Path, today: dt.date | None = None) -> list[Path]:
         target = folder / BACKUP_DIR / f"{Path(name).stem}-{day}.json"
         if not source.exists() or target.exists():
             continue
+        before = file_signature(source)
         data = source.read_bytes()
-        try:
-            load_json(source)
-        except CorruptFileError:
-            continue  # never let a damaged file push a good backup out
+        verified = (known_good or {}).get(name)
+        if not (verified is not None and before == verified == file_signature(source)):
+            try:
+                load_json(source)
+            except CorruptFileError:
+                continue  # never let a damaged file push a good backup out
         target.parent.mkdir(mode=0o700, exist_ok=True)
         write_atomic(target, data)
         made.append(target)

@@ -24,7 +24,7 @@ from readlist.core.model import Paper, PaperState, paper_id
 from readlist.core.papers import Papers, PapersById, count_labels
 from readlist.core.paths import ensure_dir
 from readlist.core.state import StateStore
-from readlist.core.storage import AtomicJSONStorage, FileLock, file_signature
+from readlist.core.storage import AtomicJSONStorage, FileLock, Signature, file_signature
 from readlist.core.text import clean_tags, title_key
 from readlist.core.undo import UNDO_FILE, Step, UndoLog
 
@@ -292,6 +292,11 @@ class Library:
     def in_order(self) -> list[Paper]:
         """The papers in display order."""
         return [self.papers[i] for i in self.order]
+
+    def clean_versions(self) -> dict[str, Signature | None]:
+        """The versions of the data files this library has read (or written) whole and clean,
+        by ``file_signature``: a backup of one of those need not parse it again."""
+        return {LIBRARY_FILE: self._loaded, STATE_FILE: self.state.storage.clean_version}
 
     def changed_on_disk(self) -> bool:
         return file_signature(self.library_path) != self._loaded

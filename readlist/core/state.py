@@ -231,7 +231,7 @@ class Saver:
         self.on_saved = on_saved
         self.on_error = on_error
         self._wake = threading.Event()
-        self._stop = False
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="readlist-saver", daemon=True)
         self._thread.start()
 
@@ -239,12 +239,12 @@ class Saver:
         self._wake.set()
 
     def _run(self) -> None:
-        while not self._stop:
+        while True:
             self._wake.wait()
             self._wake.clear()
-            if self._stop:
-                break
-            time.sleep(self.delay)  # let a burst of changes become one write
+            # Let a burst of changes become one write; a stop cuts the wait short (and flushes).
+            if self._stopping.is_set() or self._stopping.wait(self.delay):
+                return
             self._flush_once()
 
     def _flush_once(self) -> None:
@@ -253,7 +253,7 @@ class Saver:
         except (ReadlistError, OSError) as exc:
             if self.on_error:
                 self.on_error(exc)
-            time.sleep(1.0)
+            self._stopping.wait(1.0)
             self._wake.set()  # retry: the change stays pending, never dropped
             return
         if self.on_saved:
@@ -261,7 +261,7 @@ class Saver:
 
     def stop(self) -> None:
         """Stop the thread and flush whatever is still pending, on this thread."""
-        self._stop = True
+        self._stopping.set()
         self._wake.set()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=5)  # at most the flush under way: the waits end at once
         self.store.flush()

@@ -25,6 +25,7 @@ from tinydb.storages import Storage
 from readlist.core.errors import CorruptFileError, LockTimeout
 
 FILE_MODE = 0o600
+Signature = tuple[int, int, int]
 
 
 def fsync_dir(folder: Path) -> None:
@@ -53,7 +54,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     fsync_dir(folder)
 
 
-def file_signature(path: Path) -> tuple[int, int, int] | None:
+def file_signature(path: Path) -> Signature | None:
     """What changes whenever another process replaces the file."""
     try:
         st = path.stat()
@@ -120,6 +121,11 @@ class AtomicJSONStorage(Storage):
 
     def changed_on_disk(self) -> bool:
         return file_signature(self.path) != self._signature
+
+    @property
+    def clean_version(self) -> Signature | None:
+        """The version of the file last read or written whole (None before any)."""
+        return self._signature if self._cache is not None else None
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:

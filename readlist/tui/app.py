@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import signal
+import shutil
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from readlist.core.selection import Columns
     from readlist.core.similar import MoreLikeThis
 from readlist.tui.actions import ACTIONS, bindings
+from readlist.tui.shutdown import ShutdownGuard
 from readlist.tui.widgets.detail import NOTHING_MATCHES, DetailPane
 from readlist.tui.widgets.digests import DigestPanel
 from readlist.tui.widgets.key_bar import KeyBar
@@ -121,6 +122,7 @@ class ReadlistApp(App[None]):
         copy: Callable[[str], bool] = system_copy,
         browser: Callable[[str], bool] | None = None,  # None: the system's web browser
         save_delay: float = 0.2,
+        end_promptly: bool = False,
     ) -> None:
         super().__init__()
         self.library = library
@@ -129,6 +131,9 @@ class ReadlistApp(App[None]):
         self.system_copy = copy
         self.browser = browser
         self.save_delay = save_delay
+        # A real run ends soon after quitting even while a worker still runs (see shutdown.py);
+        # an app run inside the tests must leave the test process alone.
+        self.end_promptly = end_promptly
         self.index: SearchIndex | None = None
         self.columns: Columns | None = None  # made by the first search: it needs numpy
         self.view = View.ALL
@@ -146,6 +151,9 @@ class ReadlistApp(App[None]):
         # What the list shows right now; it lags behind ``list_key`` while a search runs.
         self.shown: ListKey = ("", View.ALL, Sort.DIGEST, None, None)
         self.saver: Saver | None = None
+        self.shutdown = ShutdownGuard(save=self._save_everything, ask_app=self._ask_to_exit,
+                                      terminal_modes=self._terminal_modes, before_exit=self._forget_demo)
+        self._event_loop: asyncio.AbstractEventLoop | None = None
         self.save_status = "saved"
         self._quit_despite_error = False
         self._detail_timer: Timer | None = None  # runs while the cursor moves
@@ -181,7 +189,8 @@ class ReadlistApp(App[None]):
             on_saved=lambda outside: self.post_message(self.Saved(outside)),
             on_error=lambda exc: self.post_message(self.SaveFailed(str(exc))),
         )
-        self._install_signal_handlers()
+        self._event_loop = asyncio.get_running_loop()
+        self.shutdown.install()
         self.show_current()
         self.update_status()
         if self.report is not None:
@@ -197,18 +206,35 @@ class ReadlistApp(App[None]):
             self.back_up()
         self.set_interval(POLL_SECONDS, self.poll_outside)
 
-    def _install_signal_handlers(self) -> None:
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            try:
-                loop.add_signal_handler(signum, self._save_and_exit)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass
+    def on_unmount(self) -> None:
+        self.shutdown.uninstall()
+
+    def _ask_to_exit(self) -> None:
+        """Called inside a SIGTERM or SIGHUP handler: only schedule the work."""
+        if self._event_loop is not None:
+            self._event_loop.call_soon_threadsafe(self._save_and_exit)
 
     def _save_and_exit(self) -> None:
+        """What SIGTERM and SIGHUP run on the event loop, when it still answers."""
         self._save_open_editors()
-        self._stop_saver()
+        try:
+            self.shutdown.save()
+        except Exception:  # noqa: BLE001 - the state stays in memory; the watchdog saves again
+            pass
         self.exit()
+
+    def _save_everything(self) -> None:
+        """Stop the background saver and write what it had not: runs on any thread."""
+        self._stop_saver()
+        self.library.flush()
+
+    def _terminal_modes(self) -> list[object] | None:
+        return getattr(self._driver, "attrs_before", None)
+
+    def _forget_demo(self) -> None:
+        """The demo's throwaway library goes with the process, even when it ends the hard way."""
+        if self.demo:
+            shutil.rmtree(self.library.folder, ignore_errors=True)
 
     def _announce(self, report: ImportReport) -> None:
         summary = f"Imported {len(report.files)} file(s): {report.new} new, {report.known} already known"
@@ -575,7 +601,7 @@ class ReadlistApp(App[None]):
         from readlist.core.backup import backup_daily
 
         try:
-            backup_daily(self.library.folder)
+            backup_daily(self.library.folder, known_good=self.library.clean_versions())
         except OSError as exc:
             self.post_message(self.SaveFailed(f"backup failed: {exc}"))
 
@@ -749,20 +775,22 @@ class ReadlistApp(App[None]):
             self.push_screen(HelpScreen())
 
     def _stop_saver(self) -> None:
-        if self.saver is not None:
-            self.saver.stop()
-            self.saver = None
+        saver, self.saver = self.saver, None
+        if saver is not None:
+            saver.stop()
 
     async def action_quit(self) -> None:
         self._save_open_editors()
         try:
-            self._stop_saver()
+            self.shutdown.save()
         except Exception as exc:  # disk full, lost folder: say so, keep the changes in memory
             if not self._quit_despite_error:
                 self._quit_despite_error = True
                 self.notify(f"Could not save before quitting: {exc}. Press q again to quit anyway.",
                             severity="error", markup=False, timeout=15)
                 return
+        if self.end_promptly:
+            self.shutdown.end_soon()
         self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -801,4 +829,4 @@ def make_app(library: Library, **kwargs: object) -> ReadlistApp:
 
 
 def run(library: Library, *, report: ImportReport | None = None, demo: bool = False) -> None:
-    make_app(library, report=report, demo=demo).run()
+    make_app(library, report=report, demo=demo, end_promptly=True).run()

@@ -95,3 +95,26 @@ def test_doctor_before_any_library_is_not_an_error(tmp_path: Path, capsys: pytes
     none.write_text("a file where the folder should be")
     assert main(["doctor", "--data-dir", str(none)]) == 1  # that is damage
     assert capsys.readouterr().out == f"BAD  data folder {none}\n"
+
+
+def test_a_file_known_to_be_clean_is_copied_without_parsing_it_again(folder: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    library = Library(folder)
+    known = library.clean_versions()
+    library.close()
+    assert known["library.json"] is not None and known["state.json"] is not None
+    parsed: list[Path] = []
+    monkeypatch.setattr("readlist.core.backup.load_json", lambda path: parsed.append(path) or {})
+    made = backup_daily(folder, dt.date(2026, 1, 1), known_good=known)
+    assert sorted(p.name for p in made) == ["library-2026-01-01.json", "state-2026-01-01.json"]
+    assert parsed == []  # at 100k papers, parsing library.json again holds the interpreter for seconds
+    assert (folder / "backups" / "library-2026-01-01.json").read_bytes() == (folder / "library.json").read_bytes()
+
+
+def test_a_file_changed_since_it_was_read_is_checked_before_its_backup(folder: Path) -> None:
+    library = Library(folder)
+    known = library.clean_versions()
+    library.close()
+    (folder / "state.json").write_text("{ damaged after it was read")
+    made = backup_daily(folder, dt.date(2026, 1, 1), known_good=known)
+    assert [p.name for p in made] == ["library-2026-01-01.json"]

@@ -4,10 +4,15 @@ The app's Saver normally writes ~0.2 s after a change, so a test that signals th
 after a keypress cannot tell whether the change reached the disk through the signal handler or
 through the timer. Here ``poke()`` does nothing: a change reaches ``state.json`` only when the
 app stops its saver (quit, SIGTERM, SIGHUP) or closes the library.
+
+With ``READLIST_TEST_TINY_OUTPUT_QUEUE`` set, Textual's output queue holds one write instead of
+thirty, so that once its output thread has died on a closed terminal the very next frames block
+the event loop, as a busy start at 100k papers does with the full queue.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import readlist.tui.app as app
@@ -20,6 +25,10 @@ class ManualSaver(Saver):
 
 
 app.Saver = ManualSaver  # type: ignore[misc]
+if os.environ.get("READLIST_TEST_TINY_OUTPUT_QUEUE"):
+    import textual.drivers._writer_thread as writer_thread
+
+    writer_thread.MAX_QUEUED_WRITES = 1  # type: ignore[misc]
 
 from readlist.cli import main  # noqa: E402
 
