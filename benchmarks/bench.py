@@ -92,17 +92,22 @@ if sys.argv[1] == "floor":
     floor.run(headless=True, size=(120, 36))
 else:
     import readlist.tui.app as tui
+    from readlist.tui.screens.main import MainScreen
     from readlist.tui.widgets.key_bar import KeyBar
 
     class Timed(tui.ReadlistApp):
         shown_at = None  # frames drawn before the detail pane last showed a paper
 
-        def show_current(self):
-            super().show_current()
-            self.shown_at = self.frames
-
         def run(self, **kwargs):
             return super().run(headless=True, size=(120, 36))
+
+    show_current = MainScreen.show_current
+
+    def timed_show(screen):
+        show_current(screen)
+        screen.app.shown_at = screen.app.frames
+
+    MainScreen.show_current = timed_show
 
     def make_app(library, **kwargs):
         app = Timed(library, **kwargs)
@@ -177,40 +182,40 @@ async def measure_app(folder: Path) -> dict[str, object]:
             for ch in query:
                 typed += ch
                 key = "space" if ch == " " else ch
-                keystrokes.append(await timed_key(app, key, lambda q=typed: app.shown[0] == q, "keystroke"))
+                keystrokes.append(await timed_key(app, key, lambda q=typed: app.main.shown.text == q, "keystroke"))
             await pilot.press("ctrl+a", "ctrl+k")  # clear the field for the next query
-            while app.shown[0] != "":
+            while app.main.shown.text != "":
                 await asyncio.sleep(0.001)
         figures["keystroke"] = summary(keystrokes)
         await pilot.press("escape")
 
         moves = []
         for _ in range(150):
-            target = app.paper_list.cursor + 1
-            moves.append(await timed_key(app, "j", lambda t=target: app.paper_list.cursor == t, "cursor_move"))
+            target = app.main.paper_list.cursor + 1
+            moves.append(await timed_key(app, "j", lambda t=target: app.main.paper_list.cursor == t, "cursor_move"))
         figures["cursor_move"] = summary(moves)
         pages = []
         await pilot.press("home")
-        last = len(app.paper_list.rows) - 1
+        last = len(app.main.paper_list.rows) - 1
         for _ in range(30):
-            if app.paper_list.cursor >= last:
+            if app.main.paper_list.cursor >= last:
                 await pilot.press("home")
-            before = app.paper_list.cursor
-            pages.append(await timed_key(app, "pagedown", lambda b=before: app.paper_list.cursor > b, "page_down"))
+            before = app.main.paper_list.cursor
+            pages.append(await timed_key(app, "pagedown", lambda b=before: app.main.paper_list.cursor > b, "page_down"))
         figures["page_down"] = summary(pages)
 
         visible, durable = [], []
         state_file = folder / "state.json"
         for _ in range(10):
             await pilot.press("j")
-            paper = app.paper_list.current
+            paper = app.main.paper_list.current
             starred = not library.state_of(paper.id).starred
             before = state_file.stat().st_mtime_ns
             start = time.perf_counter()
 
             def shown(pid=paper.id, want=starred) -> bool:
-                row = app.paper_list.cursor - int(app.paper_list.scroll_y)
-                text = "".join(seg.text for seg in app.paper_list.render_line(row))
+                row = app.main.paper_list.cursor - int(app.main.paper_list.scroll_y)
+                text = "".join(seg.text for seg in app.main.paper_list.render_line(row))
                 return library.state_of(pid).starred is want and ("★" in text) is want
 
             visible.append(await timed_key(app, "s", shown, "toggle_visible"))

@@ -20,10 +20,11 @@ from readlist.core.errors import CorruptFileError, ReadlistError
 from readlist.core.export import EXTENSIONS, FORMATS, paper_json
 from readlist.core.importer import STDIN, import_files
 from readlist.core.library import ImportReport, Library
+from readlist.core.model import marks
 from readlist.core.paths import data_dir
 from readlist.core.query import needs_index, parse
 from readlist.core.storage import write_atomic
-from readlist.core.text import one_line
+from readlist.core.text import one_line, plural
 from readlist.core.views import Sort, View
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -156,14 +157,13 @@ def _print_problems(report: ImportReport) -> None:
 
 def _print_report(report: ImportReport) -> None:
     for f in report.files:
-        print(f"{one_line(f.source)}: {f.entries} {f.unit} ({one_line(f.label)}): {f.new} new, {f.known} already known"
+        print(f"{one_line(f.source)}: {plural(f.entries, f.unit)} "
+              f"({one_line(f.label)}): {f.new} new, {f.known} already known"
               + (f", {f.repeats} listed twice" if f.repeats else "")
               + (f", {f.updated} updated" if f.updated else "")
               + (f", state restored for {f.restored}" if f.restored else ""))
     _print_problems(report)
-    warnings = len(report.warnings)
-    print(f"total: {report.new} new, {report.known} already known, {len(report.problems)} problems"
-          + (f", {warnings} warning{'' if warnings == 1 else 's'}" if warnings else ""))
+    print(f"total: {report.totals()}")
 
 
 def _open(args: argparse.Namespace) -> Library:
@@ -171,6 +171,8 @@ def _open(args: argparse.Namespace) -> Library:
     from readlist.core.backup import backup_daily
 
     library = Library.open(data_dir(args.data_dir))
+    for notice in library.notices:
+        print(f"readlist: {one_line(notice)}", file=sys.stderr)
     backup_daily(library.folder, known_good=library.clean_versions())
     return library
 
@@ -194,7 +196,7 @@ def _selected(library: Library, args: argparse.Namespace) -> list[int]:
     if needs_index(parse(text)):
         from readlist.core.search import SearchIndex
 
-        index = SearchIndex.open(library.cache / "index", library.papers, library.state.notes(), library.order)
+        index = SearchIndex.for_library(library)
     views = [View(name) for name in ("starred", "unread", "read", "notes") if getattr(args, name)]
     selection = select_papers(library, text, index=index, columns=Columns(library),
                               views=views, sort=Sort(args.sort))
@@ -215,10 +217,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     for i in chosen:
         paper = papers[i]
         state = library.state_of(paper.id)
-        marks = ("●" if not state.read else " ") + ("★" if state.starred else " ") + ("✎" if state.note else " ")
         digest = one_line(paper.digests[0]) if paper.digests else ""
         tags = "".join(f"  #{tag}" for tag in state.tags)
-        print(f"{paper.id}  {marks}  {digest:<7}  {one_line(paper.title)}{tags}")
+        print(f"{paper.id}  {''.join(marks(state))}  {digest:<7}  {one_line(paper.title)}{tags}")
     return EXIT_OK
 
 
@@ -236,7 +237,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"readlist: cannot write {one_line(args.output)}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INPUT
-    print(f"{count} paper{'' if count == 1 else 's'} written to {one_line(args.output)} ({fmt})")
+    print(f"{plural(count, 'paper')} written to {one_line(args.output)} ({fmt})")
     return EXIT_OK
 
 
@@ -281,31 +282,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_OK if all(f.ok for f in findings) else EXIT_INPUT
 
 
-SAMPLE_FILES = ("daily_papers_sample.txt", "daily_papers_sample_2.txt")  # two days, oldest first
-
-
-def sample_digests() -> list[Path]:
-    """The bundled sample digests, oldest first."""
-    from importlib import resources
-
-    folder = resources.files("readlist.sample")
-    return [Path(str(folder.joinpath(name))) for name in SAMPLE_FILES]
-
-
-def import_demo(library: Library, extra: Sequence[str] = ()) -> ImportReport:
-    """The samples as a reader has them on the second day: the first digest came before the last
-    visit, the second (and any ``extra`` files) since, so the digests panel has news to show."""
-    from readlist.core.visits import Visits
-
-    first, *later = sample_digests()
-    report = import_files(library, [str(first)])
-    Visits(library.folder).begin()
-    rest = import_files(library, [*map(str, later), *extra])
-    report.files += rest.files
-    report.errors += rest.errors
-    return report
-
-
 def _no_such_file(name: str) -> bool:
     """True when nothing is at ``name``; other trouble (permissions...) the import reports."""
     try:
@@ -332,6 +308,8 @@ def run_tui(args: argparse.Namespace) -> int:
         library = Library.open(folder)
         stack.callback(library.close)
         if args.demo:
+            from readlist.core.demo import import_demo
+
             report: ImportReport | None = import_demo(library, names)
         else:
             report = import_files(library, names) if names else None
@@ -339,5 +317,7 @@ def run_tui(args: argparse.Namespace) -> int:
             _print_problems(report)
         from readlist.tui.app import run
 
-        run(library, report=report, demo=args.demo)
+        code = run(library, report=report, demo=args.demo)
+    if code:
+        return code  # the app crashed (Textual has shown why); the state was saved or kept all the same
     return EXIT_OK if report is None or report.ok else EXIT_INPUT

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from readlist.cli import import_demo
+from readlist.core.demo import import_demo
 from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp, make_app
 
@@ -32,7 +32,7 @@ async def settle(pilot: Pilot, done: Callable[[], bool]) -> None:
 
 async def go_to(pilot: Pilot, app: ReadlistApp, title: str) -> None:
     await pilot.press("home")
-    while app.paper_list.current is not None and not app.paper_list.current.title.startswith(title):
+    while app.main.paper_list.current is not None and not app.main.paper_list.current.title.startswith(title):
         await pilot.press("j")
 
 
@@ -50,7 +50,7 @@ async def shoot() -> None:
                 await pilot.press("r", "j")
             await go_to(pilot, app, "Denoising Diffusion Implicit Models")
             await pilot.press("s", "t", *"diffusion sampling", "enter")
-            library.change([app.paper_list.current.id], "note",
+            library.change([app.main.paper_list.current.id], "note",
                            note="Deterministic sampler: try 50 steps on our scans and compare FID with DDPM.")
             await go_to(pilot, app, "Classifier-Free Diffusion Guidance")
             await pilot.press("t", *"diffusion", "enter", "s")
@@ -59,17 +59,17 @@ async def shoot() -> None:
             app.save_screenshot(str(OUT / "list-and-detail.svg"))
 
             await pilot.press("slash", *"difusion modles")
-            await settle(pilot, lambda: app.shown[0] == "difusion modles")
+            await settle(pilot, lambda: app.main.shown.text == "difusion modles")
             await pilot.press("enter")
             await settle(pilot, lambda: True)
             app.save_screenshot(str(OUT / "filter-with-typo.svg"))
 
             await pilot.press("escape", "slash", *'is:unread tag:diffusion -latent "diffusion guidance"')
-            await settle(pilot, lambda: app.shown[0].endswith('guidance"'))
+            await settle(pilot, lambda: app.main.shown.text.endswith('guidance"'))
             app.save_screenshot(str(OUT / "query-language.svg"))
 
             await pilot.press("escape", "escape", "d")
-            await settle(pilot, lambda: app.digest_panel.display)
+            await settle(pilot, lambda: app.main.digest_panel.display)
             app.save_screenshot(str(OUT / "digests-panel.svg"))
 
             await pilot.press("d")

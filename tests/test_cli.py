@@ -127,7 +127,7 @@ def test_import_missing_file_as_a_process(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert result.stdout.splitlines() == [
         f"{WEEK1}: 4 entries (Feb 3): 4 new, 0 already known",
-        "total: 4 new, 0 already known, 1 problems",
+        "total: 4 new, 0 already known, 1 problem",
     ]
     listed = cli(tmp_path, "list", "--json")
     assert (listed.returncode, listed.stderr) == (0, "")
@@ -172,7 +172,7 @@ def test_a_windows_1252_file_is_a_warning_not_a_failure(capsys: pytest.CaptureFi
     code, out, err = run(capsys, "import", str(path))
     assert code == 1
     assert len(err.splitlines()) == 2
-    assert out.splitlines()[-1] == "total: 1 new, 3 already known, 1 problems, 1 warning"
+    assert out.splitlines()[-1] == "total: 1 new, 3 already known, 1 problem, 1 warning"
 
 
 def test_error_for_a_file_name_with_a_newline_is_one_line(

@@ -150,7 +150,7 @@ def test_bad_json_is_one_line_without_a_traceback(tmp_path: Path) -> None:
     result = cli(tmp_path, "import", str(broken))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [f"{broken}: not valid JSON (line 3): unexpected end of data"]
-    assert result.stdout == "total: 0 new, 0 already known, 1 problems\n"
+    assert result.stdout == "total: 0 new, 0 already known, 1 problem\n"
     assert (state.read_bytes() if state.exists() else None) == before
 
     partly = tmp_path / "partly.json"

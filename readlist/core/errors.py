@@ -15,3 +15,7 @@ class CorruptFileError(ReadlistError):
 
 class LockTimeout(ReadlistError):
     """Another readlist process held the data lock for too long."""
+
+
+class UnsavedChanges(ReadlistError):
+    """The state could not be saved; the pending changes went to the recovery file instead."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from readlist.core.json_input import EXPORT_FORMAT, EXPORT_VERSION
 from readlist.core.model import Paper, PaperState, display_date
-from readlist.core.text import fold
+from readlist.core.text import fold, plural
 
 Pair = tuple[Paper, PaperState]
 FORMATS = ("markdown", "bibtex", "csv", "json")
@@ -87,7 +87,7 @@ def paper_markdown(paper: Paper, state: PaperState) -> str:
 
 def to_markdown(pairs: Iterable[Pair], heading: str = "Reading notes") -> str:
     sections = [paper_markdown(paper, state) for paper, state in pairs]
-    count = f"{len(sections)} paper{'' if len(sections) == 1 else 's'}"
+    count = plural(len(sections), "paper")
     return "\n".join([f"# {_md(heading)}\n", f"{count}\n", *sections])
 
 

@@ -17,15 +17,16 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from readlist.core import snapshot
+from readlist.core import recovery, snapshot
 from readlist.core.digest import Digest, Entry, Problem
+from readlist.core.errors import CorruptFileError, ReadlistError, UnsavedChanges
 from readlist.core.links import find_urls
 from readlist.core.model import Paper, PaperState, paper_id
 from readlist.core.papers import Papers, PapersById, count_labels
 from readlist.core.paths import ensure_dir
 from readlist.core.state import StateStore
 from readlist.core.storage import AtomicJSONStorage, FileLock, Signature, file_signature
-from readlist.core.text import clean_tags, title_key
+from readlist.core.text import clean_tags, plural, title_key
 from readlist.core.undo import UNDO_FILE, Step, UndoLog
 
 LIBRARY_FILE = "library.json"
@@ -73,7 +74,7 @@ class FileReport:
     updated: int = 0
     restored: int = 0  # papers whose read / starred / note / tags an export brought
     problems: list[Problem] = field(default_factory=list)
-    unit: str = "entries"  # what ``entries`` counts: a digest's entries, or an export's papers
+    unit: str = "entry"  # what ``entries`` counts: a digest's entries, or an export's papers
 
 
 @dataclass(slots=True)
@@ -106,6 +107,16 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def totals(self) -> str:
+        """``40 new, 2 already known, 1 problem``: the counts of the whole import."""
+        problems, warnings = len(self.problems), len(self.warnings)
+        return (f"{self.new} new, {self.known} already known, {plural(problems, 'problem')}"
+                + (f", {plural(warnings, 'warning')}" if warnings else ""))
+
+    def summary(self) -> str:
+        """``Imported 2 files: 40 new, 2 already known``: one line for the whole import."""
+        return f"Imported {plural(len(self.files), 'file')}: {self.totals()}"
 
 
 def merge_into(paper: Paper, other: Paper) -> bool:
@@ -250,6 +261,8 @@ class Library:
         self._load()
         self.state = StateStore(self.folder / STATE_FILE, self.lock)
         self.undo_log = UndoLog(self.folder / UNDO_FILE)
+        self.notices: list[str] = []  # for the reader, once: what opening the library did by itself
+        self._apply_recovery()
 
     @classmethod
     def open(cls, folder: Path) -> Library:
@@ -369,7 +382,7 @@ class Library:
                     self._digest_info(digest.label, digest.date, digest.source, changed_digests)
             for digest in digests:
                 file_report = FileReport(digest.source, digest.summary or digest.label, problems=list(digest.problems),
-                                         unit="papers" if digest.summary else "entries")
+                                         unit="paper" if digest.summary else "entry")
                 if digest.entries or digest.problems:
                     report.files.append(file_report)
                 seen_here: set[str] = set()
@@ -554,7 +567,41 @@ class Library:
         self.undo_log.save()
         return outside
 
+    def flush_or_keep(self) -> set[str]:
+        """``flush``; when the state cannot be saved, keep the unsaved changes in the recovery
+        file for the next start and raise ``UnsavedChanges`` saying where they are."""
+        try:
+            return self.flush()
+        except (ReadlistError, OSError) as exc:
+            pending = self.state.pending()
+            if not pending:
+                raise
+            try:
+                path = recovery.save(self.folder, pending)
+            except OSError:
+                raise exc from None  # nowhere to keep them: the first problem is the one to tell
+            raise UnsavedChanges(f"{exc}; the unsaved changes of {plural(len(pending), 'paper')} are kept in "
+                                 f"{path} and applied at the next start") from exc
+
+    def _apply_recovery(self) -> None:
+        """Changes an earlier run could not save (recovery.py): applied, saved, then forgotten."""
+        try:
+            kept = recovery.load(self.folder)
+        except CorruptFileError as exc:
+            self.notices.append(str(exc))
+            return
+        if not kept:
+            return
+        adopted = self.state.adopt(kept)
+        self.state.flush()
+        recovery.remove(self.folder)
+        if adopted:
+            self.notices.append(f"applied the unsaved changes of {plural(adopted, 'paper')} that an earlier "
+                                f"run kept in {recovery.RECOVERY_FILE}")
+
     def close(self) -> None:
-        self.state.close()
-        self.undo_log.save()
-        self.db.close()
+        try:
+            self.flush_or_keep()
+        finally:
+            self.state.db.close()
+            self.db.close()

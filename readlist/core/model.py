@@ -169,6 +169,11 @@ class PaperState:
         )
 
 
+def marks(state: PaperState) -> tuple[str, str, str]:
+    """A paper's three markers in a list: ``●`` unread, ``★`` starred, ``✎`` has a note (or spaces)."""
+    return (" " if state.read else "●", "★" if state.starred else " ", "✎" if state.note.strip() else " ")
+
+
 def display_date(iso: str | None) -> str:
     """``2024-12-09`` → ``Dec 9, 2024``; ``--10-08`` → ``Oct 8``."""
     if not iso:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from rapidfuzz import process
@@ -31,6 +31,9 @@ from readlist.core.papers import Papers
 from readlist.core.storage import file_signature, write_atomic
 from readlist.core.text import fold
 from readlist.core.tokens import words
+
+if TYPE_CHECKING:
+    from readlist.core.library import Library
 
 W_TITLE, W_NOTE, W_ABSTRACT = 3.0, 2.0, 1.0
 Q_EXACT, Q_PREFIX = 1.0, 0.7
@@ -267,6 +270,11 @@ class SearchIndex:
         index.set_notes(notes or {})
         index.warm()
         return index
+
+    @classmethod
+    def for_library(cls, library: Library) -> SearchIndex:
+        """The library's index, kept in its cache folder, seeing every note and tag."""
+        return cls.open(library.cache / "index", library.papers, library.state.notes(), library.order)
 
     @property
     def titles_folded(self) -> list[str]:

@@ -153,6 +153,33 @@ class StateStore:
     def dirty(self) -> bool:
         return bool(self._pending)
 
+    def pending(self) -> dict[str, dict[str, Any]]:
+        """The changes not saved yet: paper id → fields, with their ``*_at`` times."""
+        with self._mutex:
+            return {pid: dict(fields) for pid, fields in self._pending.items()}
+
+    def adopt(self, changes: dict[str, dict[str, Any]]) -> int:
+        """Take changes kept from an earlier run (recovery.py) where they are newer than what is
+        stored, keeping their times; the next flush saves them. How many papers gained one."""
+        adopted = 0
+        with self._mutex:
+            for pid, fields in changes.items():
+                current = self._records.get(pid) or {"id": pid}
+                newer: dict[str, Any] = {}
+                for key in STATE_FIELDS:
+                    stamp = fields.get(f"{key}_at") or 0
+                    if key in fields and stamp > (current.get(f"{key}_at") or 0) \
+                            and fields[key] != current.get(key, PaperState.DEFAULTS[key]):
+                        newer[key], newer[f"{key}_at"] = fields[key], stamp
+                if newer:
+                    self._records[pid] = {**current, **newer}
+                    self._pending.setdefault(pid, {}).update(newer)
+                    adopted += 1
+            if adopted:
+                self._recount()
+                self.version += 1
+        return adopted
+
     def refresh(self) -> set[str]:
         """Pick up changes another process saved; return the ids that changed."""
         with self._mutex:

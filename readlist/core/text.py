@@ -84,3 +84,20 @@ def title_key(title: str) -> str:
     neither, such as one made of emoji, the folded title itself)."""
     folded = fold(title)
     return _NON_ALNUM.sub("", folded) or "".join(folded.split())
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 paper``, ``3 papers``, ``2 entries``, ``0 matches``: the count and its noun agreeing."""
+    if count == 1:
+        return f"{count} {noun}"
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return f"{count} {noun[:-1]}ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return f"{count} {noun}es"
+    return f"{count} {noun}s"
+
+
+def shorten(text: str, width: int = 50) -> str:
+    """One safe line of at most ``width`` characters, cut with ``…``: a title in a notification."""
+    text = one_line(text)
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,9 +1,11 @@
-"""The views (all, unread, starred, with notes, read) and the orders of the list.
+"""The views (all, unread, starred, with notes, read), the orders of the list, and the query
+that combines them with the filter's text.
 
 selection.py turns a view into the matching state filter."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -33,3 +35,19 @@ class Sort(StrEnum):
         if self is Sort.DIGEST:
             return "relevance" if searching else "digest order"
         return {"published": "newest published", "title": "title A–Z", "starred": "starred first"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """Everything that decides which papers a list shows, and in what order."""
+
+    text: str = ""  # the filter's text: words and operators (query.py)
+    view: View = View.ALL
+    sort: Sort = Sort.DIGEST
+    digest: str | None = None  # the label of a digest picked in the digests panel
+    similar_to: str | None = None  # a paper id: "more like this" it, over the whole library
+
+    @property
+    def is_everything(self) -> bool:
+        """True when the list is the whole library in digest order: nothing to compute."""
+        return not self.text.strip() and self == ListQuery(self.text)

@@ -3,9 +3,15 @@ screen and the command palette, so they can never disagree."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
+from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
+
+from readlist.core.views import View
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +24,7 @@ class Action:
     palette: bool = True
     key_display: str | None = None
     priority: bool = False
+    needs_paper: bool = False  # does nothing (and shows dimmed) while no paper is under the cursor
 
     def binding(self) -> Binding:
         return Binding(self.keys, self.name, self.label, show=self.footer, id=self.name,
@@ -33,23 +40,23 @@ ACTIONS: tuple[Action, ...] = (
            priority=True),
     Action("clear_filter", "escape", "Clear", "Step back: leave \"more like this\", clear the filter, then the digest", footer=False,
            key_display="Esc"),
-    Action("toggle_read", "r", "Read", "Mark the paper read / unread"),
-    Action("toggle_star", "s", "Star", "Star / unstar the paper"),
-    Action("edit_note", "n", "Note", "Write the paper's note (Esc or Ctrl+S saves)"),
-    Action("edit_tags", "t", "Tags", "Edit the paper's tags (completes from tags in use)"),
+    Action("toggle_read", "r", "Read", "Mark the paper read / unread", needs_paper=True),
+    Action("toggle_star", "s", "Star", "Star / unstar the paper", needs_paper=True),
+    Action("edit_note", "n", "Note", "Write the paper's note (Esc or Ctrl+S saves)", needs_paper=True),
+    Action("edit_tags", "t", "Tags", "Edit the paper's tags (completes from tags in use)", needs_paper=True),
     Action("undo", "u", "Undo", "Undo the last change (read, star, note, tags, bulk)"),
     Action("redo", "ctrl+r", "Redo", "Redo what was undone", footer=False, key_display="Ctrl+R"),
     Action("mark_all_read", "R", "All read", "Mark every paper shown as read (asks first; u undoes)", footer=False),
-    Action("copy_link", "y", "Copy", "Copy the paper's link"),
-    Action("copy_code_link", "Y", "Copy code", "Copy the first code/project link in the abstract", footer=False),
-    Action("open_link", "o", "Open", "Open the paper's link in the browser", footer=False),
-    Action("copy_markdown", "c", "Copy MD", "Copy the paper as Markdown (title, link, tags, note)", footer=False),
-    Action("copy_bibtex", "b", "Copy BibTeX", "Copy the paper as a BibTeX entry", footer=False),
+    Action("copy_link", "y", "Copy", "Copy the paper's link", needs_paper=True),
+    Action("copy_code_link", "Y", "Copy code", "Copy the first code/project link in the abstract", footer=False, needs_paper=True),
+    Action("open_link", "o", "Open", "Open the paper's link in the browser", footer=False, needs_paper=True),
+    Action("copy_markdown", "c", "Copy MD", "Copy the paper as Markdown (title, link, tags, note)", footer=False, needs_paper=True),
+    Action("copy_bibtex", "b", "Copy BibTeX", "Copy the paper as a BibTeX entry", footer=False, needs_paper=True),
     Action("export", "e", "Export", "Export the papers shown: Markdown, BibTeX, CSV or JSON", footer=False),
     Action("cycle_view", "v", "View", "Cycle the view: all → unread → starred → with notes"),
     Action("digests", "d", "Digests", "Show the digests with read progress and what is new; Enter narrows the list to one"),
     Action("more_like_this", "m", "Similar", "More like this: the papers most similar to this one (Esc returns)",
-           footer=False),
+           footer=False, needs_paper=True),
     Action("cycle_sort", "S", "Sort", "Cycle the order: digest (relevance while filtering) → published → title → starred first",
            footer=False),
     Action("view('all')", "1", "All", "View all papers", footer=False, palette=False),
@@ -59,7 +66,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("focus_detail", "tab", "Detail", "Move between the list and the detail pane", footer=False, palette=False,
            key_display="Tab", priority=True),
     Action("help", "question_mark", "Help", "Show all keys", key_display="?"),
-    Action("quit", "q", "Quit", "Save and quit", palette=False),  # Textual's palette has Quit already
+    Action("app.quit", "q", "Quit", "Save and quit", palette=False),  # Textual's palette has Quit already
 )
 
 # Keys handled by the list itself, and the filter's operators, listed here so the help screen shows them too.
@@ -73,5 +80,21 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
 )
 
 
+VIEW_CYCLE = (View.ALL, View.UNREAD, View.STARRED, View.NOTES)  # v, and the palette's views
+NEEDS_PAPER = frozenset(action.name for action in ACTIONS if action.needs_paper)
+
+
 def bindings() -> list[Binding]:
     return [action.binding() for action in ACTIONS]
+
+
+def palette_commands(screen: Screen) -> Iterable[SystemCommand]:
+    """The palette entries for readlist's own actions on ``screen``, from the same registry as
+    the keys; an action that needs a paper does nothing (as its key does) when there is none."""
+    run = screen.app.run_action
+    for action in ACTIONS:
+        if action.palette:
+            yield SystemCommand(f"{action.label}  ({action.shown_keys})", action.help, partial(run, action.name, screen))
+    for view in VIEW_CYCLE:
+        yield SystemCommand(f"View: {view.label}", f"Show {view.label.lower()} papers",
+                            partial(run, f"view('{view.value}')", screen))

@@ -266,7 +266,7 @@ def test_a_paper_in_two_digests_comes_back_in_both(isolated_data: Path) -> None:
     report = library.import_digests(parse(doc))
     assert report.ok, report.problems
     # One line for the file, counting its papers, not a digest's entries.
-    assert [(f.label, f.entries, f.unit, f.new) for f in report.files] == [("readlist export", 2, "papers", 2)]
+    assert [(f.label, f.entries, f.unit, f.new) for f in report.files] == [("readlist export", 2, "paper", 2)]
     assert {label: (info.date, info.seq, info.count) for label, info in library.digests.items()} == {
         "Feb 3": ("2025-02-03", 1, 1), "Feb 10": ("2025-02-10", 2, 2),
     }
@@ -289,7 +289,7 @@ def test_an_export_keeps_each_papers_place_in_every_digest(isolated_data: Path, 
     source.close()
     target = Library.open(tmp_path / "other")
     report = target.import_digests(parse(json.loads(exported), "all.json"))
-    assert [(f.source, f.label, f.entries, f.unit) for f in report.files] == [("all.json", "readlist export", 5, "papers")]
+    assert [(f.source, f.label, f.entries, f.unit) for f in report.files] == [("all.json", "readlist export", 5, "paper")]
     assert target.by_id[paper_id(SHARED)].positions == {"Jul 28": 2, "Jul 29": 1}
     selection = select_papers(target, "", index=None, columns=Columns(target), digest="Jul 29")
     assert [target.papers[i].title for i in selection.indices] == JUL29_PAGE

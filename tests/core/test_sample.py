@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from readlist.cli import import_demo, main, sample_digests
+from readlist.cli import main
+from readlist.core.demo import import_demo, sample_digests
 from readlist.core.digest import read_digest
 from readlist.core.digests import DigestCounts
 from readlist.core.importer import import_files

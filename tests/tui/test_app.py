@@ -18,7 +18,7 @@ SIZE = (120, 36)
 
 
 def row_text(app: ReadlistApp, y: int) -> str:
-    return "".join(segment.text for segment in app.paper_list.render_line(y))
+    return "".join(segment.text for segment in app.main.paper_list.render_line(y))
 
 
 def static_text(app: ReadlistApp, selector: str) -> str:
@@ -42,7 +42,7 @@ def saved_state(data_dir: Path) -> dict[str, dict]:
 async def test_list_shows_papers_with_digest_date_and_counts(app: ReadlistApp, library: Library) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert len(app.paper_list.rows) == 4
+        assert len(app.main.paper_list.rows) == 4
         assert "3D Gaussian Splatting" in row_text(app, 0)
         assert "Mar 14" in row_text(app, 0)
         assert "●" in row_text(app, 0)  # unread marker
@@ -54,21 +54,21 @@ async def test_cursor_keys_move_and_never_mark_read(app: ReadlistApp, library: L
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j")
-        assert app.paper_list.cursor == 1
+        assert app.main.paper_list.cursor == 1
         await pilot.press("down", "down")
-        assert app.paper_list.cursor == 3
+        assert app.main.paper_list.cursor == 3
         await pilot.press("k")
-        assert app.paper_list.cursor == 2
+        assert app.main.paper_list.cursor == 2
         await pilot.press("up")
-        assert app.paper_list.cursor == 1
+        assert app.main.paper_list.cursor == 1
         await pilot.press("G")
-        assert app.paper_list.cursor == 3
+        assert app.main.paper_list.cursor == 3
         await pilot.press("g")
-        assert app.paper_list.cursor == 0
+        assert app.main.paper_list.cursor == 0
         await pilot.press("end")
-        assert app.paper_list.cursor == 3
+        assert app.main.paper_list.cursor == 3
         await pilot.press("home")
-        assert app.paper_list.cursor == 0
+        assert app.main.paper_list.cursor == 0
         assert not any(s.read for s in library.state.all().values())
 
 
@@ -96,7 +96,7 @@ async def test_markup_in_titles_is_shown_literally(app: ReadlistApp) -> None:
 async def test_read_and_star_toggle_and_reach_disk(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        paper = app.paper_list.current
+        paper = app.main.paper_list.current
         await pilot.press("r", "s")
         assert library.state_of(paper.id).read and library.state_of(paper.id).starred
         assert "★" in row_text(app, 0) and "●" not in row_text(app, 0)
@@ -111,7 +111,7 @@ async def test_read_and_star_toggle_and_reach_disk(app: ReadlistApp, library: Li
 async def test_note_editor_saves_on_escape_and_ctrl_s(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        paper = app.paper_list.current
+        paper = app.main.paper_list.current
         await pilot.press("n")
         assert isinstance(app.screen, NoteScreen)
         await pilot.press(*"check [bold] table 3")
@@ -133,15 +133,15 @@ async def test_filter_is_fuzzy_and_enter_keeps_it(app: ReadlistApp) -> None:
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
         await pilot.press(*"quantisation")  # British spelling: a typo for the index
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 1)
         assert "Quantization" in row_text(app, 0)
         await pilot.press("enter")
-        assert app.focused is app.paper_list
-        assert len(app.paper_list.rows) == 1
-        assert app.filter_input.value == "quantisation"  # the filter bar keeps showing it
+        assert app.focused is app.main.paper_list
+        assert len(app.main.paper_list.rows) == 1
+        assert app.main.filter_input.value == "quantisation"  # the filter bar keeps showing it
         assert "sort: relevance" in static_text(app, "#status")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 4)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 4)
         assert app.query_one("#filter", Input).value == ""
 
 
@@ -150,7 +150,7 @@ async def test_filter_searches_notes_and_ranks_title_first(app: ReadlistApp, lib
         await pilot.pause()
         await pilot.press("G", "n", *"revisit gaussian", "ctrl+s")
         await pilot.press("slash", *"gaussian")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 2)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 2)
         assert "3D Gaussian Splatting" in row_text(app, 0)  # title hit first, note hit second
         assert "Low-Rank" in row_text(app, 1)
 
@@ -208,18 +208,18 @@ async def test_views_switch_with_one_key(app: ReadlistApp, library: Library) -> 
         await pilot.pause()
         await pilot.press("s", "j", "r")
         await pilot.press("v")  # unread
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 3)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 3)
         assert "view: Unread" in static_text(app, "#status")
         await pilot.press("v")  # starred
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 1)
         assert "3D Gaussian" in row_text(app, 0)
         await pilot.press("v")  # with notes
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 0)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 0)
         assert "No paper here" in static_text(app, "#detail-title")
         await pilot.press("1")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 4)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 4)
         await pilot.press("3")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 1)
 
 
 async def test_help_lists_every_key(app: ReadlistApp) -> None:
@@ -241,15 +241,15 @@ async def test_command_palette_offers_the_actions(app: ReadlistApp) -> None:
         for label in ("Read", "Star", "Note", "Copy ", "Copy code", "Open", "View: Starred", "Help"):
             assert any(title.startswith(label) for title in titles), label
         star = next(c for c in app.readlist_commands() if c.title.startswith("Star"))
-        star.callback()
-        assert app.library.state_of(app.paper_list.current.id).starred
+        await star.callback()
+        assert app.library.state_of(app.main.paper_list.current.id).starred
 
 
 async def test_quit_saves_and_state_survives_reopen(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
     app.save_delay = 5.0  # the saver would not get there before q: quitting must flush
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        pid = app.paper_list.current.id
+        pid = app.main.paper_list.current.id
         await pilot.press("s", "r", "n", *"keep me", "escape", "q")
         await asyncio.sleep(0)
     reopened = Library(isolated_data)
@@ -261,7 +261,7 @@ async def test_cursor_row_keeps_its_markers_visible(app: ReadlistApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("s")
-        segments = list(app.paper_list.render_line(0))
+        segments = list(app.main.paper_list.render_line(0))
         cursor_bg = segments[0].style.bgcolor
         for segment in segments[1:3]:  # ● and ★ on the cursor row
             assert segment.text in "●★"
@@ -274,7 +274,7 @@ async def test_read_rows_are_dimmer_than_unread(app: ReadlistApp) -> None:
         await pilot.press("r", "j", "j")  # row 0 read, cursor away from rows 0 and 1
 
         def brightness(y: int) -> int:
-            title = max(app.paper_list.render_line(y), key=lambda segment: len(segment.text))
+            title = max(app.main.paper_list.render_line(y), key=lambda segment: len(segment.text))
             return sum(title.style.color.get_truecolor())
 
         assert brightness(0) < brightness(1)
@@ -284,7 +284,7 @@ async def test_closing_the_terminal_keeps_the_note_being_typed(app: ReadlistApp,
                                                               isolated_data: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        pid = app.paper_list.current.id
+        pid = app.main.paper_list.current.id
         await pilot.press("n", *"half-typed thought")
         app._save_and_exit()  # what SIGTERM and SIGHUP run
         await pilot.pause()
@@ -294,7 +294,7 @@ async def test_closing_the_terminal_keeps_the_note_being_typed(app: ReadlistApp,
 async def test_ctrl_q_in_the_editor_keeps_the_note(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        pid = app.paper_list.current.id
+        pid = app.main.paper_list.current.id
         await pilot.press("n", *"typed then ctrl q", "ctrl+q")
         await pilot.pause()
     assert Library(isolated_data).state_of(pid).note == "typed then ctrl q"
@@ -303,7 +303,7 @@ async def test_ctrl_q_in_the_editor_keeps_the_note(app: ReadlistApp, library: Li
 async def test_note_changed_elsewhere_while_editing_keeps_both(app: ReadlistApp, library: Library) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        pid = app.paper_list.current.id
+        pid = app.main.paper_list.current.id
         await pilot.press("n", *"mine")
         library.state.update(pid, note="theirs")  # as if another process saved it meanwhile
         await pilot.press("escape")
@@ -315,9 +315,9 @@ async def test_tab_moves_between_list_and_detail_only(app: ReadlistApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("tab")
-        assert app.focused is app.detail
+        assert app.focused is app.main.detail
         await pilot.press("tab")
-        assert app.focused is app.paper_list
+        assert app.focused is app.main.paper_list
         await pilot.press("n", "tab")  # in the editor Tab indents
         assert "    " in app.screen.query_one(TextArea).text or "\t" in app.screen.query_one(TextArea).text
 

@@ -43,14 +43,14 @@ async def test_first_frame_shows_the_paper_and_the_keys(app: ReadlistApp) -> Non
 async def test_one_step_shows_the_next_paper_at_once(app: ReadlistApp, monkeypatch) -> None:
     """A single j updates the detail pane in the same turn; the moves that follow it closely
     wait until the cursor rests."""
-    monkeypatch.setattr("readlist.tui.app.DETAIL_DELAY", 0.5)
+    monkeypatch.setattr("readlist.tui.screens.main.DETAIL_DELAY", 0.5)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j")
-        assert app.paper_list.cursor == 1
+        assert app.main.paper_list.cursor == 1
         assert static_text(app, "#detail-title").startswith("[CLS]")
         await pilot.press("j", "j")
-        assert app.paper_list.cursor == 3
+        assert app.main.paper_list.cursor == 3
         assert static_text(app, "#detail-title").startswith("[CLS]")
         await pilot.pause(0.7)
         assert "Efficient Fine-Tuning" in static_text(app, "#detail-title")
@@ -69,7 +69,7 @@ async def test_key_bar_lists_the_keys_in_binding_order_and_the_palette(app: Read
 async def test_click_on_a_key_presses_it(app: ReadlistApp, library: Library) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        paper = app.paper_list.current
+        paper = app.main.paper_list.current
         await pilot.click(KeyBar, offset=(item_x(app, "Star") + 1, 0))
         await pilot.pause()
         assert library.state_of(paper.id).starred
@@ -105,7 +105,7 @@ async def test_key_bar_follows_the_bindings_of_the_focused_widget(app: ReadlistA
         assert "s Star" in bar_text(app)
         await pilot.press("slash")  # the filter takes letters: its keys replace the list's
         await pilot.pause()
-        assert app.filter_input.has_focus
+        assert app.main.filter_input.has_focus
         assert "s Star" not in bar_text(app)
         await pilot.press("enter")
         await pilot.pause()
@@ -147,13 +147,13 @@ async def test_keys_arriving_together_after_slash_all_reach_the_filter(app: Read
         for key, char in [("slash", "/"), *((c, c) for c in "suns")]:
             app.post_message(events.Key(key, char))
         await pilot.pause(0.2)
-        assert app.filter_input.value == "suns"
+        assert app.main.filter_input.value == "suns"
         assert not any(state.starred for state in library.state.all().values())
         assert app.screen is app.screen_stack[0]  # no note editor opened
         await pilot.press("slash")  # in the filter, / is a letter like any other
-        assert app.filter_input.value == "suns/"
+        assert app.main.filter_input.value == "suns/"
         await pilot.press("escape", "n", *"a/b", "escape")  # and in the note editor
-        assert library.state_of(app.paper_list.current.id).note == "a/b"
+        assert library.state_of(app.main.paper_list.current.id).note == "a/b"
 
 
 async def test_keys_typed_while_starting_go_to_the_list(library: Library, clipboard) -> None:
@@ -168,5 +168,5 @@ async def test_keys_typed_while_starting_go_to_the_list(library: Library, clipbo
     early = Early(library, copy=clipboard, save_delay=0.0)
     async with early.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
-        assert early.filter_input.value == ""
-        assert early.paper_list.has_focus
+        assert early.main.filter_input.value == ""
+        assert early.main.paper_list.has_focus

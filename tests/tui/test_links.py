@@ -29,7 +29,7 @@ async def settle(pilot, app: ReadlistApp, text: str) -> None:
 async def first_paper_shown(pilot, app: ReadlistApp) -> None:
     """Wait until the pane shows the list's first paper: that redraw would replace a paper shown by hand."""
     for _ in range(100):
-        current = app.paper_list.current
+        current = app.main.paper_list.current
         if current and str(app.query_one("#detail-title", Static).render()) == current.title:
             return
         await pilot.pause(0.03)
@@ -49,7 +49,7 @@ def all_links(app: ReadlistApp) -> set[str]:
 async def test_safe_links_are_hyperlinks(app: ReadlistApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app, SPLATS_CODE)
-        paper = app.paper_list.current
+        paper = app.main.paper_list.current
         assert paper is not None and paper.links == [SPLATS_CODE]
         assert links_of(app, paper.url) == {paper.url}
         assert links_of(app, SPLATS_CODE) == {SPLATS_CODE}
@@ -71,7 +71,7 @@ async def test_unsafe_links_stay_plain_text(app: ReadlistApp) -> None:
     paper = Paper(paper_id("Unsafe"), "Unsafe links", "No links here.", extra_links=hostile)
     async with app.run_test(size=SIZE) as pilot:
         await first_paper_shown(pilot, app)
-        app.detail.show(paper, PaperState())
+        app.main.detail.show(paper, PaperState())
         await settle(pilot, app, "file:///etc/passwd")
         assert links_of(app, "javascript:alert(1)") == {None}
         assert links_of(app, "file:///etc/passwd") == {None}
@@ -88,7 +88,7 @@ async def test_a_non_ascii_url_is_shown_as_it_is_and_linked_percent_encoded(app:
     paper = Paper(paper_id("Umlaut"), "Umlaut", f"See {url} for code.")
     async with app.run_test(size=SIZE) as pilot:
         await first_paper_shown(pilot, app)
-        app.detail.show(paper, PaperState())
+        app.main.detail.show(paper, PaperState())
         await settle(pilot, app, url)
         assert links_of(app, url) == {"https://ex%C3%A4mple.org/%C3%BC?q=%20"}
 

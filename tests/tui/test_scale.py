@@ -34,13 +34,13 @@ async def test_the_list_makes_objects_only_of_papers_it_shows(isolated_data: Pat
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: app.index is not None)
             await pilot.press("slash", *str(COUNT - 1))  # the last paper comes first
-            await wait_for(pilot, lambda: app.shown[0] == str(COUNT - 1))
-            wanted = app.paper_list.current
+            await wait_for(pilot, lambda: app.main.shown.text == str(COUNT - 1))
+            wanted = app.main.paper_list.current
             assert wanted is not None and wanted.title.startswith(f"Paper number {COUNT - 1} ")
             await pilot.press("escape")  # every paper again, the cursor still on that one
-            await wait_for(pilot, lambda: app.shown[0] == "" and len(app.paper_list.rows) == COUNT)
-            assert app.paper_list.current is not None and app.paper_list.current.id == wanted.id
-            assert app.paper_list.cursor == COUNT - 1
+            await wait_for(pilot, lambda: app.main.shown.text == "" and len(app.main.paper_list.rows) == COUNT)
+            assert app.main.paper_list.current is not None and app.main.paper_list.current.id == wanted.id
+            assert app.main.paper_list.cursor == COUNT - 1
             assert made(library) < 3 * SIZE[1]  # the rows drawn, not the 300 passed over
     finally:
         library.close()

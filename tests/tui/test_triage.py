@@ -16,14 +16,14 @@ from tests.tui.test_app import SIZE, row_text, saved_state, static_text, wait_fo
 
 
 def titles(app: ReadlistApp) -> list[str]:
-    return [app.library.papers[i].title for i in app.paper_list.rows]
+    return [app.library.papers[i].title for i in app.main.paper_list.rows]
 
 
 async def test_tags_editor_sets_tags_shown_in_list_and_detail(app: ReadlistApp, library: Library,
                                                               isolated_data: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        paper = app.paper_list.current
+        paper = app.main.paper_list.current
         await pilot.press("t")
         assert isinstance(app.screen, TagsScreen)
         await pilot.press(*"RL, robots", "enter")
@@ -46,7 +46,7 @@ async def test_tags_editor_completes_from_tags_in_use_and_esc_keeps_the_text(app
         assert editor._suggestion == "rl"  # most used first, then by name: both used once
         await pilot.press("tab", "space", *"new")
         await pilot.press("escape")
-        assert library.state_of(app.paper_list.current.id).tags == ("rl", "new")
+        assert library.state_of(app.main.paper_list.current.id).tags == ("rl", "new")
 
 
 async def test_plain_words_find_tags(app: ReadlistApp, library: Library) -> None:
@@ -64,7 +64,7 @@ async def test_plain_words_find_tags(app: ReadlistApp, library: Library) -> None
 async def test_undo_and_redo(app: ReadlistApp, library: Library) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        paper = app.paper_list.current
+        paper = app.main.paper_list.current
         await pilot.press("s", "r")
         await pilot.press("u")
         assert library.state_of(paper.id).starred and not library.state_of(paper.id).read
@@ -79,7 +79,7 @@ async def test_undo_and_redo(app: ReadlistApp, library: Library) -> None:
 async def test_undo_takes_back_a_note_and_tags(app: ReadlistApp, library: Library) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        paper = app.paper_list.current
+        paper = app.main.paper_list.current
         await pilot.press("n", *"hours of thinking", "escape")
         await pilot.press("t", *"x", "enter")
         await pilot.press("u")
@@ -95,13 +95,13 @@ async def test_mark_all_shown_read_asks_first_and_is_one_undo_step(app: Readlist
         await pilot.pause()
         await wait_for(pilot, lambda: app.index is not None)
         await pilot.press("slash", *"quantization", "enter")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 1)
         await pilot.press("R")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         assert not any(s.read for s in library.state.all().values())
         await pilot.press("escape")  # clear the filter: all four papers shown
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 4)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 4)
         await pilot.press("R", "y")
         assert all(library.state_of(pid).read for pid in library.papers.ids)
         assert "0 unread" in static_text(app, "#status")
@@ -121,7 +121,7 @@ async def test_sort_cycles_through_orders(app: ReadlistApp) -> None:
         assert "sort: title A–Z" in static_text(app, "#status")
         await pilot.press("j", "s", "S")  # starred first
         await wait_for(pilot, lambda: "sort: starred first" in static_text(app, "#status"))
-        await wait_for(pilot, lambda: app.library.state_of(app.library.papers.ids[app.paper_list.rows[0]]).starred)
+        await wait_for(pilot, lambda: app.library.state_of(app.library.papers.ids[app.main.paper_list.rows[0]]).starred)
         await pilot.press("S")
         await wait_for(pilot, lambda: titles(app) == digest_order)
 
@@ -132,21 +132,21 @@ async def test_query_language_in_the_filter_with_inline_hints(app: ReadlistApp, 
         await wait_for(pilot, lambda: app.index is not None)
         await pilot.press("j", "s")
         await pilot.press("slash", *"is:starred")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
-        assert not app.hint.display
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 1)
+        assert not app.main.hint.display
         await pilot.press(*" colour:red")
-        await wait_for(pilot, lambda: app.hint.display)
+        await wait_for(pilot, lambda: app.main.hint.display)
         assert "unknown operator colour:" in static_text(app, "#hint")
-        assert len(app.paper_list.rows) == 1  # the rest of the query still applies
+        assert len(app.main.paper_list.rows) == 1  # the rest of the query still applies
         await pilot.press("escape")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 4 and not app.hint.display)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 4 and not app.main.hint.display)
 
 
 async def test_undo_history_survives_a_restart(library: Library, clipboard: Clipboard) -> None:
     first = make_app(library, copy=clipboard, save_delay=0.0)
     async with first.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        pid = first.paper_list.current.id
+        pid = first.main.paper_list.current.id
         await pilot.press("s", "q")
     second = make_app(library, copy=clipboard, save_delay=0.0)
     async with second.run_test(size=SIZE) as pilot:
@@ -177,7 +177,7 @@ async def test_export_writes_the_papers_shown(app: ReadlistApp, tmp_path: Path) 
         await pilot.pause()
         await wait_for(pilot, lambda: app.index is not None)
         await pilot.press("slash", *"quantization", "enter")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 1)
         await pilot.press("e")
         assert isinstance(app.screen, ExportScreen)
         target = tmp_path / "out" / "picked.bib"
@@ -222,7 +222,7 @@ We survey how researchers read papers and find that most skim abstracts first.
 
 
 def option_texts(app: ReadlistApp) -> list[str]:
-    panel = app.digest_panel
+    panel = app.main.digest_panel
     return [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
 
 
@@ -233,24 +233,24 @@ async def test_digests_panel_shows_progress_and_narrows_the_list(library: Librar
     app = make_app(library, copy=clipboard, save_delay=0.0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.digest_panel is None  # made when first asked for
+        assert app.main.digest_panel is None  # made when first asked for
         await wait_for(pilot, lambda: app.digest_counts is not None)
         await pilot.press("d")
-        assert app.digest_panel.display and app.digest_panel.has_focus
+        assert app.main.digest_panel.display and app.main.digest_panel.has_focus
         texts = option_texts(app)
         assert texts[0] == "All digests"
         assert texts[1].startswith("Mar 15") and "0/2" in texts[1] and "new" in texts[1]  # a first visit: all new
         assert texts[2].startswith("Mar 14") and "0/4" in texts[2]
         await pilot.press("down", "down", "enter")  # Mar 14
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 4)
-        assert app.paper_list.has_focus and "digest: Mar 14" in static_text(app, "#status")
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 4)
+        assert app.main.paper_list.has_focus and "digest: Mar 14" in static_text(app, "#status")
         await pilot.press("r")
         await pilot.press("d")
         assert "1/4" in option_texts(app)[2]
         await pilot.press("d")  # from the panel: hide it
-        assert not app.digest_panel.display
+        assert not app.main.digest_panel.display
         await pilot.press("escape")  # steps back: the whole list again
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 6)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 6)
         assert "digest:" not in static_text(app, "#status")
 
 
@@ -280,20 +280,20 @@ async def test_more_like_this_lists_similar_papers(library: Library, clipboard: 
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.similar is not None)
         await pilot.press("j", "j")
-        assert app.paper_list.current.title.startswith("3D Gaussian Splatting")
+        assert app.main.paper_list.current.title.startswith("3D Gaussian Splatting")
         await pilot.press("m")
-        await wait_for(pilot, lambda: app.shown[4] is not None)
+        await wait_for(pilot, lambda: app.main.shown.similar_to is not None)
         assert titles(app)[0] == "Sparse Gaussian Splatting on Phones"
         assert not any(t.startswith("3D Gaussian") for t in titles(app))
         assert "like: 3D Gaussian Splatting" in static_text(app, "#status")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 6)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 6)
 
 
 async def test_typing_in_the_tag_editor_adds_to_the_tags_there(app: ReadlistApp, library: Library) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        paper = app.paper_list.current
+        paper = app.main.paper_list.current
         await pilot.press("t", *"cli ext", "enter")
         await pilot.press("t", *"added", "enter")
         assert library.state_of(paper.id).tags == ("cli", "ext", "added")
@@ -313,7 +313,7 @@ async def test_slash_again_keeps_the_query_for_more_words(app: ReadlistApp) -> N
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"quant", "enter", "slash", *" vision")
-        assert app.filter_input.value == "quant vision"
+        assert app.main.filter_input.value == "quant vision"
 
 
 async def test_more_like_this_looks_past_the_filter_and_says_when_nothing_is_alike(
@@ -332,11 +332,11 @@ async def test_more_like_this_looks_past_the_filter_and_says_when_nothing_is_ali
         await wait_for(pilot, lambda: titles(app)[:1] == ["Sparse Gaussian Splatting on Phones"])
         assert "sort: similarity" in static_text(app, "#status")
         await pilot.press("escape", "escape")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 7)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 7)
         await pilot.press("g", "m")  # the newest digest's only paper shares no word with any other
-        await wait_for(pilot, lambda: app.shown[4] is not None)
+        await wait_for(pilot, lambda: app.main.shown.similar_to is not None)
         await pilot.pause(0.1)
-        assert not app.paper_list.rows and "No other paper" in static_text(app, "#detail-facts")
+        assert not app.main.paper_list.rows and "No other paper" in static_text(app, "#detail-facts")
 
 
 async def test_j_and_k_move_in_the_digests_panel(library: Library, clipboard: Clipboard) -> None:
@@ -347,9 +347,9 @@ async def test_j_and_k_move_in_the_digests_panel(library: Library, clipboard: Cl
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.digest_counts is not None)
         await pilot.press("d", "j", "j")
-        assert app.digest_panel.highlighted == 2
+        assert app.main.digest_panel.highlighted == 2
         await pilot.press("k")
-        assert app.digest_panel.highlighted == 1
+        assert app.main.digest_panel.highlighted == 1
 
 
 async def test_arrows_in_the_export_file_name_pick_the_format(app: ReadlistApp) -> None:
@@ -405,4 +405,4 @@ async def test_notes_written_before_the_index_is_ready_are_searchable(library: L
         app.post_message(app.IndexReady(index, MoreLikeThis(index)))
         await wait_for(pilot, lambda: app.index is index)
         await pilot.press("slash", *"zeppelin airship")
-        await wait_for(pilot, lambda: len(app.paper_list.rows) == 1)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 1)

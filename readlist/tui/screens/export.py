@@ -1,23 +1,33 @@
-"""Export the papers shown: pick a format and a file, Enter writes it."""
+"""Export the papers shown: pick a format and a file, Enter writes it.
+
+The dialog writes the file itself (in a worker) and closes only once it is written: a file that
+cannot be written leaves the dialog open with the reason and the name as typed, to fix and retry.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from readlist.core.export import EXTENSIONS, FORMATS
-from readlist.core.text import one_line
+from readlist.core.library import Library
+from readlist.core.storage import write_atomic
+from readlist.core.text import one_line, plural
+from readlist.tui.widgets.key_bar import KeyBar
 
 LABELS = {"markdown": "Markdown reading notes", "bibtex": "BibTeX", "csv": "CSV", "json": "JSON (re-importable)"}
 SUFFIX = {fmt: ext for ext, fmt in reversed(list(EXTENSIONS.items()))}
+HINT = "↑↓ picks the format · Enter writes the file · Esc cancels"
 
 
 def default_path(fmt: str, today: dt.date | None = None) -> str:
@@ -25,11 +35,12 @@ def default_path(fmt: str, today: dt.date | None = None) -> str:
     return f"~/readlist-{day}{SUFFIX[fmt]}"
 
 
-class ExportScreen(ModalScreen[tuple[str, Path] | None]):
-    """Dismisses with (format, path), or None when cancelled."""
+class ExportScreen(ModalScreen[str | None]):
+    """Dismisses with what was written (``Exported 3 papers as bibtex to …``), or None."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("enter", "write", "Write", show=True, key_display="Enter"),
         Binding("up", "pick(-1)", "Previous format", show=False),
         Binding("down", "pick(1)", "Next format", show=False),
     ]
@@ -43,56 +54,106 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
     ExportScreen #export-title { text-style: bold; padding-bottom: 1; }
     ExportScreen RadioSet { width: 100%; margin-bottom: 1; }
     ExportScreen #export-hint { color: $text-muted; padding-top: 1; }
+    ExportScreen #export-hint.-problem { color: $text-error; }
     """
 
-    def __init__(self, count: int, fmt: str = "markdown") -> None:
+    @dataclass
+    class Written(Message):
+        text: str
+        error: str | None
+
+    def __init__(self, library: Library, rows: list[int], fmt: str = "markdown") -> None:
         super().__init__()
-        self.count = count
+        self.library = library
+        self.rows = rows
         self.fmt = fmt
         self.replace_ok: Path | None = None
+        self.writing = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            noun = "paper" if self.count == 1 else "papers"
-            yield Static(f"Export the {self.count} {noun} shown", id="export-title", markup=False)
+            yield Static(f"Export the {plural(len(self.rows), 'paper')} shown", id="export-title", markup=False)
             with RadioSet(id="export-format"):
                 for fmt in FORMATS:
                     yield RadioButton(Content(LABELS[fmt]), value=fmt == self.fmt, name=fmt, id=f"format-{fmt}")
             yield Input(default_path(self.fmt), id="export-path")
-            yield Static("↑↓ picks the format · Enter writes the file · Esc cancels", id="export-hint",
-                         markup=False)
+            yield Static(HINT, id="export-hint", markup=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    @property
+    def path_input(self) -> Input:
+        return self.query_one("#export-path", Input)
+
     def action_pick(self, step: int) -> None:
         """↑↓ in the file name field pick the format (the radio list handles its own keys)."""
-        fmt = FORMATS[(FORMATS.index(self.fmt) + step) % len(FORMATS)]
+        self._pick(FORMATS[(FORMATS.index(self.fmt) + step) % len(FORMATS)])
+
+    def _pick(self, fmt: str) -> None:
         self.query_one(f"#format-{fmt}", RadioButton).value = True
 
     @on(RadioSet.Changed)
     def format_changed(self, event: RadioSet.Changed) -> None:
+        """A format picked: the file's extension follows, the cursor stays at the end of the name."""
         fmt = event.pressed.name or self.fmt
-        path_input = self.query_one(Input)
-        path = Path(path_input.value)
-        if path.suffix.lower() in EXTENSIONS:
-            path_input.value = str(path.with_suffix(SUFFIX[fmt]))
         self.fmt = fmt
+        path_input = self.path_input
+        path = Path(path_input.value)
+        if path.suffix.lower() in EXTENSIONS and EXTENSIONS[path.suffix.lower()] != fmt:
+            path_input.value = str(path.with_suffix(SUFFIX[fmt]))
+            path_input.cursor_position = len(path_input.value)
 
-    @on(Input.Submitted)
-    def write(self) -> None:
-        value = self.query_one(Input).value.strip()
+    @on(Input.Changed, "#export-path")
+    def name_changed(self, event: Input.Changed) -> None:
+        """A typed known extension picks its format (``notes.bib`` is BibTeX)."""
+        fmt = EXTENSIONS.get(Path(event.value).suffix.lower())
+        if fmt is not None and fmt != self.fmt:
+            self._pick(fmt)
+        self._say(HINT)
+
+    @on(Input.Submitted, "#export-path")
+    def action_write(self) -> None:
+        value = self.path_input.value.strip()
+        if self.writing:
+            return
         if not value:
-            self.notify("Name a file to write.", severity="warning", markup=False)
+            self._say("Name a file to write.", problem=True)
             return
         path = Path(value).expanduser()
         if path.exists() and path != self.replace_ok:
             self.replace_ok = path  # a second Enter on the same name replaces it
-            self.query_one("#export-hint", Static).update(
-                Content.styled(f"{one_line(str(path))} exists: Enter again replaces it · Esc cancels", "$text-warning"))
+            self._say(f"{one_line(str(path))} exists: Enter again replaces it · Esc cancels", problem=True)
             return
         # A known extension decides the format: "notes.bib" is BibTeX whatever was picked.
-        self.dismiss((EXTENSIONS.get(path.suffix.lower(), self.fmt), path))
+        self.writing = True
+        self._say(f"Writing {one_line(str(path))}…")
+        self.write_file(EXTENSIONS.get(path.suffix.lower(), self.fmt), path)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def write_file(self, fmt: str, path: Path) -> None:
+        try:
+            text, count = self.library.export(self.rows, fmt)
+            write_atomic(path, text.encode("utf-8"))
+        except OSError as exc:
+            self.post_message(self.Written("", f"Could not write {path}: {exc.strerror or exc}"))
+            return
+        self.post_message(self.Written(f"Exported {plural(count, 'paper')} as {fmt} to {path}", None))
+
+    @on(Written)
+    def written(self, message: Written) -> None:
+        self.writing = False
+        if message.error is None:
+            self.dismiss(message.text)
+        else:
+            self.replace_ok = None
+            self._say(message.error + " · fix the name and press Enter, or Esc", problem=True)
+
+    def _say(self, text: str, problem: bool = False) -> None:
+        hint = self.query_one("#export-hint", Static)
+        hint.update(Content(one_line(text)))
+        hint.set_class(problem, "-problem")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from readlist.core.links import is_safe_to_open
 from readlist.core.model import Paper, PaperState, display_date
+from readlist.core.text import plural
 from readlist.core.tokens import highlight_spans
 
 
@@ -114,10 +115,10 @@ def facts_line(paper: Paper, state: PaperState) -> str:
     if paper.published:
         parts.append(f"published {display_date(paper.published)}")
     if paper.authors is not None:
-        parts.append(f"{paper.authors} author{'s' if paper.authors != 1 else ''}")
+        parts.append(plural(paper.authors, "author"))
     if paper.upvotes is not None:
         parts.append(f"▲ {paper.upvotes}")
     if paper.digests:
-        parts.append(f"digest{'s' if len(paper.digests) > 1 else ''} {', '.join(paper.digests)}")
+        parts.append(f"{'digest' if len(paper.digests) == 1 else 'digests'} {', '.join(paper.digests)}")
     parts.append(f"id {paper.id}")
     return " · ".join(parts)

@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from readlist.core.model import Paper, PaperState
+from readlist.core.model import marks as paper_marks
 from readlist.core.papers import Papers
 from readlist.core.tokens import highlight_spans
 
@@ -204,11 +205,12 @@ class PaperList(ScrollView, can_focus=True):
             text_style += cursor
             base = base + cursor
             marks = dict.fromkeys(marks, base)  # the marks' own colours would vanish on the cursor
+        unread, star, note = paper_marks(state)
         segments = [
             Segment(" ", base),
-            Segment("●" if not state.read else " ", marks["unread-mark"]),
-            Segment("★" if state.starred else " ", marks["star"]),
-            Segment("✎" if state.note.strip() else " ", marks["note"]),
+            Segment(unread, marks["unread-mark"]),
+            Segment(star, marks["star"]),
+            Segment(note, marks["note"]),
         ]
         title_width = max(0, width - MARK_WIDTH - DATE_WIDTH - 2)
         tags = Strip([])

@@ -1,0 +1,349 @@
+"""The main screen: the filter bar, the paper list beside the detail pane, the digests panel,
+the status line and the key bar, and the query that decides which papers the list shows.
+
+Everything that decides the list's rows is one ``ListQuery`` held in one reactive: changing
+any part of it (the filter's text, the view, the sort, a digest, "more like this") refilters,
+in a worker when there is searching to do, and the status line follows. The triage and
+sharing actions live in their own modules (triage.py, sharing.py) as mixins of this screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input, Static
+from textual.worker import get_current_worker
+
+from readlist.core.model import Paper
+from readlist.core.query import needs_index, parse
+from readlist.core.text import shorten
+from readlist.core.views import ListQuery, Sort, View
+from readlist.tui.actions import NEEDS_PAPER, VIEW_CYCLE, bindings
+from readlist.tui.sharing import SharingActions
+from readlist.tui.triage import TriageActions
+from readlist.tui.widgets.detail import NOTHING_MATCHES, DetailPane
+from readlist.tui.widgets.digests import DigestPanel
+from readlist.tui.widgets.key_bar import KeyBar
+from readlist.tui.widgets.paper_list import PaperList
+
+if TYPE_CHECKING:
+    from readlist.core.selection import Columns
+    from readlist.tui.app import ReadlistApp
+
+SORT_CYCLE = tuple(Sort)
+NO_SIMILAR = "No other paper shares enough distinctive words with this one. Esc returns to the list."
+DETAIL_DELAY = 0.03
+
+
+class MainScreen(TriageActions, SharingActions, Screen[None]):
+    # Keys pressed while the app starts go to the list, not to the first focusable widget (the filter).
+    AUTO_FOCUS = "#papers"
+    BINDINGS = bindings()
+
+    @dataclass
+    class SearchDone(Message):
+        query: ListQuery
+        rows: list[int]
+        matched: frozenset[str]
+        hints: list[str]
+        keep: str | None
+
+    list_query: reactive[ListQuery] = reactive(ListQuery, init=False, always_update=False)
+
+    paper_list: PaperList
+    detail: DetailPane
+    digest_panel: DigestPanel | None  # mounted when first asked for
+    filter_input: Input
+    hint: Static
+    status: Static
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: Columns | None = None  # made by the first search: it needs numpy
+        self.matched: frozenset[str] = frozenset()
+        # What the list shows right now; it lags behind ``query`` while a search runs.
+        self.shown = ListQuery()
+        self.digest_panel = None
+        self.ready = False  # the widgets are there to be drawn into
+        self._detail_timer: Timer | None = None  # runs while the cursor moves
+        self._detail_behind = False  # the detail pane shows a paper the cursor has left
+
+    @property
+    def readlist(self) -> ReadlistApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        library = self.readlist.library
+        # select_on_focus off: coming back with / adds to the query instead of replacing it.
+        yield Input(placeholder='/ filter: words (typos welcome), is:unread tag:NAME "a phrase" -word  (Esc clears)',
+                    id="filter", select_on_focus=False)
+        yield Static(id="hint", markup=False)
+        with Horizontal(id="main"):
+            yield PaperList(library.papers, library.state_of, list(library.order), id="papers")
+            yield DetailPane(id="detail")
+        yield Static(id="status", markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        # Kept, not queried: a worker's message can arrive while the app is tearing down.
+        self.paper_list = self.query_one(PaperList)
+        self.detail = self.query_one(DetailPane)
+        self.filter_input = self.query_one("#filter", Input)
+        self.hint = self.query_one("#hint", Static)
+        self.status = self.query_one("#status", Static)
+        self.ready = True
+        self.show_current()
+        self.refresh_status()
+
+    @property
+    def current(self) -> Paper | None:
+        return self.paper_list.current
+
+    @property
+    def paper(self) -> Paper:
+        """The paper under the cursor, for actions that need one (see ``check_action``)."""
+        paper = self.paper_list.current
+        assert paper is not None, "an action that needs a paper ran without one"
+        return paper
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # / is a priority key (seen before the focused widget gets it): once the filter has
+        # focus, it is a character of the query.
+        if not self.ready:
+            return True
+        if action == "focus_filter":
+            return not self.filter_input.has_focus
+        if action in NEEDS_PAPER and self.paper_list.current is None:
+            return None  # shown dimmed in the key bar; the key does nothing
+        return True
+
+    # -- the query and the rows -----------------------------------------------------------------
+
+    def watch_list_query(self, old: ListQuery, new: ListQuery) -> None:
+        self.refilter(keep=self._keep_after(old, new))
+        self.refresh_status()
+
+    def _keep_after(self, old: ListQuery, new: ListQuery) -> str | None:
+        """The paper the cursor should stay on when the query changes from ``old`` to ``new``:
+        leaving "more like this" goes back to the paper it started from; new words or a new
+        "more like this" start at the best match; a new view, sort or digest keeps the paper."""
+        if old.similar_to != new.similar_to:
+            return old.similar_to if new.similar_to is None else None
+        if old.text != new.text and new.text.strip():
+            return None
+        current = self.paper_list.current
+        return current.id if current else None
+
+    def refilter(self, keep: str | None = None) -> None:
+        """Recompute the shown rows for the current query, off the UI thread when it searches."""
+        query = self.list_query
+        if query.is_everything:
+            self._show_rows(query, list(self.readlist.library.order), frozenset(), [], keep)
+            return
+        if self.readlist.index is None and needs_index(parse(query.text)):
+            self.refresh_status("indexing…")
+            return
+        self.run_search(query, keep)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, query: ListQuery, keep: str | None) -> None:
+        from readlist.core.selection import Columns, select_papers  # numpy: loaded after the first frame
+
+        worker = get_current_worker()
+        app = self.readlist
+        if query.similar_to is not None and app.similar is not None:
+            # More like this looks at the whole library, whatever the filter, view or digest.
+            rows = app.similar.find(app.library.by_id.index[query.similar_to])
+            self.post_message(self.SearchDone(query, rows, frozenset(), [], keep))
+            return
+        if self.columns is None:
+            self.columns = Columns(app.library)
+        selection = select_papers(app.library, query.text, index=app.index, columns=self.columns,
+                                  views=[query.view], sort=query.sort, digest=query.digest)
+        if not worker.is_cancelled:
+            self.post_message(self.SearchDone(query, selection.indices, selection.matched, selection.hints, keep))
+
+    @on(SearchDone)
+    def search_done(self, message: SearchDone) -> None:
+        if message.query == self.list_query:  # else a newer keystroke or view switch is on its way
+            self._show_rows(message.query, message.rows, message.matched, message.hints, message.keep)
+
+    def _show_rows(self, query: ListQuery, rows: list[int], matched: frozenset[str], hints: list[str],
+                   keep: str | None) -> None:
+        was_empty = self.paper_list.current is None
+        self.matched = matched
+        self.paper_list.set_rows(rows, matched, keep=keep)
+        self.shown = query
+        self.hint.display = bool(hints)
+        self.hint.update(Content("  ".join(dict.fromkeys(hints))))
+        if was_empty != (self.paper_list.current is None):
+            self.refresh_bindings()  # the keys that need a paper come and go
+        self.refresh_status()
+
+    def index_ready(self) -> None:
+        """The search index arrived: a query typed while it was being built can run now."""
+        if self.list_query != self.shown:
+            self.refilter(keep=self._keep_after(self.shown, self.list_query))
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.list_query = replace(self.list_query, text=event.value)
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        self.paper_list.focus()
+
+    # -- the paper under the cursor -------------------------------------------------------------
+
+    @on(PaperList.Highlighted)
+    def cursor_moved(self) -> None:
+        """Show the paper under the cursor at once when the cursor was resting, else once it rests
+        again: laying out an abstract costs more than a frame, and a reader holding j wants the
+        list to keep up."""
+        if self._detail_timer is None:
+            self.show_current()
+        else:
+            self._detail_timer.stop()
+            self._detail_behind = True
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._cursor_rested)
+
+    def _cursor_rested(self) -> None:
+        self._detail_timer = None
+        if self._detail_behind:
+            self._detail_behind = False
+            self.show_current()
+
+    def show_current(self) -> None:
+        library = self.readlist.library
+        paper = self.paper_list.current
+        state = library.state_of(paper.id if paper else "")
+        why = NO_SIMILAR if self.shown.similar_to is not None else NOTHING_MATCHES
+        self.detail.show(paper, state, self.matched, empty=not library.papers, why_empty=why)
+
+    def papers_changed(self, ids: object) -> None:
+        """State changed for these papers (here or elsewhere): redraw what shows them."""
+        ids = set(ids)  # type: ignore[call-overload]
+        if len(ids) == 1:
+            self.paper_list.refresh_paper(next(iter(ids)))
+        else:
+            self.paper_list.refresh()
+        current = self.paper_list.current
+        if current is not None and current.id in ids:
+            self.show_current()
+        if self.digest_panel is not None and self.digest_panel.display:
+            self.refresh_digests()
+        self.refresh_status()
+
+    # -- status ---------------------------------------------------------------------------------
+
+    def refresh_status(self, note: str | None = None) -> None:
+        if not self.ready:
+            return
+        library = self.readlist.library
+        papers, query = library.papers, self.list_query
+        read, starred = library.state.counts()
+        # Most important first: a narrow terminal cuts the end. The filter bar shows the query.
+        parts = [
+            note or self.readlist.save_status,
+            f"{len(self.paper_list.rows)} shown / {len(papers)} total",
+            f"{len(papers) - read} unread",
+            f"{starred} starred",
+            f"view: {query.view.label}",
+        ]
+        if query.similar_to is not None:
+            like = library.get(query.similar_to)
+            parts += ["sort: similarity", f"like: {shorten(like.title, 40) if like else query.similar_to}"]
+        else:
+            parts.append(f"sort: {query.sort.label(bool(parse(query.text).fuzzy.strip()))}")
+        if query.digest is not None:
+            parts.append(f"digest: {query.digest}")
+        self.status.update(Content(" " + " · ".join(parts)))
+
+    # -- digests --------------------------------------------------------------------------------
+
+    async def action_digests(self) -> None:
+        """Show the digests panel and move to it; from the panel, hide it."""
+        panel = self.digest_panel
+        if panel is None:
+            # Made the first time it is asked for: the first frame need not wait for a hidden panel.
+            panel = self.digest_panel = DigestPanel(id="digests")
+            await self.query_one("#main", Horizontal).mount(panel, before=self.paper_list)
+        elif panel.display and panel.has_focus:
+            panel.display = False
+            self.paper_list.focus()
+            return
+        panel.display = True
+        if self.readlist.digest_counts is None:
+            panel.border_subtitle = "counting…"  # the rows come with the counts
+        self.refresh_digests()
+        panel.focus()
+
+    def refresh_digests(self) -> None:
+        """Put the latest read counts in the panel, when it shows."""
+        counts = self.readlist.digest_counts
+        if counts is not None and self.digest_panel is not None and self.digest_panel.display:
+            self.digest_panel.set_rows(counts.rows(self.readlist.previous_visit))
+
+    @on(DigestPanel.Picked)
+    def digest_picked(self, message: DigestPanel.Picked) -> None:
+        self.paper_list.focus()
+        self.list_query = replace(self.list_query, digest=message.label)
+
+    # -- views, sorting, similar papers, focus --------------------------------------------------
+
+    def action_more_like_this(self) -> None:
+        if self.readlist.similar is None:
+            self.notify("Still indexing: try again in a moment.", markup=False)
+            return
+        self.list_query = replace(self.list_query, similar_to=self.paper.id)
+
+    def action_view(self, name: str) -> None:
+        self.list_query = replace(self.list_query, view=View(name))
+
+    def action_cycle_view(self) -> None:
+        i = VIEW_CYCLE.index(self.list_query.view) if self.list_query.view in VIEW_CYCLE else -1
+        self.action_view(VIEW_CYCLE[(i + 1) % len(VIEW_CYCLE)].value)
+
+    def action_cycle_sort(self) -> None:
+        self.list_query = replace(self.list_query, sort=SORT_CYCLE[(SORT_CYCLE.index(self.list_query.sort) + 1) % len(SORT_CYCLE)])
+
+    def action_focus_filter(self) -> None:
+        # At once (``focus()`` waits for the keys already queued): with / a priority key, the keys
+        # after it go to the filter even when they arrive together (a paste, a slow SSH link).
+        self.set_focus(self.filter_input)
+
+    def action_clear_filter(self) -> None:
+        """Step back one layer: "more like this", then the filter text, then the picked digest."""
+        query = self.list_query
+        if query.similar_to is not None:
+            self.list_query = replace(query, similar_to=None)
+        elif self.filter_input.value:
+            self.filter_input.value = ""  # the Changed message clears the query's text
+        elif query.digest is not None:
+            self.list_query = replace(query, digest=None)
+            if self.digest_panel is not None:
+                self.digest_panel.highlighted = 0
+        self.paper_list.focus()
+
+    def action_focus_detail(self) -> None:
+        if self.paper_list.has_focus:
+            self.detail.focus()
+        else:
+            self.paper_list.focus()
+
+    def action_help(self) -> None:
+        from readlist.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+

@@ -1,0 +1,122 @@
+"""The main screen's triage actions: read, star, note, tags, mark all read, undo and redo.
+
+Each change goes through ``ReadlistApp.change`` as one undo step; the app saves it and every
+view of the paper catches up through its one "papers changed" path.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from readlist.core.model import Paper
+from readlist.core.text import clean_note, plural, shorten
+
+if TYPE_CHECKING:
+    from readlist.tui.app import ReadlistApp
+    from readlist.tui.widgets.paper_list import PaperList
+
+
+class TriageActions:
+    """Mixed into the main screen, which provides ``readlist``, ``paper`` and ``paper_list``."""
+
+    readlist: ReadlistApp
+    paper: Paper
+    paper_list: PaperList
+
+    def action_toggle_read(self) -> None:
+        paper = self.paper
+        read = not self.readlist.library.state_of(paper.id).read
+        self.readlist.change([paper.id], f"marked {'read' if read else 'unread'}: {shorten(paper.title)}", read=read)
+
+    def action_toggle_star(self) -> None:
+        paper = self.paper
+        starred = not self.readlist.library.state_of(paper.id).starred
+        self.readlist.change([paper.id], f"{'starred' if starred else 'unstarred'}: {shorten(paper.title)}",
+                             starred=starred)
+
+    def action_edit_tags(self) -> None:
+        from readlist.tui.screens.tags import TagsScreen
+
+        paper, library = self.paper, self.readlist.library
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._save_tags(paper, text)
+
+        screen = TagsScreen(paper.id, paper.title, library.state_of(paper.id).tags, library.state.tags())
+        self.readlist.push_screen(screen, save)
+
+    def _save_tags(self, paper: Paper, text: str) -> None:
+        if self.readlist.change([paper.id], f"tags of {shorten(paper.title)}", tags=text) is not None:
+            tags = self.readlist.library.state_of(paper.id).tags
+            self.readlist.notify(f"Tags: {' '.join(tags)}" if tags else "Tags cleared.", markup=False)
+
+    def action_edit_note(self) -> None:
+        from readlist.tui.screens.note import NoteScreen
+
+        paper = self.paper
+        original = self.readlist.library.state_of(paper.id).note
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._save_note(paper, original, text)
+
+        self.readlist.push_screen(NoteScreen(paper.id, paper.title, original), save)
+
+    def _save_note(self, paper: Paper, original: str, text: str) -> None:
+        """Store the editor's text; if the note changed elsewhere meanwhile, keep both."""
+        app = self.readlist
+        note = clean_note(text)
+        stored = app.library.state_of(paper.id).note
+        if stored not in (original, note) and stored.strip():
+            note = f"{note}\n\n— saved elsewhere while this was being edited —\n{stored}"
+            app.notify("This note was also changed elsewhere: both versions are kept.", severity="warning",
+                       markup=False, timeout=8)
+        if note != stored:
+            app.change([paper.id], f"note of {shorten(paper.title)}", note=note)
+            app.notify("Note saved." if note else "Note cleared.", markup=False)
+
+    def save_open_editors(self) -> None:
+        """Quitting or a closing terminal must not lose the text still in a note or tag editor."""
+        from readlist.tui.screens.note import NoteScreen
+        from readlist.tui.screens.tags import TagsScreen
+
+        app = self.readlist
+        for screen in app.screen_stack:
+            if isinstance(screen, NoteScreen | TagsScreen) and not screen.saved:
+                screen.saved = True
+                paper = app.library.get(screen.paper_id)
+                if paper is None:
+                    continue
+                if isinstance(screen, NoteScreen):
+                    self._save_note(paper, screen.note, screen.text)
+                else:
+                    self._save_tags(paper, screen.text)
+
+    def action_mark_all_read(self) -> None:
+        """Mark every paper the list shows as read, after a confirm; one undo step."""
+        from readlist.tui.screens.confirm import ConfirmScreen
+
+        library = self.readlist.library
+        ids = library.papers.ids
+        shown = [ids[i] for i in self.paper_list.rows]
+        unread = [pid for pid in shown if not (library.state.record(pid) or {}).get("read")]
+        if not unread:
+            self.readlist.notify("Every paper shown is already read.", markup=False)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.readlist.change(unread, f"marked {len(unread)} shown papers read", read=True)
+                self.readlist.notify(f"Marked {plural(len(unread), 'paper')} read (u undoes).", markup=False)
+
+        question = f"Mark all {len(shown)} papers shown as read? {len(unread)} of them are unread now."
+        self.readlist.push_screen(ConfirmScreen(question), answer)
+
+    def action_undo(self) -> None:
+        step = self.readlist.undo()
+        self.readlist.notify(f"Undone: {step.label}" if step else "Nothing to undo.", markup=False)
+
+    def action_redo(self) -> None:
+        step = self.readlist.redo()
+        self.readlist.notify(f"Redone: {step.label}" if step else "Nothing to redo.", markup=False)
