@@ -76,9 +76,10 @@ class ReadlistApp(App[None]):
 
     class SearchDone(Message):
         def __init__(self, key: ListKey, rows: list[int], matched: frozenset[str], hints: list[str],
-                     keep: str | None) -> None:
+                     keep: str | None, strong: int | None = None) -> None:
             super().__init__()
             self.key, self.rows, self.matched, self.hints, self.keep = key, rows, matched, hints, keep
+            self.strong = strong  # rows after the first ``strong`` are weaker matches
 
     class Saved(Message):
         def __init__(self, outside: set[str]) -> None:
@@ -347,19 +348,20 @@ class ReadlistApp(App[None]):
         selection = select_papers(self.library, query, index=self.index, columns=self.columns, views=[view],
                                   sort=sort, digest=digest)
         if not worker.is_cancelled:
-            self.post_message(self.SearchDone(key, selection.indices, selection.matched, selection.hints, keep))
+            self.post_message(self.SearchDone(key, selection.indices, selection.matched, selection.hints, keep,
+                                              selection.strong))
 
     def on_readlist_app_search_done(self, message: SearchDone) -> None:
         if message.key != self.list_key:
             return  # a newer keystroke or view switch is on its way
         # With a query the best match goes first; otherwise keep the reader's place.
         keep = None if message.key[0].strip() or message.key[4] else message.keep
-        self._show_rows(message.key, message.rows, message.matched, message.hints, keep)
+        self._show_rows(message.key, message.rows, message.matched, message.hints, keep, message.strong)
 
     def _show_rows(self, key: ListKey, rows: list[int], matched: frozenset[str], hints: list[str],
-                   keep: str | None) -> None:
+                   keep: str | None, strong: int | None = None) -> None:
         self.matched = matched
-        self.paper_list.set_rows(rows, matched, keep=keep)
+        self.paper_list.set_rows(rows, matched, keep=keep, strong=strong)
         self.shown = key
         self.hint.display = bool(hints)
         self.hint.update(Content("  ".join(dict.fromkeys(hints))))
@@ -407,7 +409,7 @@ class ReadlistApp(App[None]):
         # Most important first: a narrow terminal cuts the end. The filter bar shows the query.
         parts = [
             note or self.save_status,
-            f"{len(self.paper_list.rows)} shown / {len(papers)} total",
+            _shown(self.paper_list) + f" / {len(papers)} total",
             f"{len(papers) - read} unread",
             f"{starred} starred",
             f"view: {self.view.label}",
@@ -481,12 +483,14 @@ class ReadlistApp(App[None]):
             self.notify(f"Tags: {' '.join(tags)}" if tags else "Tags cleared.", markup=False)
 
     def action_mark_all_read(self) -> None:
-        """Mark every paper the list shows as read, after a confirm; one undo step."""
+        """Mark every paper the list shows as read (the strong matches: not those below the weaker-
+        matches divider), after a confirm; one undo step."""
         ids = self.library.papers.ids
-        shown = [ids[i] for i in self.paper_list.rows]
+        shown = [ids[i] for i in self.paper_list.strong_rows]
         unread = [pid for pid in shown if not (self.library.state.record(pid) or {}).get("read")]
         if not unread:
-            self.notify("Every paper shown is already read.", markup=False)
+            done = "No strong matches to mark." if not shown else "Every paper shown is already read."
+            self.notify(done + _left_out(self.paper_list), markup=False)
             return
 
         def answer(yes: bool | None) -> None:
@@ -497,6 +501,7 @@ class ReadlistApp(App[None]):
         from readlist.tui.screens.confirm import ConfirmScreen
 
         question = f"Mark all {len(shown)} papers shown as read? {len(unread)} of them are unread now."
+        question += _left_out(self.paper_list)
         self.push_screen(ConfirmScreen(question), answer)
 
     def action_undo(self) -> None:
@@ -642,7 +647,7 @@ class ReadlistApp(App[None]):
     def action_export(self) -> None:
         from readlist.tui.screens.export import ExportScreen
 
-        rows = list(self.paper_list.rows)
+        rows = list(self.paper_list.strong_rows)
         if not rows:
             self.notify("No papers shown: nothing to export.", severity="warning", markup=False)
             return
@@ -651,7 +656,7 @@ class ReadlistApp(App[None]):
             if answer is not None:
                 self.write_export(rows, *answer)
 
-        self.push_screen(ExportScreen(len(rows)), chosen)
+        self.push_screen(ExportScreen(len(rows), left_out=_weaker(self.paper_list)), chosen)
 
     @work(thread=True, group="export")
     def write_export(self, rows: list[int], fmt: str, path: Path) -> None:
@@ -793,6 +798,23 @@ def _short(title: str, width: int = 50) -> str:
     """A title cut to fit a one-line notification."""
     title = strip_controls(title)
     return title if len(title) <= width else title[: width - 1] + "…"
+
+
+def _weaker(paper_list: PaperList) -> int:
+    return len(paper_list.rows) - len(paper_list.strong_rows)
+
+
+def _shown(paper_list: PaperList) -> str:
+    """How many papers the list shows: ``12 shown``, or ``12 shown + 30 weaker``."""
+    weaker = _weaker(paper_list)
+    return f"{len(paper_list.strong_rows)} shown" + (f" + {weaker} weaker" if weaker else "")
+
+
+def _left_out(paper_list: PaperList) -> str:
+    """What a bulk action leaves out: the papers below the weaker-matches divider."""
+    weaker = _weaker(paper_list)
+    noun = "match" if weaker == 1 else "matches"
+    return f" The {weaker} weaker {noun} below the divider are left alone." if weaker else ""
 
 
 def make_app(library: Library, **kwargs: object) -> ReadlistApp:

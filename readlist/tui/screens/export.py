@@ -45,16 +45,20 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
     ExportScreen #export-hint { color: $text-muted; padding-top: 1; }
     """
 
-    def __init__(self, count: int, fmt: str = "markdown") -> None:
+    def __init__(self, count: int, fmt: str = "markdown", left_out: int = 0) -> None:
         super().__init__()
         self.count = count
+        self.left_out = left_out  # weaker matches of a search, below the list's divider
         self.fmt = fmt
         self.replace_ok: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
             noun = "paper" if self.count == 1 else "papers"
-            yield Static(f"Export the {self.count} {noun} shown", id="export-title", markup=False)
+            title = f"Export the {self.count} {noun} shown"
+            if self.left_out:
+                title += f" (not the {self.left_out} weaker {'match' if self.left_out == 1 else 'matches'})"
+            yield Static(title, id="export-title", markup=False)
             with RadioSet(id="export-format"):
                 for fmt in FORMATS:
                     yield RadioButton(Content(LABELS[fmt]), value=fmt == self.fmt, name=fmt, id=f"format-{fmt}")
