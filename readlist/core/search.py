@@ -64,8 +64,9 @@ FUZZY_PREFIX_WORDS = 200  # the most common completions of a mistyped prefix
 # Short prefixes expand to the most common words only: "a" alone would be everything.
 PREFIX_LIMIT = {1: 40, 2: 150, 3: 400}
 
-COMMON_SHARE = 0.05  # a word in more than 5% of the papers (and more than 3) is common
+COMMON_SHARE = 0.05  # a word in more than 5% of the papers (and more than 3)...
 COMMON_FLOOR = 3
+COMMON_RATIO = 2  # ...and in twice as many as the query's rarest word is common
 PHRASE_CHECKS = 300  # papers read for adjacency, best-scoring first
 PHRASE_VARIANTS = 60  # variants of a word tried in the adjacency check
 PAIR_BONUS = 0.5  # with three words or more: up to this much more for adjacent pairs
@@ -655,11 +656,10 @@ class SearchIndex:
         found = [self._term(term, term == typing, note_words, note_only) for term in terms]
         matched = frozenset(w for t in found for w in t.variants)
         held = np.array([t.score > 0 for t in found])
-        # Common words (in more than one paper in twenty) may be missing; the others are what the
-        # query is about. A query of common words only needs them all.
-        common = np.array([t.df > common_limit(self.size) for t in found])
-        if common.all():
-            common[:] = False
+        # A common word (in many papers, and many times more than the query's rarest word) may be
+        # missing; the other words are what the query is about.
+        rarest = min((t.df for t in found if t.df), default=0)
+        common = np.array([t.df > common_limit(self.size) and t.df >= COMMON_RATIO * rarest for t in found])
         about = held[~common]
         hits = np.flatnonzero(about.any(axis=0))
         if not hits.size:
@@ -671,10 +671,11 @@ class SearchIndex:
         strong = eligible & (strength >= WEAK_SHARE * best)
         rank = strength.copy()
         if len(found) > 1:
-            weight = sum(t.weight for t in found)
-            every = held.all(axis=0)
-            rank += np.where(every, 10 * weight, 0.0)
-            rank += self._adjacency(found, hits, every, strength, weight)
+            # Papers holding more of the query's weight first: every word, then all but common ones...
+            weights = np.array([t.weight for t in found])
+            weight = float(weights.sum())
+            rank += 10 * (weights @ held)
+            rank += self._adjacency(found, hits, held.all(axis=0), strength, weight)
         order = np.lexsort((self.rank[hits], -rank, ~strong))
         return SearchResult(query, hits[order].tolist(), matched, int(strong.sum()))
 

@@ -55,10 +55,13 @@ def _short_syllable(base: str) -> bool:
 
 def stem(word: str) -> str:
     """The key shared by a word's inflections: ``training``, ``trains``, ``trained`` → ``train``;
-    ``modelling`` → ``model``; ``encoding``, ``encodes`` → ``encod``."""
+    ``modelling`` → ``model``; ``encoding``, ``encodes`` → ``encod``; and a verb in -ize with its
+    noun in -ization (``quantized``, ``quantization`` → ``quantiz``)."""
     word = singular(word)
     if len(word) < 4 or not word.isalpha() or not word.isascii():
         return word
+    if word.endswith("ization") and len(word) > 9:
+        return word[:-5]  # quantization, quantized, quantize: one family
     for suffix in ("ing", "ed"):
         if not word.endswith(suffix) or (suffix == "ed" and word.endswith("eed")):
             continue

@@ -11,7 +11,7 @@ from readlist.core.stems import singular, stem
     ["model", "models", "modeling", "modelling", "modeled", "modelled"],
     ["train", "trains", "training", "trained"],
     ["unlearn", "unlearning", "unlearned"],
-    ["quantization", "quantisation", "quantizations"],
+    ["quantization", "quantisation", "quantizations", "quantized", "quantise", "quantizing"],
     ["splat", "splats", "splatting"],
     ["study", "studies", "studied"],
     ["encode", "encodes", "encoding", "encoded"],
