@@ -67,7 +67,7 @@ PREFIX_LIMIT = {1: 40, 2: 150, 3: 400}
 COMMON_SHARE = 0.05  # a word in more than 5% of the papers (and more than 3)...
 COMMON_FLOOR = 3
 COMMON_RATIO = 2  # ...and in twice as many as the query's rarest word is common
-PHRASE_CHECKS = 300  # papers read for adjacency, best-scoring first
+PHRASE_CHECKS = 100  # papers read for adjacency, best-scoring first
 PHRASE_VARIANTS = 60  # variants of a word tried in the adjacency check
 PAIR_BONUS = 0.5  # with three words or more: up to this much more for adjacent pairs
 WEAK_SHARE = 0.2  # a paper scoring below this share of the best is a weaker match
@@ -215,6 +215,14 @@ def _lengths(pairs: _Pairs, size: int, old: np.ndarray | None = None) -> np.ndar
     return lengths
 
 
+@dataclass(frozen=True, slots=True)
+class _NoteWords:
+    """Words of notes (and tags) that no title or abstract has: sorted, and by stem."""
+
+    words: list[str]
+    stems: dict[str, tuple[str, ...]]
+
+
 @dataclass(slots=True)
 class _Term:
     """One query word: the vocabulary words it stands for and how each paper scores on it."""
@@ -262,7 +270,7 @@ class SearchIndex:
         self._stems: dict[str, tuple[str, ...]] | None = None
         # (words of each paper's note, papers by note word, note words the vocabulary lacks):
         # one tuple swapped at once, so a search in another thread never mixes two snapshots.
-        self._notes: tuple[dict[int, frozenset[str]], dict[str, set[int]], list[str]] = ({}, {}, [])
+        self._notes: tuple[dict[int, frozenset[str]], dict[str, set[int]], _NoteWords] = ({}, {}, _NoteWords([], {}))
         self._freq: np.ndarray | None = None
         self.set_notes(notes or {})
         self.set_order(order if order is not None else range(size))
@@ -411,7 +419,11 @@ class SearchIndex:
         for doc, note_words in by_doc.items():
             for word in note_words:
                 by_word.setdefault(word, set()).add(doc)
-        self._notes = (by_doc, by_word, [word for word in by_word if word not in self.vocab])
+        note_only = sorted(word for word in by_word if word not in self.vocab)
+        stems: dict[str, list[str]] = {}
+        for word in note_only:
+            stems.setdefault(stem(word), []).append(word)
+        self._notes = (by_doc, by_word, _NoteWords(note_only, {key: tuple(found) for key, found in stems.items()}))
 
     # -- the words a query word stands for -----------------------------------
 
@@ -554,23 +566,23 @@ class SearchIndex:
         top = np.argsort(-freq[ids], kind="stable")[:limit]
         return [candidates[i] for i in top.tolist()]
 
-    def _note_matches(
-        self, term: str, expanded: dict[str, float], by_word: dict[str, set[int]], note_only: list[str],
-        typing: bool,
-    ) -> dict[str, float]:
+    def _note_matches(self, term: str, expanded: dict[str, float], by_word: dict[str, set[int]],
+                      note_only: _NoteWords, typing: bool) -> dict[str, float]:
         """The note words ``term`` matches, with their quality."""
-        # Note words the vocabulary knows were matched with it; the rest are few: scan them.
+        # Note words the vocabulary knows were matched with it; the rest are few: look them up.
         qualities = {word: expanded[word] for word in expanded.keys() & by_word.keys()}
-        key = stem(term)
-        for word in note_only:
-            quality = (Q_EXACT if word == term else Q_STEM if stem(word) == key
-                       else Q_PREFIX if typing and word.startswith(term) else 0.0)
-            if quality:
-                qualities[word] = quality
+        if typing:
+            lo = bisect.bisect_left(note_only.words, term)
+            for word in note_only.words[lo : bisect.bisect_left(note_only.words, term + "\U0010ffff", lo)]:
+                qualities[word] = Q_PREFIX
+        for word in note_only.stems.get(stem(term), ()):
+            qualities[word] = Q_STEM
+        if term in by_word and term not in self.vocab:
+            qualities[term] = Q_EXACT
         typos = max_typos(term)
-        if typos and note_only and not qualities and not expanded:
+        if typos and note_only.words and not qualities and not expanded:
             for word, distance, _ in process.extract(
-                term, note_only, scorer=OSA.distance, score_cutoff=typos, limit=None
+                term, note_only.words, scorer=OSA.distance, score_cutoff=typos, limit=None
             ):
                 qualities.setdefault(word, Q_TYPO[int(distance)] if distance else Q_EXACT)
         return qualities
@@ -623,7 +635,7 @@ class SearchIndex:
             total[docs] += W_NOTE * np.fromiter(best.values(), dtype=np.float64, count=len(best))
         return total
 
-    def _term(self, term: str, typing: bool, note_words: dict[str, set[int]], note_only: list[str]) -> _Term:
+    def _term(self, term: str, typing: bool, note_words: dict[str, set[int]], note_only: _NoteWords) -> _Term:
         variants = dict(self._expand(term, typing))
         notes = self._note_matches(term, variants, note_words, note_only, typing)
         sure = {w: q for w, q in variants.items() if q >= SURE}

@@ -9,6 +9,7 @@ American spelling. Deliberately light: ``generation`` and ``generate``, ``adapte
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # British endings and their American forms, longest first; each applies at the end of a word.
 _SPELLING = (
@@ -53,6 +54,7 @@ def _short_syllable(base: str) -> bool:
             and base[2] not in "aeiouwxy")
 
 
+@lru_cache(maxsize=1 << 16)  # notes are re-read after each change: their words come back
 def stem(word: str) -> str:
     """The key shared by a word's inflections: ``training``, ``trains``, ``trained`` → ``train``;
     ``modelling`` → ``model``; ``encoding``, ``encodes`` → ``encod``; and a verb in -ize with its
