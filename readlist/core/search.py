@@ -71,6 +71,7 @@ PHRASE_CHECKS = 100  # papers read for adjacency, best-scoring first
 PHRASE_VARIANTS = 60  # variants of a word tried in the adjacency check
 PAIR_BONUS = 0.5  # with three words or more: up to this much more for adjacent pairs
 WEAK_SHARE = 0.2  # a paper scoring below this share of the best is a weaker match
+_STRONG = 1e9  # added to a strong match's rank: far above any score
 
 INDEX_VERSION = 3
 
@@ -270,12 +271,15 @@ class SearchIndex:
         self._stems: dict[str, tuple[str, ...]] | None = None
         # (words of each paper's note, papers by note word, note words the vocabulary lacks):
         # one tuple swapped at once, so a search in another thread never mixes two snapshots.
-        self._notes: tuple[dict[int, frozenset[str]], dict[str, set[int]], _NoteWords] = ({}, {}, _NoteWords([], {}))
+        self._notes: tuple[dict[int, frozenset[str]], dict[str, set[int]], _NoteWords, int] = (
+            {}, {}, _NoteWords([], {}), 0)
         self._freq: np.ndarray | None = None
         self.set_notes(notes or {})
         self.set_order(order if order is not None else range(size))
         self._prefixes: dict[tuple[str, int], tuple[str, ...]] = {}
         self._expand = lru_cache(maxsize=512)(self._expand_uncached)
+        # The last query words scored, for the next keystroke: only its last word is new.
+        self._scored: dict[tuple[str, bool, int], _Term] = {}
 
     @staticmethod
     def _factor(lengths: np.ndarray, weight: float, b: float) -> np.ndarray:
@@ -289,6 +293,7 @@ class SearchIndex:
         known = [i for i in self.order if i < self.size]
         rank[known] = np.arange(len(known))
         self.rank = rank
+        self._display = np.argsort(rank, kind="stable")  # every paper, in display order
 
     def extend(self, papers: Sequence[Paper], order: Sequence[int] | None = None) -> None:
         """Index papers appended since this index was built, and re-index papers whose text changed."""
@@ -423,7 +428,9 @@ class SearchIndex:
         stems: dict[str, list[str]] = {}
         for word in note_only:
             stems.setdefault(stem(word), []).append(word)
-        self._notes = (by_doc, by_word, _NoteWords(note_only, {key: tuple(found) for key, found in stems.items()}))
+        self._notes_seen = getattr(self, "_notes_seen", 0) + 1  # tells cached query words apart
+        self._notes = (by_doc, by_word, _NoteWords(note_only, {key: tuple(found) for key, found in stems.items()}),
+                       self._notes_seen)
 
     # -- the words a query word stands for -----------------------------------
 
@@ -612,16 +619,19 @@ class SearchIndex:
     # -- ranking ------------------------------------------------------------
 
     def _field_weights(self, postings: _Postings, factor: np.ndarray, variants: dict[str, float]) -> np.ndarray:
-        """Per paper, the BM25F weight of ``variants`` in one field: quality × count × the
-        field's weight over its length factor, summed over the variants."""
-        ids = np.fromiter((self.vocab[w] for w in variants if w in self.vocab), dtype=np.int64)
-        positions, lengths = gather_positions(postings.offsets, ids)
-        if not positions.size:
-            return np.zeros(self.size, dtype=np.float64)
-        docs = postings.data[positions]
-        qualities = np.fromiter((q for w, q in variants.items() if w in self.vocab), dtype=np.float32)
-        weights = np.repeat(qualities, lengths) * postings.tf[positions] * factor[docs]
-        return np.bincount(docs, weights=weights, minlength=self.size)[: self.size]
+        """Per paper, the BM25F weight of ``variants`` in one field: quality × count, summed over
+        the variants, times the field's weight over its length factor."""
+        total = np.zeros(self.size, dtype=np.float64)
+        by_quality: dict[float, list[int]] = {}
+        for word, quality in variants.items():
+            if word in self.vocab:
+                by_quality.setdefault(quality, []).append(self.vocab[word])
+        for quality, ids in by_quality.items():
+            positions, _ = gather_positions(postings.offsets, np.array(ids, dtype=np.int64))
+            if positions.size:
+                counts = np.bincount(postings.data[positions], weights=postings.tf[positions], minlength=self.size)
+                total += quality * counts[: self.size]
+        return total * factor
 
     def _weights(self, variants: dict[str, float], notes: dict[str, float], by_word: dict[str, set[int]]) -> np.ndarray:
         total = self._field_weights(self._title, self._title_factor, variants)
@@ -664,8 +674,13 @@ class SearchIndex:
         if not terms:
             return SearchResult(query, list(self.order))
         typing = terms[-1] if query[-1:].isalnum() else None
-        _, note_words, note_only = self._notes  # read once: ``_set_notes`` may swap them meanwhile
-        found = [self._term(term, term == typing, note_words, note_only) for term in terms]
+        notes = self._notes  # read once: ``_set_notes`` may swap them meanwhile
+        scored: dict[tuple[str, bool, int], _Term | None] = {(term, term == typing, notes[3]): None for term in terms}
+        cache = self._scored
+        for key in scored:
+            scored[key] = cache.get(key) or self._term(key[0], key[1], notes[1], notes[2])
+        found = [t for t in scored.values() if t is not None]
+        self._scored = {key: t for key, t in zip(scored, found, strict=True)}  # for the next keystroke
         matched = frozenset(w for t in found for w in t.variants)
         held = np.array([t.score > 0 for t in found])
         # A common word (in many papers, and many times more than the query's rarest word) may be
@@ -673,7 +688,8 @@ class SearchIndex:
         rarest = min((t.df for t in found if t.df), default=0)
         common = np.array([t.df > common_limit(self.size) and t.df >= COMMON_RATIO * rarest for t in found])
         about = held[~common]
-        hits = np.flatnonzero(about.any(axis=0))
+        display = self._display
+        hits = display[about.any(axis=0)[display]]  # in display order: a stable sort keeps it for ties
         if not hits.size:
             return SearchResult(query, [], matched)
         held = held[:, hits]
@@ -688,7 +704,7 @@ class SearchIndex:
             weight = float(weights.sum())
             rank += 10 * (weights @ held)
             rank += self._adjacency(found, hits, held.all(axis=0), strength, weight)
-        order = np.lexsort((self.rank[hits], -rank, ~strong))
+        order = np.argsort(-(rank + np.where(strong, _STRONG, 0.0)), kind="stable")
         return SearchResult(query, hits[order].tolist(), matched, int(strong.sum()))
 
     def _adjacency(self, found: list[_Term], hits: np.ndarray, every: np.ndarray, strength: np.ndarray,
