@@ -801,13 +801,13 @@ def _short(title: str, width: int = 50) -> str:
 
 
 def _weaker(paper_list: PaperList) -> int:
-    return len(paper_list.rows) - len(paper_list.strong_rows)
+    return len(paper_list.rows) - paper_list.strong_count
 
 
 def _shown(paper_list: PaperList) -> str:
     """How many papers the list shows: ``12 shown``, or ``12 shown + 30 weaker``."""
     weaker = _weaker(paper_list)
-    return f"{len(paper_list.strong_rows)} shown" + (f" + {weaker} weaker" if weaker else "")
+    return f"{paper_list.strong_count} shown" + (f" + {weaker} weaker" if weaker else "")
 
 
 def _left_out(paper_list: PaperList) -> str:

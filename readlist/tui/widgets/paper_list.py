@@ -124,9 +124,13 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh()
 
     @property
+    def strong_count(self) -> int:
+        return len(self.rows) if self.divider is None else self.divider
+
+    @property
     def strong_rows(self) -> list[int]:
         """The rows above the divider: what bulk actions apply to."""
-        return self.rows if self.divider is None else self.rows[: self.divider]
+        return self.rows[: self.strong_count]
 
     @property
     def _lines(self) -> int:
