@@ -202,7 +202,12 @@ def _selected(library: Library, args: argparse.Namespace) -> list[int]:
                               views=views, sort=Sort(args.sort))
     for hint in dict.fromkeys(selection.hints):
         print(f"readlist: {one_line(hint)}", file=sys.stderr)
-    return selection.indices
+    weaker = len(selection.indices) - selection.strong
+    if weaker:  # what the app shows below its "weaker matches" divider
+        noun = "match" if weaker == 1 else "matches"
+        print(f"readlist: {weaker} weaker {noun} left out (they miss a word or score far below the best)",
+              file=sys.stderr)
+    return selection.strong_indices
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -1,11 +1,12 @@
 """The filter's query language, shared by the TUI's filter bar and ``readlist list --query``.
 
-Plain words are fuzzy (typos forgiven, best match first); besides them::
+Plain words are searched (search.py: typos forgiven, a common word may be missing, best match
+first); besides them::
 
     is:unread is:read is:starred     has:note has:tags has:link
     tag:NAME  digest:"Mar 14"  title:WORD  "exact phrase"  -word
 
-Everything combines with AND; a ``-`` in front of any operator negates it
+The operators combine with AND; a ``-`` in front of any operator negates it
 (``-is:read``, ``-tag:done``). An operator the parser does not know, or one
 missing its value, yields a hint for the reader rather than silence, and is
 otherwise left out of the match.

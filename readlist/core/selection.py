@@ -9,7 +9,6 @@ text, and only of the papers every other filter let through.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from readlist.core.papers import SEP
 from readlist.core.query import Filter, Query, digest_key, needs_index, parse
 from readlist.core.search import SearchIndex
 from readlist.core.text import fold
-from readlist.core.tokens import plain_words
+from readlist.core.tokens import holds_phrase, phrase_pattern, plain_words
 from readlist.core.views import Sort, View
 
 # The views are shorthands for state filters.
@@ -30,9 +29,21 @@ VIEW_FILTERS = {View.UNREAD: Filter("is", "unread"), View.READ: Filter("is", "re
 
 @dataclass(slots=True)
 class Selection:
+    """The rows to show; the first ``strong`` are the strong matches, the rest (when a query's
+    words found them only weakly) go below a "weaker matches" divider and no bulk action takes them."""
+
     indices: list[int]
     matched: frozenset[str]
     hints: list[str]
+    strong: int = -1  # -1: all of them
+
+    def __post_init__(self) -> None:
+        if self.strong < 0:
+            self.strong = len(self.indices)
+
+    @property
+    def strong_indices(self) -> list[int]:
+        return self.indices[: self.strong]
 
 
 class Columns:
@@ -207,7 +218,9 @@ def select_papers(
     picked = {f.value for f in query.filters if f.op == "digest" and not f.negated}
     if len(picked) == 1 and sort is Sort.DIGEST and not query.fuzzy.strip():
         rows = columns.in_digest(rows, picked.pop())  # one digest: its own page order
-    return Selection(columns.sort(rows, sort), chosen.matched, chosen.hints)
+    # The strong matches and the weaker ones are sorted each on their own.
+    rows = columns.sort(rows[: chosen.strong], sort) + columns.sort(rows[chosen.strong :], sort)
+    return Selection(rows, chosen.matched, chosen.hints, chosen.strong)
 
 
 def run(query: Query, library: Library, columns: Columns, index: SearchIndex | None) -> Selection:
@@ -216,34 +229,38 @@ def run(query: Query, library: Library, columns: Columns, index: SearchIndex | N
     if query.fuzzy.strip():
         assert index is not None
         result = index.search(query.fuzzy)
-        found, matched = result.indices, result.matched
+        found, matched, strong = result.indices, result.matched, result.strong
     else:
-        found = library.order
+        found, strong = library.order, len(library.order)
     matched |= query.highlight
+    phrases = [f for f in query.filters if f.op == "phrase"]
+    if index is not None:  # a phrase also holds its words' plural and other spelling
+        matched |= {w for f in phrases if not f.negated for t in plain_words(f.value) for w in index.phrase_variants(t)}
     if not query.filters:  # the common case while typing: no arrays to convert
-        return Selection(list(found), matched, query.hints)
+        return Selection(list(found), matched, query.hints, strong)
     candidates = np.asarray(found, dtype=np.int64)
+    weak = np.arange(len(candidates)) >= strong
     mask: np.ndarray | None = None
-    phrases: list[Filter] = []
     for f in query.filters:
-        if f.op == "phrase":
-            phrases.append(f)
-            continue
-        part = _filter_mask(f, columns, index)
-        part = ~part if f.negated else part
-        mask = part if mask is None else mask & part
+        if f.op != "phrase":
+            part = _filter_mask(f, columns, index)
+            part = ~part if f.negated else part
+            mask = part if mask is None else mask & part
     if mask is not None:
-        candidates = candidates[mask[candidates]]
+        keep = mask[candidates]
+        candidates, weak = candidates[keep], weak[keep]
     for f in phrases:
         assert index is not None
+        groups = [index.phrase_variants(term) for term in plain_words(f.value)]
         maybe = np.ones(index.size, dtype=bool)
-        for term in plain_words(f.value):  # only papers holding every word can hold the phrase
-            maybe &= index.containing(term)
+        for group in groups:  # only papers holding every word can hold the phrase
+            maybe &= index.containing(group)
         maybe = np.pad(maybe, (0, columns.size - index.size))[candidates]
         holds = np.zeros(len(candidates), dtype=bool)
-        holds[maybe] = _holds_phrase(f.value, candidates[maybe].tolist(), library)
-        candidates = candidates[holds != f.negated]
-    return Selection(candidates.tolist(), matched, query.hints)
+        holds[maybe] = _holds_phrase(groups, candidates[maybe].tolist(), library)
+        keep = holds != f.negated
+        candidates, weak = candidates[keep], weak[keep]
+    return Selection(candidates.tolist(), matched, query.hints, int(np.count_nonzero(~weak)))
 
 
 def _filter_mask(f: Filter, columns: Columns, index: SearchIndex | None) -> np.ndarray:
@@ -265,23 +282,16 @@ def _filter_mask(f: Filter, columns: Columns, index: SearchIndex | None) -> np.n
     return found | columns.extra_links() if f.op == "has" else found
 
 
-def _holds_phrase(phrase: str, candidates: list[int], library: Library) -> np.ndarray:
-    """For each candidate: does its title, abstract or note hold ``phrase`` word for word
+def _holds_phrase(groups: list[list[str]], candidates: list[int], library: Library) -> np.ndarray:
+    """For each candidate: does its title, abstract or note hold one word of each group, in order
     (any punctuation or spacing between the words, case and accents aside)?"""
-    terms = plain_words(phrase)
     holds = np.zeros(len(candidates), dtype=bool)
-    if not terms:
+    if not groups:
         return holds
-    # Starting with a literal lets the regex engine skip ahead: twenty times faster than a
-    # look-behind; the word boundary before the match is checked by hand.
-    pattern = re.compile(r"[\W_]+".join(map(re.escape, terms)) + r"(?![^\W_])")
-
-    def found(text: str) -> bool:
-        return any(m.start() == 0 or not text[m.start() - 1].isalnum() for m in pattern.finditer(fold(text)))
-
+    pattern = phrase_pattern(groups)
     papers, record = library.papers, library.state.record
     for n, i in enumerate(candidates):
         paper = papers[i]
         note = (record(paper.id) or {}).get("note") or ""
-        holds[n] = any(found(text) for text in (paper.title, paper.abstract, note) if text)
+        holds[n] = any(holds_phrase(pattern, fold(text)) for text in (paper.title, paper.abstract, note) if text)
     return holds

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from readlist.core.search import SearchIndex
+from readlist.core.search import SearchIndex, gather_positions, idf
 from readlist.core.tokens import words
 
 Q_TITLE, Q_ABSTRACT = 2.0, 1.0  # a word of the paper's own title says more about its topic
@@ -74,8 +74,7 @@ class MoreLikeThis:
         if not useful.any():
             return []
         ids, df = ids[useful], df[useful]
-        idf = np.log1p((size - df + 0.5) / (df + 0.5))
-        weight = query[useful] * idf
+        weight = query[useful] * idf(df, size)
         score = np.zeros(size, dtype=np.float64)
         for name, field_weight in (("title", W_TITLE), ("abstract", W_ABSTRACT)):
             offsets, data = fields[name]
@@ -93,12 +92,5 @@ class MoreLikeThis:
 
 def _gather(offsets: np.ndarray, data: np.ndarray, ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The papers of every word in ``ids`` (from CSR posting lists), each with its word's weight."""
-    starts = offsets[ids]
-    lengths = offsets[ids + 1] - starts
-    total = int(lengths.sum())
-    if not total:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-    # Position k of the result is data[start of its word + how far into that word's list it is].
-    first = np.cumsum(lengths) - lengths
-    positions = np.arange(total, dtype=np.int64) + np.repeat(starts - first, lengths)
+    positions, lengths = gather_positions(offsets, ids)
     return data[positions], np.repeat(weights, lengths)

@@ -46,7 +46,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("edit_tags", "t", "Tags", "Edit the paper's tags (completes from tags in use)", needs_paper=True),
     Action("undo", "u", "Undo", "Undo the last change (read, star, note, tags, bulk)"),
     Action("redo", "ctrl+r", "Redo", "Redo what was undone", footer=False, key_display="Ctrl+R"),
-    Action("mark_all_read", "R", "All read", "Mark every paper shown as read (asks first; u undoes)", footer=False),
+    Action("mark_all_read", "R", "All read", "Mark every paper shown as read, above any weaker-matches line (asks first; u undoes)", footer=False),
     Action("copy_link", "y", "Copy", "Copy the paper's link", needs_paper=True),
     Action("copy_code_link", "Y", "Copy code", "Copy the first code/project link in the abstract", footer=False, needs_paper=True),
     Action("open_link", "o", "Open", "Open the paper's link in the browser", footer=False, needs_paper=True),

@@ -68,7 +68,7 @@ class SharingActions:
     def action_export(self) -> None:
         from readlist.tui.screens.export import ExportScreen
 
-        rows = list(self.paper_list.rows)
+        rows = list(self.paper_list.strong_rows)
         if not rows:
             self.readlist.notify("No papers shown: nothing to export.", severity="warning", markup=False)
             return
@@ -77,7 +77,8 @@ class SharingActions:
             if text:
                 self.readlist.notify(one_line(text), markup=False)
 
-        self.readlist.push_screen(ExportScreen(self.readlist.library, rows), written)
+        weaker = len(self.paper_list.rows) - len(rows)
+        self.readlist.push_screen(ExportScreen(self.readlist.library, rows, left_out=weaker), written)
 
     def action_open_link(self) -> None:
         url = self.paper.url

@@ -94,15 +94,18 @@ class TriageActions:
                     self._save_tags(paper, screen.text)
 
     def action_mark_all_read(self) -> None:
-        """Mark every paper the list shows as read, after a confirm; one undo step."""
+        """Mark every paper the list shows as read (the strong matches: not those below the weaker-
+        matches divider), after a confirm; one undo step."""
         from readlist.tui.screens.confirm import ConfirmScreen
 
         library = self.readlist.library
         ids = library.papers.ids
-        shown = [ids[i] for i in self.paper_list.rows]
+        shown = [ids[i] for i in self.paper_list.strong_rows]
         unread = [pid for pid in shown if not (library.state.record(pid) or {}).get("read")]
+        left_out = self.paper_list.left_out()
         if not unread:
-            self.readlist.notify("Every paper shown is already read.", markup=False)
+            done = "No strong matches to mark." if not shown else "Every paper shown is already read."
+            self.readlist.notify(done + left_out, markup=False)
             return
 
         def answer(yes: bool | None) -> None:
@@ -110,7 +113,7 @@ class TriageActions:
                 self.readlist.change(unread, f"marked {len(unread)} shown papers read", read=True)
                 self.readlist.notify(f"Marked {plural(len(unread), 'paper')} read (u undoes).", markup=False)
 
-        question = f"Mark all {len(shown)} papers shown as read? {len(unread)} of them are unread now."
+        question = f"Mark all {len(shown)} papers shown as read? {len(unread)} of them are unread now.{left_out}"
         self.readlist.push_screen(ConfirmScreen(question), answer)
 
     def action_undo(self) -> None:

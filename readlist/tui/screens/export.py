@@ -62,17 +62,21 @@ class ExportScreen(ModalScreen[str | None]):
         text: str
         error: str | None
 
-    def __init__(self, library: Library, rows: list[int], fmt: str = "markdown") -> None:
+    def __init__(self, library: Library, rows: list[int], fmt: str = "markdown", left_out: int = 0) -> None:
         super().__init__()
         self.library = library
         self.rows = rows
+        self.left_out = left_out  # weaker matches of a search, below the list's divider
         self.fmt = fmt
         self.replace_ok: Path | None = None
         self.writing = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"Export the {plural(len(self.rows), 'paper')} shown", id="export-title", markup=False)
+            title = f"Export the {plural(len(self.rows), 'paper')} shown"
+            if self.left_out:
+                title += f" (not the {plural(self.left_out, 'weaker match')})"
+            yield Static(title, id="export-title", markup=False)
             with RadioSet(id="export-format"):
                 for fmt in FORMATS:
                     yield RadioButton(Content(LABELS[fmt]), value=fmt == self.fmt, name=fmt, id=f"format-{fmt}")

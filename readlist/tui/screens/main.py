@@ -56,6 +56,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         matched: frozenset[str]
         hints: list[str]
         keep: str | None
+        strong: int | None = None  # rows after the first ``strong`` are weaker matches
 
     list_query: reactive[ListQuery] = reactive(ListQuery, init=False, always_update=False)
 
@@ -172,18 +173,20 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         selection = select_papers(app.library, query.text, index=app.index, columns=self.columns,
                                   views=[query.view], sort=query.sort, digest=query.digest)
         if not worker.is_cancelled:
-            self.post_message(self.SearchDone(query, selection.indices, selection.matched, selection.hints, keep))
+            self.post_message(self.SearchDone(query, selection.indices, selection.matched, selection.hints, keep,
+                                              selection.strong))
 
     @on(SearchDone)
     def search_done(self, message: SearchDone) -> None:
         if message.query == self.list_query:  # else a newer keystroke or view switch is on its way
-            self._show_rows(message.query, message.rows, message.matched, message.hints, message.keep)
+            self._show_rows(message.query, message.rows, message.matched, message.hints, message.keep,
+                            message.strong)
 
     def _show_rows(self, query: ListQuery, rows: list[int], matched: frozenset[str], hints: list[str],
-                   keep: str | None) -> None:
+                   keep: str | None, strong: int | None = None) -> None:
         was_empty = self.paper_list.current is None
         self.matched = matched
-        self.paper_list.set_rows(rows, matched, keep=keep)
+        self.paper_list.set_rows(rows, matched, keep=keep, strong=strong)
         self.shown = query
         self.hint.display = bool(hints)
         self.hint.update(Content("  ".join(dict.fromkeys(hints))))
@@ -256,7 +259,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         # Most important first: a narrow terminal cuts the end. The filter bar shows the query.
         parts = [
             note or self.readlist.save_status,
-            f"{len(self.paper_list.rows)} shown / {len(papers)} total",
+            f"{self.paper_list.shown_count()} / {len(papers)} total",
             f"{len(papers) - read} unread",
             f"{starred} starred",
             f"view: {query.view.label}",

@@ -3,6 +3,10 @@
 It holds an array of indices into the library's papers (the current view and
 filter, in order) and draws each visible row on demand, so scrolling, moving the
 cursor and replacing the rows cost the same at 100 papers or 100,000.
+
+After a search, one line that is not a paper may stand between the strong matches and
+the weaker ones: the cursor indexes papers, and the lines below the divider are one
+further down than their papers.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from textual.strip import Strip
 from readlist.core.model import Paper, PaperState
 from readlist.core.model import marks as paper_marks
 from readlist.core.papers import Papers
+from readlist.core.text import plural
 from readlist.core.tokens import highlight_spans
 
 DATE_WIDTH = 7
@@ -53,6 +58,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--match",
         "paper-list--date",
         "paper-list--tags",
+        "paper-list--divider",
     }
 
     DEFAULT_CSS = """
@@ -70,6 +76,7 @@ class PaperList(ScrollView, can_focus=True):
     PaperList > .paper-list--match { text-style: bold underline; color: $text-warning; }
     PaperList > .paper-list--date { color: $text-muted; }
     PaperList > .paper-list--tags { color: $text-warning; text-style: italic; }
+    PaperList > .paper-list--divider { color: $text-muted; text-style: italic; }
     """
 
     # repaint=False: moving the cursor redraws two rows, not the whole list.
@@ -95,15 +102,21 @@ class PaperList(ScrollView, can_focus=True):
         self.state_of = state_of
         self.rows: list[int] = rows or []
         self.matched: frozenset[str] = frozenset()
+        self.divider: int | None = None  # where the weaker matches start, if any
         self._styles: dict[tuple[str, bool], Style] = {}
+        self._divider_strip: tuple[int, Strip] | None = None
 
     # -- data in --------------------------------------------------------------
 
-    def set_rows(self, rows: list[int], matched: frozenset[str] = frozenset(), keep: str | None = None) -> None:
-        """Show ``rows`` (indices into papers); keep the cursor on paper ``keep`` if still shown."""
+    def set_rows(self, rows: list[int], matched: frozenset[str] = frozenset(), keep: str | None = None,
+                 strong: int | None = None) -> None:
+        """Show ``rows`` (indices into papers); keep the cursor on paper ``keep`` if still shown. With
+        ``strong`` below ``len(rows)``, a divider goes above the weaker matches after the first ``strong``."""
         self.rows = rows
         self.matched = matched
-        self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
+        self.divider = strong if strong is not None and strong < len(rows) else None
+        self._divider_strip = None
+        self.virtual_size = Size(self.scrollable_content_region.width, self._lines)
         target = 0
         if keep is not None:
             # By id, in C: looking at the papers would make an object of every one passed over.
@@ -113,6 +126,39 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh()
 
     @property
+    def strong_count(self) -> int:
+        return len(self.rows) if self.divider is None else self.divider
+
+    @property
+    def strong_rows(self) -> list[int]:
+        """The rows above the divider: what bulk actions apply to."""
+        return self.rows[: self.strong_count]
+
+    def shown_count(self) -> str:
+        """How many papers the list shows: ``12 shown``, or ``12 shown + 30 weaker``."""
+        weaker = len(self.rows) - self.strong_count
+        return f"{self.strong_count} shown" + (f" + {weaker} weaker" if weaker else "")
+
+    def left_out(self) -> str:
+        """What a bulk action leaves out: the papers below the weaker-matches divider."""
+        weaker = len(self.rows) - self.strong_count
+        return f" Left alone: the {plural(weaker, 'weaker match')} below the divider." if weaker else ""
+
+    @property
+    def _lines(self) -> int:
+        return len(self.rows) + (self.divider is not None)
+
+    def _line(self, row: int) -> int:
+        """The line paper row ``row`` is drawn on."""
+        return row + (self.divider is not None and row >= self.divider)
+
+    def _row(self, line: int) -> int | None:
+        """The paper row drawn on ``line``; None for the divider."""
+        if self.divider is None or line < self.divider:
+            return line
+        return None if line == self.divider else line - 1
+
+    @property
     def current(self) -> Paper | None:
         if 0 <= self.cursor < len(self.rows):
             return self.papers[self.rows[self.cursor]]
@@ -120,8 +166,9 @@ class PaperList(ScrollView, can_focus=True):
 
     def refresh_paper(self, paper_id: str) -> None:
         """Redraw the row of one paper after its state changed."""
-        for y in range(int(self.scroll_y), min(len(self.rows), int(self.scroll_y) + self.size.height)):
-            if self.papers[self.rows[y]].id == paper_id:
+        for y in range(int(self.scroll_y), min(self._lines, int(self.scroll_y) + self.size.height)):
+            row = self._row(y)
+            if row is not None and self.papers[self.rows[row]].id == paper_id:
                 self.refresh_lines(y)
 
     # -- cursor ---------------------------------------------------------------
@@ -131,9 +178,10 @@ class PaperList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         if old != new:
-            self.refresh_lines(old)
-        self.refresh_lines(new)
-        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True, immediate=True)
+            self.refresh_lines(self._line(old))
+        line = self._line(new)
+        self.refresh_lines(line)
+        self.scroll_to_region(Region(0, line, 1, 1), animate=False, force=True, immediate=True)
         paper = self.current
         self.post_message(self.Highlighted(paper.id if paper else None))
 
@@ -157,17 +205,18 @@ class PaperList(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None:
-            self.cursor = int(self.scroll_y) + offset.y
+        row = None if offset is None else self._row(int(self.scroll_y) + offset.y)
+        if row is not None:
+            self.cursor = row
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
+        self.virtual_size = Size(self.scrollable_content_region.width, self._lines)
 
     def on_focus(self) -> None:
-        self.refresh_lines(self.cursor)
+        self.refresh_lines(self._line(self.cursor))
 
     def on_blur(self) -> None:
-        self.refresh_lines(self.cursor)
+        self.refresh_lines(self._line(self.cursor))
 
     # -- drawing --------------------------------------------------------------
 
@@ -185,12 +234,27 @@ class PaperList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._styles.clear()
+        self._divider_strip = None
         super().notify_style_update()
 
+    def _divider(self, width: int) -> Strip:
+        """The divider line, made once per width: plain text, no markup."""
+        if self._divider_strip is None or self._divider_strip[0] != width:
+            style = self.rich_style + self._style("paper-list--divider")
+            count = len(self.rows) - (self.divider or 0)
+            noun = "match" if count == 1 else "matches"
+            text = f" ── {count} weaker {noun}: missing a word of the query, or scoring far below the best ──"
+            strip = Strip([Segment(text, style)]).crop(0, width).extend_cell_length(width, style)
+            self._divider_strip = (width, strip)
+        return self._divider_strip[1]
+
     def render_line(self, y: int) -> Strip:
-        row = int(self.scroll_y) + y
+        line = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
         base = self.rich_style
+        row = self._row(line)
+        if row is None:
+            return self._divider(width)
         if row >= len(self.rows):
             return Strip.blank(width, base)
         paper = self.papers[self.rows[row]]
