@@ -24,7 +24,8 @@ BASIC = FIXTURES / "basic.txt"
 
 JSON_KEYS = {
     "id", "title", "abstract", "authors", "author_names", "published", "upvotes", "digests", "links", "url",
-    "read", "starred", "note", "arxiv_id", "tags",
+    "read", "starred", "note", "arxiv_id", "tags", "comments", "github_repo", "github_stars", "project_page",
+    "ai_summary", "ai_keywords",
 }
 
 
