@@ -34,6 +34,7 @@ _SCRIPT = textwrap.dedent(
 EXPECTED_CORE = {
     "readlist.core.digest",
     "readlist.core.errors",
+    "readlist.core.hub",
     "readlist.core.export",
     "readlist.core.importer",
     "readlist.core.library",
