@@ -44,12 +44,15 @@ MAX_PAGES = 200  # a list longer than this is a server gone wrong, not a month o
 
 
 class HubError(ReadlistError):
-    """A request to the Hub failed; the message is one line: ``URL: what went wrong``."""
+    """A request to the Hub failed; the message is one line: ``URL: what went wrong``.
+    ``reached`` is False when no answer came at all (offline, refused, timed out): the next
+    request would most likely fail the same way."""
 
-    def __init__(self, url: str, problem: str) -> None:
+    def __init__(self, url: str, problem: str, reached: bool = True) -> None:
         super().__init__(f"{url}: {problem}")
         self.url = url
         self.problem = problem
+        self.reached = reached
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +239,7 @@ class HubClient:
             except httpx.RequestError as exc:
                 problem, worth_retrying = _transport_problem(exc, self.host, self.timeouts)
                 if not worth_retrying or last:
-                    raise HubError(url, problem + (after if worth_retrying else "")) from None
+                    raise HubError(url, problem + (after if worth_retrying else ""), reached=False) from None
                 self.clock.sleep(self.retries.delay(attempt, self.rng))
                 continue
             status = response.status_code

@@ -178,10 +178,12 @@ def _state(value: Any) -> PaperState:
                       note=clean_note(note), tags=tuple(clean_tags(tags)))
 
 
-def read_daily_papers(items: list[Any], source: str, default_label: str) -> list[Digest]:
+def read_daily_papers(items: list[Any], source: str, default_label: str, default_day: str | None = None
+                      ) -> list[Digest]:
     """The digests in a Daily Papers answer already parsed from JSON (``source`` names it in
-    problems), exactly as an import of the same JSON from a file reads them."""
-    return _Reader(source, default_label).daily_papers(items)
+    problems), exactly as an import of the same JSON from a file reads them; an entry that
+    does not say which day it was featured on is put in ``default_day`` (the day asked for)."""
+    return _Reader(source, default_label, default_day).daily_papers(items)
 
 
 def read_paper_entries(items: list[Any], source: str) -> list[Entry]:
@@ -201,9 +203,10 @@ def day_label(iso: str) -> str:
 class _Reader:
     """Turns one parsed JSON document into digests, collecting problems on the way."""
 
-    def __init__(self, source: str, default_label: str) -> None:
+    def __init__(self, source: str, default_label: str, default_day: str | None = None) -> None:
         self.source = source
         self.default_label = default_label
+        self.default_day = default_day
         self.problems: list[Problem] = []
 
     def problem(self, at: str, message: str) -> None:
@@ -259,7 +262,7 @@ class _Reader:
             if entry is None:
                 continue
             where = (item, *([item["paper"]] if isinstance(item.get("paper"), dict) else []))
-            day = self.get(f"entry {n}", where, "submittedOnDailyAt", _day)
+            day = self.get(f"entry {n}", where, "submittedOnDailyAt", _day) or self.default_day
             digest = by_day.get(day)
             if digest is None:
                 label = day_label(day) if day else self.default_label

@@ -3,8 +3,8 @@
 ``FakeHub`` serves ``/api/daily_papers`` (``date``, ``week`` or ``month``, ``p`` and ``limit``,
 with the page size capped at ``cap`` like a server that sends fewer than asked) from ``entries``,
 and ``/api/papers/search`` (``q``, ``limit``) from the same entries. Replies put in ``script``
-are sent first, one per request, whatever was asked: a 429, a 500, broken JSON. Every request is
-kept in ``requests``.
+are sent first, one per request, whatever was asked: a 429, a 500, broken JSON; a reply in
+``faults`` is sent for every request of that ``date``. Every request is kept in ``requests``.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class FakeHub:
         self.entries: list[dict[str, Any]] = []
         self.cap: int | None = None
         self.script: deque[Reply] = deque()
+        self.faults: dict[str, Reply] = {}
         self.requests: list[Seen] = []
         hub = self
 
@@ -81,7 +82,8 @@ class FakeHub:
                 parts = urlsplit(self.path)
                 params = {key: values[-1] for key, values in parse_qs(parts.query).items()}
                 hub.requests.append(Seen(parts.path, params, dict(self.headers.items())))
-                reply = hub.script.popleft() if hub.script else hub.answer(parts.path, params)
+                reply = (hub.script.popleft() if hub.script else hub.faults.get(params.get("date", ""))
+                         or hub.answer(parts.path, params))
                 body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")
