@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from readlist.core.digest import parse_text
 from readlist.core.fetch import FetchReport, Period, days_since, fetch_into, utc_today
 from readlist.core.hub import HubClient, Retries
 from readlist.core.library import LIBRARY_FILE, STATE_FILE, Library
 from readlist.core.model import paper_id
-from tests.core.conftest import MAR14
+from tests.core.conftest import MAR14, open_with
 from tests.helpers.fake_hub import FakeClock, FakeHub, Reply, closed_port, entry
 
 NOW = calendar.timegm((2025, 3, 20, 12, 0, 0))  # the tests' "now": noon UTC on 2025-03-20
@@ -25,10 +24,7 @@ GAUSS = "Gaussian Splatting in the Wild"
 
 @pytest.fixture
 def library(isolated_data: Path) -> Iterator[Library]:
-    library = Library(isolated_data)
-    library.import_digests([parse_text(MAR14, "mar14.txt")])
-    yield library
-    library.close()
+    yield from open_with(isolated_data, (MAR14, "mar14.txt"))
 
 
 def hub_for(fake: FakeHub) -> HubClient:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,9 @@ def hub(*items: dict[str, Any], at: float | None) -> list[Digest]:
 
 
 @pytest.fixture
-def texts(isolated_data: Path) -> Iterator[Library]:
-    library = Library(isolated_data)
-    library.import_digests([parse_text(MAR14, "mar14.txt"), parse_text(MAR15, "mar15.txt")])
-    yield library
-    library.close()
+def texts(lib: Library) -> Library:
+    """The two text digests of tests/core/conftest.py, Mar 14 and Mar 15."""
+    return lib
 
 
 # -- counts --------------------------------------------------------------------------------------

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from readlist.core.digest import parse_text
 from readlist.core.hub import HubClient, Retries
 from readlist.core.json_input import read_daily_papers
 from readlist.core.library import LIBRARY_FILE, Library
 from readlist.core.model import paper_id
 from readlist.core.resolve import MISSES_FILE, ResolveReport, resolve
-from tests.core.conftest import MAR14, MAR15
 from tests.helpers.fake_hub import FakeClock, FakeHub, Reply, entry
 
 GAUSS, QUANT, SURVEY = "Gaussian Splatting in the Wild", "Quantization of Vision Transformers", "A Survey of Diffusion Models"
@@ -23,11 +20,9 @@ ZEBRA, POLICY = "Zebra Finches Learn Songs", "Diffusion Policies for Robot Contr
 
 
 @pytest.fixture
-def library(isolated_data: Path) -> Iterator[Library]:
-    library = Library(isolated_data)
-    library.import_digests([parse_text(MAR14, "mar14.txt"), parse_text(MAR15, "mar15.txt")])
-    yield library
-    library.close()
+def library(lib: Library) -> Library:
+    """The two text digests of tests/core/conftest.py, Mar 14 and Mar 15."""
+    return lib
 
 
 def run(library: Library, fake: FakeHub, clock: FakeClock | None = None, **options: object) -> ResolveReport:
