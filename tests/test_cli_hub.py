@@ -414,4 +414,8 @@ def test_fetch_flag_fetches_today_then_opens_the_app(capsys: pytest.CaptureFixtu
     assert code == 1
     assert opened[-1][1][0].endswith("HTTP 500 Internal Server Error (after 2 attempts)")
     assert err.count("\n") == 1
+    monkeypatch.setenv("HF_ENDPOINT", "huggingface.co")  # no address at all: the app opens all the same
+    code, _, err = run(capsys, "--fetch")
+    assert code == 1 and len(opened) == 3
+    assert err == "huggingface.co: HF_ENDPOINT must be an http(s) address, like https://huggingface.co\n"
 

@@ -154,10 +154,12 @@ class Columns:
 
     def code(self, index: SearchIndex) -> np.ndarray:
         """Papers with a code repository: the Hub's, or a link to a code host among their links.
-        Only papers whose text names a code host have their links read."""
+        Only papers whose text names a code host have their links read. Kept per index size: an
+        index still catching up with the papers gives an answer for fewer of them."""
         self._fresh()
         hub = self._hub
-        mask = hub.get("code")
+        key = f"code:{index.size}"
+        mask = hub.get(key)
         if mask is None:
             papers = self.library.papers
             repos = papers.column("github_repo")
@@ -171,7 +173,7 @@ class Columns:
             for i in np.flatnonzero(maybe & ~mask).tolist():
                 paper = papers[i]
                 mask[i] = any(map(is_code_url, [*find_urls(paper.abstract), *paper.extra_links]))
-            hub["code"] = mask
+            hub[key] = mask
         return mask
 
     # -- sorting -----------------------------------------------------------------------
