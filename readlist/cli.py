@@ -28,8 +28,11 @@ from readlist.core.text import one_line
 from readlist.core.views import Sort, View
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from readlist.core.fetch import FetchReport, Period
     from readlist.core.hub import HubClient
+    from readlist.core.model import Paper
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("import", "fetch", "resolve", "list", "export", "mark", "doctor")
@@ -262,7 +265,7 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _period(args: argparse.Namespace, today: Any) -> Period:
+def _period(args: argparse.Namespace, today: dt.date) -> Period:
     """The period ``readlist fetch`` asks for (for --since, its first day); UsageError for one
     it cannot."""
     from readlist.core.fetch import Period
@@ -309,12 +312,11 @@ def _print_fetch_report(library: Library, report: FetchReport) -> None:
     _print_problems(imported)
     for _, message in report.failed:
         print(f"readlist: {one_line(message)}", file=sys.stderr)
-    if report.not_tried:
-        print(f"readlist: not fetched, since the Hub could not be reached: "
-              f"{', '.join(p.value for p in report.not_tried)}", file=sys.stderr)
-    if (report.failed or report.not_tried) and report.fetched:
-        failed = [p.value for p, _ in report.failed] + [p.value for p in report.not_tried]
-        print(f"readlist: failed: {', '.join(failed)}; the other {len(report.fetched)} are saved", file=sys.stderr)
+    missing = [p.value for p, _ in report.failed] + [p.value for p in report.not_tried]
+    if missing and len(missing) + len(report.fetched) > 1:  # several days asked for: say which are missing
+        why = "; the Hub could not be reached, so the rest were not tried" if report.not_tried else ""
+        kept = f"; the other {len(report.fetched)} days are saved" if report.fetched else ""
+        print(f"readlist: failed: {', '.join(missing)}{why}{kept}", file=sys.stderr)
     print(f"total: {imported.new} new, {imported.known} already known, {imported.updated} updated"
           + (f", {len(report.failed) + len(report.not_tried)} failed" if report.failed or report.not_tried else ""))
 
@@ -340,7 +342,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     library = _open(args)
     progress = _Progress()
 
-    def step(n: int, total: int, paper: Any) -> None:
+    def step(n: int, total: int, paper: Paper) -> None:
         progress(f"resolving {n}/{total}: {paper.title[:80]}")
 
     try:

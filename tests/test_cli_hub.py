@@ -278,10 +278,25 @@ def test_since_keeps_the_good_days_and_names_the_failed_one(capsys: pytest.Captu
         f"fetching {first} (1/3)", f"fetching {middle} (2/3)", f"fetching {today} (3/3)",
         f"readlist: {fake_hub.url}/api/daily_papers?date={middle}&p=0&limit=100: "
         "HTTP 500 Internal Server Error (after 2 attempts)",
-        f"readlist: failed: {middle}; the other 2 are saved",
+        f"readlist: failed: {middle}; the other 2 days are saved",
     ]
     titles = {row["title"] for row in json.loads(run(capsys, "list", "--json")[1])}
     assert titles == {f"A Paper of {first}", f"A Paper of {today}"}
+
+
+def test_since_stops_when_the_hub_cannot_be_reached(capsys: pytest.CaptureFixture[str], isolated_data: Path,
+                                                    monkeypatch: pytest.MonkeyPatch, three_days: list[str]) -> None:
+    refused = closed_port()
+    monkeypatch.setenv("HF_ENDPOINT", refused)
+    code, out, err = run(capsys, "fetch", "--since", three_days[0])
+    assert code == 1
+    assert err.splitlines()[1:] == [
+        f"readlist: {refused}/api/daily_papers?date={three_days[0]}&p=0&limit=100: connection refused "
+        "(after 2 attempts)",
+        f"readlist: failed: {', '.join(three_days)}; the Hub could not be reached, so the rest were not tried",
+    ]
+    assert out == "total: 0 new, 0 already known, 0 updated, 3 failed\n"
+    assert not (isolated_data / LIBRARY_FILE).exists()
 
 
 def test_since_skips_the_days_already_done_unless_refreshed(capsys: pytest.CaptureFixture[str], fake_hub: FakeHub,
