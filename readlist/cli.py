@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from readlist import __version__
 from readlist.core.errors import CorruptFileError, ReadlistError
@@ -27,8 +28,15 @@ from readlist.core.storage import write_atomic
 from readlist.core.text import one_line, plural
 from readlist.core.views import Sort, View
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from readlist.core.fetch import FetchReport, Period
+    from readlist.core.hub import HubClient
+    from readlist.core.model import Paper
+
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("import", "list", "export", "mark", "doctor")
+COMMANDS = ("import", "fetch", "resolve", "list", "export", "mark", "doctor")
 
 
 class UsageError(Exception):
@@ -50,11 +58,28 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     _common(tui)
     tui.add_argument("--version", action="version", version=f"readlist {__version__}")
     tui.add_argument("--demo", action="store_true", help="open the two bundled sample digests in a throwaway library")
+    tui.add_argument("--fetch", action="store_true", help="fetch today's papers from the Hub first (as readlist fetch)")
     tui.add_argument("digests", nargs="*", metavar="DIGEST", help="digest files to import before opening")
 
     imp = _Parser(prog="readlist import", description="Import digest files into the library.")
     _common(imp)
     imp.add_argument("digests", nargs="+", metavar="DIGEST", help="digest files; - reads standard input")
+
+    fetch = _Parser(prog="readlist fetch", description="Fetch the Hub's Daily Papers into the library (today's, "
+                    "by default; a day is the Hub's day, in UTC). Base URL from $HF_ENDPOINT, token from $HF_TOKEN.")
+    _common(fetch)
+    when = fetch.add_mutually_exclusive_group()
+    when.add_argument("--date", metavar="YYYY-MM-DD", help="one day")
+    when.add_argument("--week", metavar="YYYY-Www", help="an ISO week, like 2025-W11")
+    when.add_argument("--month", metavar="YYYY-MM", help="a month")
+    when.add_argument("--since", metavar="YYYY-MM-DD", help="each day from this one to today, but days already fetched")
+    fetch.add_argument("--refresh", action="store_true", help="with --since: fetch the days already fetched again")
+
+    resolve = _Parser(prog="readlist resolve", description="Find the arXiv id of papers without one through the "
+                      "Hub's paper search (exact titles only, two requests a second).")
+    _common(resolve)
+    resolve.add_argument("--retry-misses", action="store_true", help="ask again about titles the Hub did not know")
+    resolve.add_argument("--limit", type=_positive, metavar="N", help="look up at most N papers")
 
     lst = _Parser(prog="readlist list", description="List papers, best match first with --query.")
     _common(lst)
@@ -83,7 +108,14 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     doctor = _Parser(prog="readlist doctor", description="Check the data files and backups.")
     _common(doctor)
     doctor.add_argument("--restore", action="store_true", help="replace damaged files with their newest good backup")
-    return {"tui": tui, "import": imp, "list": lst, "export": export, "mark": mark, "doctor": doctor}
+    return {"tui": tui, "import": imp, "fetch": fetch, "resolve": resolve, "list": lst, "export": export, "mark": mark,
+            "doctor": doctor}
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -93,10 +125,10 @@ def _filters(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(f"--{flag}", action="store_true", help=f"only {text}")
     parser.add_argument("--query", "-q", metavar="Q",
                         help='search titles, abstracts, notes and tags (typo-tolerant), with is:unread is:read '
-                             'is:starred has:note has:tags has:link tag:NAME digest:"Mar 14" title:WORD '
-                             '"exact phrase" -word')
+                             'is:starred has:note has:tags has:link has:code has:summary tag:NAME digest:"Mar 14" '
+                             'title:WORD upvotes:>20 "exact phrase" -word')
     parser.add_argument("--sort", choices=[s.value for s in Sort], default=Sort.DIGEST.value,
-                        help="order: digest (best match first with --query), published, title, starred")
+                        help="order: digest (best match first with --query), published, title, starred, upvotes")
 
 
 def _split_command(argv: Sequence[str]) -> tuple[str, list[str]]:
@@ -125,8 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = None
     try:
         args = build_parsers()[command].parse_args(rest)
-        handler = {"tui": run_tui, "import": cmd_import, "list": cmd_list, "export": cmd_export, "mark": cmd_mark,
-                   "doctor": cmd_doctor}[command]
+        handler = {"tui": run_tui, "import": cmd_import, "fetch": cmd_fetch, "resolve": cmd_resolve, "list": cmd_list,
+                   "export": cmd_export, "mark": cmd_mark, "doctor": cmd_doctor}[command]
         return handler(args)
     except UsageError as exc:
         print(one_line(str(exc)), file=sys.stderr)
@@ -208,6 +240,137 @@ def _selected(library: Library, args: argparse.Namespace) -> list[int]:
         print(f"readlist: {weaker} weaker {noun} left out (they miss a word or score far below the best)",
               file=sys.stderr)
     return selection.strong_indices
+
+
+def make_hub(**options: Any) -> HubClient:
+    """The Hub client the commands use: $HF_ENDPOINT, $HF_TOKEN (tests swap this for a faster one)."""
+    from readlist.core.hub import HubClient
+
+    return HubClient.from_env(**options)
+
+
+class _Progress:
+    """How far a long run is, on stderr: one line rewritten in place on a terminal, a line per
+    step otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, text: str) -> None:
+        text = one_line(text)
+        if self.tty:
+            sys.stderr.write(f"\r\x1b[K{text[:200]}")
+        else:
+            sys.stderr.write(f"{text}\n")
+        sys.stderr.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.tty and self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _period(args: argparse.Namespace, today: dt.date) -> Period:
+    """The period ``readlist fetch`` asks for (for --since, its first day); UsageError for one
+    it cannot."""
+    from readlist.core.fetch import Period
+
+    if args.refresh and not args.since:
+        raise UsageError("readlist fetch: --refresh goes with --since")
+    kind, text = next(((kind, value) for kind in ("date", "week", "month", "since")
+                       if (value := getattr(args, kind)) is not None), ("date", today.isoformat()))
+    try:
+        period = Period.parse("date" if kind == "since" else kind, text)
+    except ValueError as exc:
+        raise UsageError(f"readlist fetch: --{kind}: {exc}") from None
+    if period.first > today:
+        raise UsageError(f"readlist fetch: --{kind}: {text} is after today ({today.isoformat()} on the Hub, in UTC)")
+    return period
+
+
+def run_fetch(library: Library, periods: list[Period]) -> FetchReport:
+    """Fetch ``periods`` into the library, with progress on stderr when there are several."""
+    from readlist.core.fetch import fetch_into
+
+    progress = _Progress()
+
+    def step(n: int, total: int, period: Period) -> None:
+        progress(f"fetching {period.value} ({n}/{total})")
+
+    try:
+        with make_hub() as hub:
+            return fetch_into(library, hub, periods, progress=step if len(periods) > 1 else None)
+    finally:
+        progress.done()
+
+
+def _print_fetch_report(library: Library, report: FetchReport) -> None:
+    imported = report.imported
+    for f in imported.files:
+        info = library.digests.get(f.label)
+        day = info.date if info is not None and info.date else f.label
+        print(f"{day} ({one_line(f.label)}): {f.entries} paper{'' if f.entries == 1 else 's'}: {f.new} new, "
+              f"{f.known} already known, "
+              f"{f.updated} updated" + (f", {f.repeats} listed twice" if f.repeats else ""))
+    for day in report.empty_days():
+        print(f"{day}: no papers on the Hub")
+    _print_problems(imported)
+    for _, message in report.failed:
+        print(f"readlist: {one_line(message)}", file=sys.stderr)
+    missing = [p.value for p, _ in report.failed] + [p.value for p in report.not_tried]
+    if missing and len(missing) + len(report.fetched) > 1:  # several days asked for: say which are missing
+        why = "; the Hub could not be reached, so the rest were not tried" if report.not_tried else ""
+        kept = f"; the other {len(report.fetched)} days are saved" if report.fetched else ""
+        print(f"readlist: failed: {', '.join(missing)}{why}{kept}", file=sys.stderr)
+    print(f"total: {imported.new} new, {imported.known} already known, {imported.updated} updated"
+          + (f", {len(report.failed) + len(report.not_tried)} failed" if report.failed or report.not_tried else ""))
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from readlist.core.fetch import days_since, utc_today
+
+    today = utc_today()
+    period = _period(args, today)
+    library = _open(args)
+    try:
+        periods = days_since(library, period.first, today, args.refresh) if args.since else [period]
+        report = run_fetch(library, periods)
+    finally:
+        library.close()
+    _print_fetch_report(library, report)
+    return EXIT_OK if report.ok else EXIT_INPUT
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from readlist.core.resolve import resolve
+
+    library = _open(args)
+    progress = _Progress()
+
+    def step(n: int, total: int, paper: Paper) -> None:
+        progress(f"resolving {n}/{total}: {paper.title[:80]}")
+
+    try:
+        with make_hub() as hub:
+            report = resolve(library, hub, retry_misses=args.retry_misses, limit=args.limit, progress=step)
+    finally:
+        progress.done()
+        library.close()
+    for pid, arxiv_id in report.found:
+        print(f"{pid}  {arxiv_id}  {one_line(library.by_id[pid].title)}")
+    for pid, arxiv_id in report.conflicts:
+        print(f"readlist: {pid}: the Hub's {arxiv_id} is another paper of the library; left as it is", file=sys.stderr)
+    if report.error:
+        print(f"readlist: {one_line(report.error)}", file=sys.stderr)
+    summary = [f"{len(report.found)} found", f"{len(report.missed)} not on the Hub"]
+    if report.skipped:
+        summary.append(f"{report.skipped} not asked again (--retry-misses asks)")
+    if report.remaining:
+        summary.append(f"{report.remaining} not looked up" + (" (stopped)" if report.error else " (--limit)"))
+    print(f"resolved: {', '.join(summary)}")
+    return EXIT_OK if report.ok else EXIT_INPUT
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -298,6 +461,23 @@ def _no_such_file(name: str) -> bool:
     return False
 
 
+def _fetch_today(library: Library, report: ImportReport | None) -> ImportReport:
+    """``readlist --fetch``: today's papers before the app opens, their summary (and any failure)
+    added to the import report the app shows."""
+    from readlist.core.fetch import FetchReport, Period, utc_today
+    from readlist.core.hub import HubError
+
+    report = report or ImportReport()
+    try:
+        fetched = run_fetch(library, [Period.day(utc_today())])
+    except HubError as exc:  # no client at all (HF_ENDPOINT is no address): the app opens all the same
+        fetched = FetchReport()
+        fetched.imported.errors.append(str(exc))
+    report.files += fetched.imported.files
+    report.errors += fetched.imported.errors + [message for _, message in fetched.failed]
+    return report
+
+
 def run_tui(args: argparse.Namespace) -> int:
     # A name that is no file is more likely a mistyped command than a digest: stop before the
     # library is opened, let alone the app.
@@ -318,6 +498,8 @@ def run_tui(args: argparse.Namespace) -> int:
             report: ImportReport | None = import_demo(library, names)
         else:
             report = import_files(library, names) if names else None
+        if args.fetch:
+            report = _fetch_today(library, report)
         if report is not None:
             _print_problems(report)
         from readlist.tui.app import run

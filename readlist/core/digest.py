@@ -62,8 +62,9 @@ class Entry:
     ``line`` is where it starts in a text file, or its number in a JSON file. The fields after
     ``arxiv_id`` come only from JSON: ``links`` beyond those in the abstract (code, project
     page), ``digests`` every digest a readlist export says the paper is in (empty: just this
-    one), ``positions`` its place in each of them, and ``state`` the read / starred / note /
-    tags such an export carries.
+    one), ``positions`` its place in each of them, ``state`` the read / starred / note / tags
+    such an export carries, then what the Hub tells (see model.HUB_FIELDS) and ``hub_at``, when
+    the Hub said it (set by a fetch, or carried by an export; None for a file of unknown age).
     """
 
     title: str
@@ -79,6 +80,13 @@ class Entry:
     digests: list[str] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
     state: PaperState | None = None
+    comments: int | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: list[str] = field(default_factory=list)
+    hub_at: float | None = None
 
 
 @dataclass(slots=True)

@@ -35,6 +35,12 @@ def _paper_fields(paper: Paper) -> dict[str, Any]:
         "links": paper.links,
         "url": paper.url,
         "arxiv_id": paper.arxiv_id,
+        "comments": paper.comments,
+        "github_repo": paper.github_repo,
+        "github_stars": paper.github_stars,
+        "project_page": paper.project_page,
+        "ai_summary": paper.ai_summary,
+        "ai_keywords": list(paper.ai_keywords),
     }
 
 
@@ -63,10 +69,15 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _autolink(url: str) -> str:
+    """``<url>``, with angle brackets inside the URL percent-encoded so that it stays one link."""
+    return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
+
+
 def paper_markdown(paper: Paper, state: PaperState) -> str:
     """One paper as a Markdown section: title heading, facts as a list, the note quoted as is."""
     status = ("read" if state.read else "unread") + (" · ★ starred" if state.starred else "")
-    facts = [("Link", f"<{paper.url}>"), ("Status", status)]
+    facts = [("Link", _autolink(paper.url)), ("Status", status)]
     if state.tags:
         facts.append(("Tags", ", ".join(map(_md, state.tags))))
     if paper.published:
@@ -79,6 +90,15 @@ def paper_markdown(paper: Paper, state: PaperState) -> str:
         facts.append(("Authors", f"{paper.authors}"))
     if paper.upvotes is not None:
         facts.append(("Upvotes", f"{paper.upvotes}"))
+    if paper.comments is not None:
+        facts.append(("Comments", f"{paper.comments}"))
+    if paper.github_repo:
+        stars = f" (★ {paper.github_stars})" if paper.github_stars is not None else ""
+        facts.append(("Code", f"{_autolink(paper.github_repo)}{stars}"))
+    if paper.project_page:
+        facts.append(("Project page", _autolink(paper.project_page)))
+    if paper.ai_summary:
+        facts.append(("Hub's AI summary", _md(paper.ai_summary)))
     lines = [f"## {_md(paper.title)}", "", *(f"- **{name}:** {value}" for name, value in facts)]
     if state.note:
         lines += ["", *(f"> {line}".rstrip() for line in state.note.split("\n"))]
@@ -168,8 +188,9 @@ def to_bibtex(pairs: Iterable[Pair]) -> str:
 
 # -- CSV -------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("id", "title", "url", "arxiv_id", "published", "authors", "author_names", "upvotes", "digests",
-               "tags", "read", "starred", "note", "abstract")
+CSV_COLUMNS = ("id", "title", "url", "arxiv_id", "published", "authors", "author_names", "upvotes", "comments",
+               "github_repo", "github_stars", "project_page", "digests", "tags", "read", "starred", "note",
+               "ai_summary", "ai_keywords", "abstract")
 # A cell starting with one of these is a formula to a spreadsheet (OWASP's "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -215,6 +236,7 @@ def to_json(pairs: Sequence[Pair], digest_dates: Mapping[str, str | None] | None
                 **_paper_fields(paper),
                 "positions": dict(paper.positions),
                 "aliases": list(paper.aliases),
+                "hub_at": paper.hub_at,
                 "state": {"read": state.read, "starred": state.starred, "note": state.note, "tags": list(state.tags)},
             }
             for paper, state in pairs

@@ -7,11 +7,13 @@ Two shapes are understood:
   its digests (and its place in each), arXiv id, links, author names and its read / starred /
   note / tags state. A paper's identity is its title (and arXiv id), as for any import; the ``id``
   field is not trusted.
-- the list that Hugging Face's ``/api/daily_papers`` returns: per entry a ``paper`` object
-  (``id`` = the arXiv id, ``title``, ``summary``, ``authors`` as ``[{"name": ...}]``,
-  ``publishedAt``, ``upvotes``, sometimes ``githubRepo`` / ``projectPage``) beside the entry's
-  own ``submittedOnDailyAt``, ``publishedAt``, ``title``, ``numComments``. Entries are grouped
-  into one digest per day they were featured on (``Mar 14``), or one named after the file.
+- the list that Hugging Face's ``/api/daily_papers`` returns (saved to a file, or fetched by
+  hub.py): per entry a ``paper`` object (``id`` = the arXiv id, ``title``, ``summary``,
+  ``authors`` as ``[{"name": ...}]``, ``publishedAt``, ``upvotes``, ``submittedOnDailyAt``,
+  sometimes ``githubRepo``, ``githubStars``, ``projectPage``, ``ai_summary``, ``ai_keywords``)
+  beside the entry's own ``publishedAt``, ``title``, ``numComments``. Entries are grouped into
+  one digest per day they were featured on (``Mar 14``), or one named after the file. The Hub's
+  paper search answers with entries of the same shape.
 
 A bad entry is reported as ``file: entry 7: what is wrong`` and the good ones still load; a
 field with a value of the wrong kind is left out and reported the same way.
@@ -124,6 +126,19 @@ def _texts(value: Any) -> list[str]:
     return [text for text in map(_text, value) if text]
 
 
+def _url(value: Any) -> str | None:
+    """One link, None unless it is safe to open (see links.is_safe_to_open): left out quietly."""
+    found = _links([value])
+    return found[0] if found else None
+
+
+def _stamp(value: Any) -> float:
+    """A time in seconds since the epoch."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e11:
+        raise ValueError("not a time")
+    return float(value)
+
+
 def _links(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(url, str) for url in value):
         raise TypeError("not a list of strings")
@@ -163,6 +178,22 @@ def _state(value: Any) -> PaperState:
                       note=clean_note(note), tags=tuple(clean_tags(tags)))
 
 
+def read_daily_papers(items: list[Any], source: str, default_label: str, default_day: str | None = None
+                      ) -> list[Digest]:
+    """The digests in a Daily Papers answer already parsed from JSON (``source`` names it in
+    problems), exactly as an import of the same JSON from a file reads them; an entry that
+    does not say which day it was featured on is put in ``default_day`` (the day asked for)."""
+    return _Reader(source, default_label, default_day).daily_papers(items)
+
+
+def read_paper_entries(items: list[Any], source: str) -> list[Entry]:
+    """The papers of a list of Daily Papers shaped entries (the Hub's paper search answers so),
+    skipping the ones that are not papers."""
+    reader = _Reader(source, source)
+    entries = (reader.entry(n, item, reader.daily_fields, inner="paper") for n, item in enumerate(items, 1))
+    return [entry for entry in entries if entry is not None]
+
+
 def day_label(iso: str) -> str:
     """``2025-03-14`` → ``Mar 14``: the label the page itself gives that day's digest."""
     day = dt.date.fromisoformat(iso)
@@ -172,9 +203,10 @@ def day_label(iso: str) -> str:
 class _Reader:
     """Turns one parsed JSON document into digests, collecting problems on the way."""
 
-    def __init__(self, source: str, default_label: str) -> None:
+    def __init__(self, source: str, default_label: str, default_day: str | None = None) -> None:
         self.source = source
         self.default_label = default_label
+        self.default_day = default_day
         self.problems: list[Problem] = []
 
     def problem(self, at: str, message: str) -> None:
@@ -230,7 +262,7 @@ class _Reader:
             if entry is None:
                 continue
             where = (item, *([item["paper"]] if isinstance(item.get("paper"), dict) else []))
-            day = self.get(f"entry {n}", where, "submittedOnDailyAt", _day)
+            day = self.get(f"entry {n}", where, "submittedOnDailyAt", _day) or self.default_day
             digest = by_day.get(day)
             if digest is None:
                 label = day_label(day) if day else self.default_label
@@ -240,7 +272,7 @@ class _Reader:
 
     def daily_fields(self, at: str, where: tuple[dict[str, Any], ...]) -> dict[str, Any]:
         authors = next((obj["authors"] for obj in where if obj.get("authors") is not None), None)
-        links = [self.get(at, where, key, lambda url: _links([url])) for key in ("githubRepo", "projectPage")]
+        repo, page = (self.get(at, where, key, _url) for key in ("githubRepo", "projectPage"))
         return {
             "abstract": self.get(at, where, "summary", _text) or "",
             "authors": len(authors) if isinstance(authors, list) and authors else None,
@@ -248,7 +280,13 @@ class _Reader:
             "published": self.get(at, where, "publishedAt", _day),
             "upvotes": self.get(at, where, "upvotes", _count),
             "arxiv_id": self.get(at, where, "id", _arxiv_id),
-            "links": [url for found in links if found for url in found],
+            "links": [url for url in (repo, page) if url],
+            "comments": self.get(at, where, "numComments", _count),
+            "github_repo": repo,
+            "github_stars": self.get(at, where, "githubStars", _count),
+            "project_page": page,
+            "ai_summary": self.get(at, where, "ai_summary", _text) or None,
+            "ai_keywords": self.get(at, where, "ai_keywords", _texts) or [],
         }
 
     # -- a readlist export ---------------------------------------------------------------------------
@@ -294,4 +332,11 @@ class _Reader:
             "digests": list(dict.fromkeys(self.get(at, where, "digests", _texts) or [])),
             "positions": self.get(at, where, "positions", _positions) or {},
             "state": self.get(at, where, "state", _state),
+            "comments": self.get(at, where, "comments", _count),
+            "github_repo": self.get(at, where, "github_repo", _url),
+            "github_stars": self.get(at, where, "github_stars", _count),
+            "project_page": self.get(at, where, "project_page", _url),
+            "ai_summary": self.get(at, where, "ai_summary", _text) or None,
+            "ai_keywords": self.get(at, where, "ai_keywords", _texts) or [],
+            "hub_at": self.get(at, where, "hub_at", _stamp),
         }

@@ -21,7 +21,7 @@ from readlist.core import recovery, snapshot
 from readlist.core.digest import Digest, Entry, Problem
 from readlist.core.errors import CorruptFileError, ReadlistError, UnsavedChanges
 from readlist.core.links import find_urls
-from readlist.core.model import Paper, PaperState, paper_id
+from readlist.core.model import COUNTS, Paper, PaperState, paper_id
 from readlist.core.papers import Papers, PapersById, count_labels
 from readlist.core.paths import ensure_dir
 from readlist.core.state import StateStore
@@ -30,6 +30,7 @@ from readlist.core.text import clean_tags, plural, title_key
 from readlist.core.undo import UNDO_FILE, Step, UndoLog
 
 LIBRARY_FILE = "library.json"
+FETCHED_TABLE = "fetched"  # the days fetched from the Hub: {"day": "2025-03-14", "at": when}
 STATE_FILE = "state.json"
 LOCK_FILE = ".lock"
 CACHE_DIR = "cache"
@@ -161,9 +162,7 @@ def merge_into(paper: Paper, other: Paper) -> bool:
     if paper.published and paper.published.startswith("--") and other.published and not other.published.startswith("--"):
         paper.published = other.published  # a date with its year beats one without
         changed = True
-    if other.upvotes is not None and (paper.upvotes is None or other.upvotes > paper.upvotes):
-        paper.upvotes = other.upvotes
-        changed = True
+    changed |= _merge_hub(paper, other)
     for label in other.digests:
         if label not in paper.digests:
             paper.digests.append(label)
@@ -171,6 +170,37 @@ def merge_into(paper: Paper, other: Paper) -> bool:
     for label, place in other.positions.items():  # the first place seen in a digest stays
         if label in paper.digests and label not in paper.positions:
             paper.positions[label] = place
+            changed = True
+    if other.hub_at is not None and (paper.hub_at is None or (changed and other.hub_at > paper.hub_at)):
+        paper.hub_at = other.hub_at  # when the Hub last told something this paper now holds
+        changed = True
+    return changed
+
+
+def _merge_hub(paper: Paper, other: Paper) -> bool:
+    """Take in the counts and the Hub's own fields of ``other``; True if ``paper`` changed.
+
+    Counts change for real: upvotes rise for days, and a vote, a star or a comment can be taken
+    back. So a newer answer of the Hub wins, even with a lower count; ``hub_at`` says when each
+    side's answer was. A source of unknown age (a saved page, a saved API answer) cannot be
+    newer than a live answer: it only fills a count not known yet, or raises one that no live
+    answer set (the rule of every import: the same file twice changes nothing). The Hub's code
+    repository, project page, summary and keywords follow the same rule, except that an answer
+    without one never takes away the one known.
+    """
+    changed = False
+    newer = other.hub_at is not None and (paper.hub_at is None or other.hub_at >= paper.hub_at)
+    for name in COUNTS:
+        mine, theirs = getattr(paper, name), getattr(other, name)
+        if theirs is None or theirs == mine:
+            continue
+        if newer or mine is None or (paper.hub_at is None and theirs > mine):
+            setattr(paper, name, theirs)
+            changed = True
+    for name in ("github_repo", "project_page", "ai_summary", "ai_keywords"):
+        mine, theirs = getattr(paper, name), getattr(other, name)
+        if theirs and theirs != mine and (newer or not mine):
+            setattr(paper, name, list(theirs) if isinstance(theirs, list) else theirs)
             changed = True
     return changed
 
@@ -255,6 +285,7 @@ class Library:
         self.order: list[int] = []
         self.by_id = PapersById(self.papers)
         self.digests: dict[str, DigestInfo] = {}
+        self.fetched: dict[str, float] = {}  # ISO day → when it was last fetched whole from the Hub
         self._by_key: dict[str, str] | None = None
         self._by_arxiv: dict[str, str] = {}
         self._doc_ids: dict[str, int] = {}
@@ -274,16 +305,18 @@ class Library:
         source = file_signature(self.library_path)
         snap = snapshot.load(self.cache, source)
         if snap is not None:
-            papers, order, doc_ids, digest_records = snap
+            papers, order, doc_ids, digest_records, fetched = snap
         else:
             table = self.db.table("papers")
             docs = sorted(table, key=lambda doc: doc.doc_id)
             papers = Papers.of(Paper.from_record(doc) for doc in docs)
             doc_ids = [doc.doc_id for doc in docs]
             digest_records = [dict(d) for d in self.db.table("digests")]
+            fetched = {d["day"]: d["at"] for d in self.db.table(FETCHED_TABLE) if "day" in d and "at" in d}
             order = _display_order(papers, [DigestInfo.from_record(d) for d in digest_records])
-            self._write_snapshot(source, papers, order, doc_ids, digest_records)
+            self._write_snapshot(source, papers, order, doc_ids, digest_records, fetched)
         self._loaded = source
+        self.fetched = dict(fetched)
         self.papers = papers
         self.order = order
         self.by_id = PapersById(papers)
@@ -293,11 +326,11 @@ class Library:
         self._by_arxiv = {a: pid for a, pid in zip(papers.column("arxiv_id"), papers.ids, strict=True) if a}
 
     def _write_snapshot(self, source: tuple[int, int, int] | None, papers: Papers, order: list[int],
-                        doc_ids: list[int], digest_records: list[dict[str, Any]]) -> None:
+                        doc_ids: list[int], digest_records: list[dict[str, Any]], fetched: dict[str, float]) -> None:
         if source is None:
             return
         try:
-            snapshot.save(self.cache, source, papers, order, doc_ids, digest_records)
+            snapshot.save(self.cache, source, papers, order, doc_ids, digest_records, fetched)
         except OSError:
             pass  # only a slower next start
 
@@ -315,7 +348,13 @@ class Library:
         return file_signature(self.library_path) != self._loaded
 
     def reload_if_changed(self) -> bool:
-        """Re-read papers another process imported; True if anything changed."""
+        """Take in what another process imported or fetched; True if the papers were re-read.
+
+        Costs one ``stat`` when nothing changed, and reading the snapshot the other process left
+        when something did. The papers, digests and fetched days are replaced whole (Paper objects
+        held from before are stale); state, undo history and pending changes are untouched. A
+        damaged ``library.json`` raises CorruptFileError and leaves everything as it was.
+        """
         if not self.changed_on_disk():
             return False
         with self.lock:
@@ -364,9 +403,11 @@ class Library:
 
     # -- importing -------------------------------------------------------------
 
-    def import_digests(self, digests: list[Digest], report: ImportReport | None = None) -> ImportReport:
+    def import_digests(self, digests: list[Digest], report: ImportReport | None = None,
+                       fetched: dict[str, float] | None = None) -> ImportReport:
         """Merge parsed digests into the library and save it in one atomic write; then merge in
-        the state that came with entries (a readlist export), see ``merge_state``."""
+        the state that came with entries (a readlist export), see ``merge_state``. ``fetched``
+        (ISO day → when) records days fetched whole from the Hub, in the same write."""
         report = report or ImportReport()
         restores: list[tuple[str, PaperState, FileReport]] = []
         with self.lock:
@@ -375,6 +416,9 @@ class Library:
             new_ids: list[str] = []
             changed_ids: set[str] = set()
             changed_digests: set[str] = set()
+            for digest in digests:
+                if digest.entries:
+                    self._claim_day(digest, changed_digests)
             # Only digests that some paper is in are recorded (an export names them per paper).
             named = {label for digest in digests for entry in digest.entries for label in _labels(entry, digest)}
             for digest in digests:
@@ -404,10 +448,7 @@ class Library:
                             file_report.known += 1
                             seen_here.add(existing.id)
                         if merge_into(existing, incoming):
-                            if existing.arxiv_id:
-                                self._by_arxiv[existing.arxiv_id] = existing.id
-                            for title in existing.aliases:
-                                self._title_keys().setdefault(title_key(title), existing.id)
+                            self._reindex(existing)
                             changed_ids.add(existing.id)
                             if existing.id not in new_ids:
                                 file_report.updated += 1
@@ -418,8 +459,10 @@ class Library:
                 if counts[info.label] != info.count:
                     info.count = counts[info.label]
                     changed_digests.add(info.label)
-            if new_ids or changed_ids or changed_digests:
-                self._save(new_ids, changed_ids - set(new_ids), changed_digests)
+            days = {day: at for day, at in (fetched or {}).items() if at > self.fetched.get(day, float("-inf"))}
+            self.fetched.update(days)
+            if new_ids or changed_ids or changed_digests or days:
+                self._save(new_ids, changed_ids - set(new_ids), changed_digests, bool(days))
         if restores:
             self.state.refresh()  # merge with what another process may have saved meanwhile
         for pid, state, file_report in restores:  # only once the papers are saved
@@ -429,6 +472,57 @@ class Library:
                 file_report.restored += 1
         return report
 
+    def enrich(self, found: Iterable[tuple[str, Entry]]) -> dict[str, str]:
+        """Merge what the Hub says about papers already here (``readlist resolve``): each entry
+        into the paper with that id, as an import merges it, but into no digest. Returns for each
+        id ``updated``, ``unchanged``, ``gone`` (no such paper now) or ``conflict`` (the entry's
+        arXiv id is another paper's: left out)."""
+        outcome: dict[str, str] = {}
+        with self.lock:
+            if self.changed_on_disk():
+                self._load()
+            changed: set[str] = set()
+            for pid, entry in found:
+                paper = self.by_id.get(pid)
+                if paper is None:
+                    outcome[pid] = "gone"
+                    continue
+                if entry.arxiv_id and self._by_arxiv.get(entry.arxiv_id, pid) != pid:
+                    outcome[pid] = "conflict"
+                    continue
+                incoming = self._entry_paper(entry, [], {}, paper.seq, paper.pos)
+                if merge_into(paper, incoming):
+                    self._reindex(paper)
+                    changed.add(pid)
+                outcome[pid] = "updated" if pid in changed else "unchanged"
+            if changed:
+                self._save([], changed, set())
+        return outcome
+
+    def _reindex(self, paper: Paper) -> None:
+        """Look-ups for what a merge may have added: an arXiv id, other titles."""
+        if paper.arxiv_id:
+            self._by_arxiv[paper.arxiv_id] = paper.id
+        for title in paper.aliases:
+            self._title_keys().setdefault(title_key(title), paper.id)
+
+    def _claim_day(self, digest: Digest, changed: set[str]) -> None:
+        """Give a digest of a known day (the Hub's ``2025-03-14``) the digest of that day: the one
+        under its label (``Mar 14``) with that date, or with no year (a saved page's, whose year
+        was only a guess: now it is known). When the label is taken by another year's digest,
+        this one goes under its label with the year (``Mar 14, 2025``)."""
+        date = digest.date
+        if digest.summary is not None or not date or date.startswith("--"):
+            return
+        info = self.digests.get(digest.label)
+        if info is not None and info.date != date:
+            if info.date is None or (info.date.startswith("--") and info.date[2:] == date[5:]):
+                info.date = date
+                changed.add(info.label)
+            else:
+                digest.label = f"{digest.label}, {date[:4]}"
+        self._digest_info(digest.label, date, digest.source, changed)
+
     def _digest_info(self, label: str, date: str | None, source: str, changed: set[str]) -> DigestInfo:
         """The digest ``label``, made (as the newest) if it is new, that knows it came from ``source``."""
         info = self.digests.get(label)
@@ -436,7 +530,7 @@ class Library:
             seq = max((d.seq for d in self.digests.values()), default=0) + 1
             info = self.digests[label] = DigestInfo(label, date, [], seq, time.time())
             changed.add(label)
-        name = Path(source).name
+        name = source if "://" in source else Path(source).name  # a fetch names its URL
         if name not in info.sources:
             info.sources.append(name)
             changed.add(label)
@@ -448,6 +542,10 @@ class Library:
         labels = _labels(entry, digest)
         positions = {label: place for label, place in entry.positions.items() if label in labels}
         positions.setdefault(labels[0], pos)
+        return self._entry_paper(entry, labels, positions, self.digests[labels[0]].seq, positions[labels[0]])
+
+    @staticmethod
+    def _entry_paper(entry: Entry, labels: list[str], positions: dict[str, int], seq: int, pos: int) -> Paper:
         in_abstract = find_urls(entry.abstract) if entry.links else []
         return Paper(
             id=paper_id(entry.title),
@@ -458,13 +556,20 @@ class Library:
             upvotes=entry.upvotes,
             arxiv_id=entry.arxiv_id,
             digests=labels,
-            seq=self.digests[labels[0]].seq,
-            pos=positions[labels[0]],
+            seq=seq,
+            pos=pos,
             positions=positions,
             aliases=[t for t in dict.fromkeys(entry.aliases) if title_key(t) != title_key(entry.title)]
             if entry.aliases else [],
             extra_links=[url for url in dict.fromkeys(entry.links) if url not in in_abstract],
             author_names=list(entry.author_names),
+            comments=entry.comments,
+            github_repo=entry.github_repo,
+            github_stars=entry.github_stars,
+            project_page=entry.project_page,
+            ai_summary=entry.ai_summary,
+            ai_keywords=list(entry.ai_keywords),
+            hub_at=entry.hub_at,
         )
 
     def _match(self, paper: Paper) -> Paper | None:
@@ -495,10 +600,15 @@ class Library:
         if paper.arxiv_id:
             self._by_arxiv[paper.arxiv_id] = paper.id
 
-    def _save(self, new_ids: list[str], changed_ids: set[str], changed_digests: set[str]) -> None:
+    def _save(self, new_ids: list[str], changed_ids: set[str], changed_digests: set[str],
+              fetched_changed: bool = False) -> None:
         papers = self.db.table("papers")
         digests = self.db.table("digests")
         with self.storage.batch():
+            if fetched_changed:
+                table = self.db.table(FETCHED_TABLE)
+                table.truncate()
+                table.insert_multiple({"day": day, "at": at} for day, at in sorted(self.fetched.items()))
             if changed_ids:
                 ids = {self._doc_ids[pid]: pid for pid in changed_ids}
                 papers.update(lambda doc: doc.update(self.by_id[doc["id"]].to_record()), doc_ids=list(ids))
@@ -514,7 +624,7 @@ class Library:
         self.order = _display_order(self.papers, self.digests.values())
         doc_ids = [self._doc_ids[pid] for pid in self.papers.ids]
         records = [d.to_record() for d in self.digests.values()]
-        self._write_snapshot(self._loaded, self.papers, self.order, doc_ids, records)
+        self._write_snapshot(self._loaded, self.papers, self.order, doc_ids, records, self.fetched)
 
     # -- state changes, each one undo step -----------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 from urllib.parse import quote_plus, urlsplit
 
 _URL = re.compile(r"""https?://[^\s<>"'{}|\\^`\[\]]+""", re.IGNORECASE)
@@ -58,6 +59,36 @@ def arxiv_id_from_line(line: str) -> str | None:
 
 def is_arxiv_id(text: str) -> bool:
     return bool(_BARE_ID.match(text))
+
+
+class Link(NamedTuple):
+    """A labelled link of a paper. ``kind`` is one of hub, abs, pdf, search, code, project, other."""
+
+    label: str
+    url: str
+    kind: str
+
+
+# Where research code lives: a link to one of these (with a path) is a link to code.
+CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
+
+
+def is_code_url(url: str) -> bool:
+    """A link to a repository (or a user's page) on a code host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").removeprefix("www.")
+    return host in CODE_HOSTS and parts.path.strip("/") != ""
+
+
+def arxiv_abs_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def arxiv_pdf_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/pdf/{arxiv_id}"
 
 
 def paper_url(title: str, arxiv_id: str | None) -> str:

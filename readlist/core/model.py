@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from readlist.core.links import find_urls, paper_url
+from readlist.core.links import Link, arxiv_abs_url, arxiv_pdf_url, find_urls, paper_url
 from readlist.core.text import title_key
 
 
@@ -22,11 +22,18 @@ class AbstractSource(Protocol):
     def abstract(self, slot: int) -> str: ...
 
 
+# What the Hub tells about a paper beyond the page text: counts that change (see ``COUNTS``),
+# its code repository, project page, and the Hub's machine-written summary and keywords.
+COUNTS = ("upvotes", "comments", "github_stars")
+HUB_FIELDS = ("comments", "github_repo", "github_stars", "project_page", "ai_summary", "ai_keywords")
+
+
 class Paper:
     """One paper of the library. Its abstract may be read lazily from a snapshot file."""
 
     __slots__ = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos",
-                 "positions", "aliases", "extra_links", "author_names", "rev", "_abstract", "_source", "_slot")
+                 "positions", "aliases", "extra_links", "author_names", "rev", *HUB_FIELDS, "hub_at",
+                 "_abstract", "_source", "_slot")
 
     def __init__(
         self,
@@ -46,6 +53,13 @@ class Paper:
         extra_links: list[str] | None = None,
         author_names: list[str] | None = None,
         rev: int = 0,
+        comments: int | None = None,
+        github_repo: str | None = None,
+        github_stars: int | None = None,
+        project_page: str | None = None,
+        ai_summary: str | None = None,
+        ai_keywords: list[str] | None = None,
+        hub_at: float | None = None,
         source: AbstractSource | None = None,
         slot: int = 0,
     ) -> None:
@@ -69,6 +83,16 @@ class Paper:
         self.author_names = author_names if author_names is not None else []
         # Bumped whenever the searchable text changes, so a cached search index can catch up.
         self.rev = rev
+        # From the Hub: comment count, code repository and its stars, project page, the Hub's AI
+        # summary and keywords; ``hub_at`` is when the Hub last answered for it (None: never live,
+        # only from files), which decides whose counts are newer (see library.merge_into).
+        self.comments = comments
+        self.github_repo = github_repo
+        self.github_stars = github_stars
+        self.project_page = project_page
+        self.ai_summary = ai_summary
+        self.ai_keywords = ai_keywords if ai_keywords is not None else []
+        self.hub_at = hub_at
         self._abstract = abstract
         self._source = source
         self._slot = slot
@@ -102,6 +126,24 @@ class Paper:
         found = find_urls(self.abstract)
         return found + [url for url in self.extra_links if url not in found]
 
+    def link_choices(self) -> list[Link]:
+        """Every link known for the paper, labelled, for a chooser: its Hub page, arXiv abstract
+        and PDF (or an arXiv title search without an id), code, project page, then the other
+        links of its abstract and of the Hub."""
+        if self.arxiv_id:
+            choices = [Link("Hub page", self.url, "hub"), Link("arXiv abstract", arxiv_abs_url(self.arxiv_id), "abs"),
+                       Link("arXiv PDF", arxiv_pdf_url(self.arxiv_id), "pdf")]
+        else:
+            choices = [Link("arXiv search", self.url, "search")]
+        if self.github_repo:
+            stars = f" (★ {self.github_stars})" if self.github_stars is not None else ""
+            choices.append(Link(f"Code{stars}", self.github_repo, "code"))
+        if self.project_page:
+            choices.append(Link("Project page", self.project_page, "project"))
+        known = {link.url for link in choices}
+        choices += [Link("Link", url, "other") for url in self.links if url not in known]
+        return choices
+
     def to_record(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -119,6 +161,13 @@ class Paper:
             "extra_links": list(self.extra_links),
             "author_names": list(self.author_names),
             "rev": self.rev,
+            "comments": self.comments,
+            "github_repo": self.github_repo,
+            "github_stars": self.github_stars,
+            "project_page": self.project_page,
+            "ai_summary": self.ai_summary,
+            "ai_keywords": list(self.ai_keywords),
+            "hub_at": self.hub_at,
         }
 
     @classmethod
@@ -139,6 +188,13 @@ class Paper:
             extra_links=list(rec.get("extra_links") or []),
             author_names=list(rec.get("author_names") or []),
             rev=rec.get("rev", 0),
+            comments=rec.get("comments"),
+            github_repo=rec.get("github_repo"),
+            github_stars=rec.get("github_stars"),
+            project_page=rec.get("project_page"),
+            ai_summary=rec.get("ai_summary"),
+            ai_keywords=list(rec.get("ai_keywords") or []),
+            hub_at=rec.get("hub_at"),
         )
 
 

@@ -3,8 +3,8 @@
 Plain words are searched (search.py: typos forgiven, a common word may be missing, best match
 first); besides them::
 
-    is:unread is:read is:starred     has:note has:tags has:link
-    tag:NAME  digest:"Mar 14"  title:WORD  "exact phrase"  -word
+    is:unread is:read is:starred     has:note has:tags has:link has:code has:summary
+    tag:NAME  digest:"Mar 14"  title:WORD  upvotes:>20  "exact phrase"  -word
 
 The operators combine with AND; a ``-`` in front of any operator negates it
 (``-is:read``, ``-tag:done``). An operator the parser does not know, or one
@@ -22,9 +22,11 @@ from readlist.core.text import clean_tags, fold
 from readlist.core.tokens import plain_words, words
 
 IS_VALUES = ("unread", "read", "starred", "unstarred")
-HAS_VALUES = ("note", "tags", "link")
-OPERATORS = ("is", "has", "tag", "digest", "title")
-SYNTAX = 'is:unread|read|starred  has:note|tags|link  tag:NAME  digest:"Mar 14"  title:WORD  "phrase"  -word'
+HAS_VALUES = ("note", "tags", "link", "code", "summary")
+OPERATORS = ("is", "has", "tag", "digest", "title", "upvotes")
+SYNTAX = ('is:unread|read|starred  has:note|tags|link|code|summary  tag:NAME  digest:"Mar 14"  title:WORD  '
+          'upvotes:>20  "phrase"  -word')
+COMPARISONS = (">=", "<=", ">", "<", "=")
 
 # A token: optional minus, optional operator, then a quoted or a bare value.
 _TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<op>[A-Za-z]+):)?(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S*))')
@@ -32,8 +34,8 @@ _TOKEN = re.compile(r'(?P<neg>-)?(?:(?P<op>[A-Za-z]+):)?(?:"(?P<quoted>[^"]*)"?|
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    op: str  # is, has, tag, digest, title, phrase, word
-    value: str
+    op: str  # is, has, tag, digest, title, upvotes, phrase, word
+    value: str  # for upvotes, a comparison: ">20", "<=5", "=3"
     negated: bool = False
 
 
@@ -103,8 +105,8 @@ def parse(text: str) -> Query:
 
 
 def _needs_value(op: str) -> str:
-    examples = {"is": "is:unread, is:read, is:starred", "has": "has:note, has:tags, has:link",
-                "tag": "tag:NAME", "digest": 'digest:"Mar 14"', "title": "title:WORD"}
+    examples = {"is": "is:unread, is:read, is:starred", "has": "has:note, has:tags, has:link, has:code",
+                "tag": "tag:NAME", "digest": 'digest:"Mar 14"', "title": "title:WORD", "upvotes": "upvotes:>20"}
     return f"{op}: needs a value, e.g. {examples[op]}"
 
 
@@ -121,7 +123,7 @@ def _add_filter(query: Query, op: str, value: str, negated: bool) -> str | None:
     elif op == "has":
         choice = _complete(folded.rstrip("s") if folded not in HAS_VALUES else folded, HAS_VALUES)
         if choice is None:
-            return f"has:{value} is unknown — use has:note, has:tags or has:link"
+            return f"has:{value} is unknown — use has:note, has:tags, has:link, has:code or has:summary"
         query.filters.append(Filter("has", choice, negated))
     elif op == "tag":
         tags = clean_tags(value)
@@ -135,7 +137,20 @@ def _add_filter(query: Query, op: str, value: str, negated: bool) -> str | None:
         query.filters.extend(Filter("title", term, negated) for term in terms)
     elif op == "digest":
         query.filters.append(Filter("digest", digest_key(value), negated))
+    elif op == "upvotes":
+        comparison = parse_comparison(value)
+        if comparison is None:
+            return f"upvotes:{value} is not a count — use upvotes:>20, upvotes:<=5 or upvotes:10"
+        query.filters.append(Filter("upvotes", "".join(map(str, comparison)), negated))
     return None
+
+
+def parse_comparison(value: str) -> tuple[str, int] | None:
+    """``>20`` → (">", 20); a bare number means equal: ``10`` → ("=", 10)."""
+    value = value.strip()
+    sign = next((c for c in COMPARISONS if value.startswith(c)), "=")
+    number = value.removeprefix(sign).strip() if value.startswith(sign) else value
+    return (sign, int(number)) if number.isascii() and number.isdigit() else None
 
 
 def _complete(value: str, choices: Sequence[str]) -> str | None:
@@ -153,5 +168,5 @@ def digest_key(label: str) -> str:
 
 def needs_index(query: Query) -> bool:
     return bool(query.fuzzy.strip()) or any(
-        f.op in ("title", "word", "phrase") or (f.op == "has" and f.value == "link") for f in query.filters
+        f.op in ("title", "word", "phrase") or (f.op == "has" and f.value in ("link", "code")) for f in query.filters
     )

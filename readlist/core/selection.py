@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from readlist.core.library import Library
+from readlist.core.links import CODE_HOSTS, find_urls, is_code_url
 from readlist.core.papers import SEP
-from readlist.core.query import Filter, Query, digest_key, needs_index, parse
+from readlist.core.query import Filter, Query, digest_key, needs_index, parse, parse_comparison
 from readlist.core.search import SearchIndex
 from readlist.core.text import fold
 from readlist.core.tokens import holds_phrase, phrase_pattern, plain_words
@@ -57,6 +59,7 @@ class Columns:
         self._ranks: dict[Sort, np.ndarray] = {}
         self._digests: dict[str, np.ndarray] = {}
         self._links: np.ndarray | None = None
+        self._hub: dict[str, np.ndarray] = {}
         self._state: dict[str, np.ndarray] = {}
 
     @property
@@ -66,7 +69,7 @@ class Columns:
     def _fresh(self) -> None:
         papers = (id(self.library.papers), self.library.revision)
         if papers != self._papers_seen:
-            self._papers_seen, self._ranks, self._digests, self._links = papers, {}, {}, None
+            self._papers_seen, self._ranks, self._digests, self._links, self._hub = papers, {}, {}, None, {}
             self._state_seen = -1
         if self.library.state.version != self._state_seen:
             self._state_seen, self._state = self.library.state.version, {}
@@ -138,15 +141,67 @@ class Columns:
             mask = self._links = np.fromiter(map(bool, joined), dtype=bool, count=len(joined))
         return mask
 
+    # -- what the Hub tells --------------------------------------------------------------
+
+    def upvotes(self) -> np.ndarray:
+        """Each paper's upvotes, NaN where unknown (so that no comparison holds for it)."""
+        self._fresh()
+        hub = self._hub
+        counts = hub.get("upvotes")
+        if counts is None:
+            column = self.library.papers.column("upvotes")
+            counts = hub["upvotes"] = np.array([np.nan if n is None else n for n in column], dtype=float)
+        return counts
+
+    def summary(self) -> np.ndarray:
+        """Papers with the Hub's AI summary."""
+        self._fresh()
+        hub = self._hub
+        mask = hub.get("summary")
+        if mask is None:
+            column = self.library.papers.column("ai_summary")
+            mask = hub["summary"] = np.fromiter(map(bool, column), dtype=bool, count=len(column))
+        return mask
+
+    def code(self, index: SearchIndex) -> np.ndarray:
+        """Papers with a code repository: the Hub's, or a link to a code host among their links.
+        Only papers whose text names a code host have their links read. Kept per index size: an
+        index still catching up with the papers gives an answer for fewer of them."""
+        self._fresh()
+        hub = self._hub
+        key = f"code:{index.size}"
+        mask = hub.get(key)
+        if mask is None:
+            papers = self.library.papers
+            repos = papers.column("github_repo")
+            mask = np.fromiter(map(bool, repos), dtype=bool, count=len(repos))
+            named = np.zeros(index.size, dtype=bool)
+            for host in CODE_HOSTS:
+                named |= index.containing(host.split(".")[0])
+            extra = papers.joined_column("extra_links")
+            maybe = np.pad(named, (0, self.size - index.size)) | np.fromiter(
+                (any(host in text for host in CODE_HOSTS) for text in extra), dtype=bool, count=len(extra))
+            for i in np.flatnonzero(maybe & ~mask).tolist():
+                paper = papers[i]
+                mask[i] = any(map(is_code_url, [*find_urls(paper.abstract), *paper.extra_links]))
+            hub[key] = mask
+        return mask
+
     # -- sorting -----------------------------------------------------------------------
 
     def rank(self, sort: Sort) -> np.ndarray:
-        """``rank[i]``: where paper ``i`` goes under ``sort`` (PUBLISHED or TITLE)."""
+        """``rank[i]``: where paper ``i`` goes under ``sort`` (PUBLISHED, TITLE or UPVOTES)."""
         self._fresh()
         rank = self._ranks.get(sort)
         if rank is None:
             papers = self.library.papers
-            keys = self._published_keys() if sort is Sort.PUBLISHED else [fold(t) for t in papers.column("title")]
+            keys: list[Any]
+            if sort is Sort.PUBLISHED:
+                keys = self._published_keys()
+            elif sort is Sort.UPVOTES:  # most first; unknown last
+                keys = [np.inf if n is None else -n for n in papers.column("upvotes")]
+            else:
+                keys = [fold(t) for t in papers.column("title")]
             order = sorted(self.library.order, key=keys.__getitem__)  # equal keys stay in display order
             rank = np.empty(len(keys), dtype=np.int64)
             rank[order] = np.arange(len(keys))
@@ -176,7 +231,7 @@ class Columns:
 
     def sort(self, rows: list[int], sort: Sort) -> list[int]:
         """``rows`` in ``sort`` order. Starred first keeps the order of ``rows`` among the starred
-        and the rest; newest published and title break ties by the display order."""
+        and the rest; newest published, title and upvotes break ties by the display order."""
         if sort is Sort.DIGEST or not rows:
             return rows
         array = np.asarray(rows, dtype=np.int64)
@@ -267,19 +322,35 @@ def _filter_mask(f: Filter, columns: Columns, index: SearchIndex | None) -> np.n
     """The papers one (not negated) filter lets through."""
     if f.op == "is":
         return ~columns.state("read") if f.value == "unread" else columns.state(f.value)
-    if f.op == "has" and f.value != "link":
+    if f.op == "has" and f.value in ("note", "tags"):
         return columns.state(f.value)
     if f.op == "tag":
         return columns.tag(f.value)
     if f.op == "digest":
         return columns.digest(f.value)
+    if f.op == "upvotes":
+        return _compare(columns.upvotes(), f.value)
+    if f.op == "has" and f.value == "summary":
+        return columns.summary()
     assert index is not None
+    if f.op == "has" and f.value == "code":
+        return columns.code(index)
     if f.op == "has":  # has:link: an http(s) word in the text, or a link from outside it
         found = index.containing("http", prefix=True)
     else:  # title:WORD (a prefix, title only) or a left-out -word
         found = index.containing(f.value, title_only=f.op == "title", prefix=f.op == "title")
     found = np.pad(found, (0, columns.size - len(found)))  # papers newer than the index never match
     return found | columns.extra_links() if f.op == "has" else found
+
+
+def _compare(counts: np.ndarray, comparison: str) -> np.ndarray:
+    """Papers whose count meets ``comparison`` (``>20``...); an unknown count meets none."""
+    parsed = parse_comparison(comparison)
+    assert parsed is not None  # the query parser let only comparisons through
+    sign, number = parsed
+    with np.errstate(invalid="ignore"):
+        return {">": counts > number, "<": counts < number, ">=": counts >= number, "<=": counts <= number,
+                "=": counts == number}[sign]
 
 
 def _holds_phrase(groups: list[list[str]], candidates: list[int], library: Library) -> np.ndarray:

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from readlist.core.papers import Papers
 from readlist.core.storage import file_signature, write_atomic
 
-VERSION = 8
+VERSION = 9
 PAPERS = "papers.snapshot"
 ABSTRACTS = "abstracts.snapshot"
 
@@ -39,7 +39,7 @@ class AbstractFile:
 
 
 def save(folder: Path, source: tuple[int, int, int], papers: Papers, order: list[int], doc_ids: list[int],
-         digests: list[dict[str, Any]]) -> None:
+         digests: list[dict[str, Any]], fetched: dict[str, float]) -> None:
     """Write the snapshot of ``papers`` (in storage order) made from ``source``."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     offsets = array("q", [0])
@@ -56,6 +56,7 @@ def save(folder: Path, source: tuple[int, int, int], papers: Papers, order: list
         "offsets": offsets.tobytes(),
         "doc_ids": doc_ids,
         "digests": digests,
+        "fetched": fetched,
         "order": order,
         "papers": papers.to_columns(),
     }
@@ -67,6 +68,7 @@ class Snapshot(NamedTuple):
     order: list[int]
     doc_ids: list[int]
     digests: list[dict[str, Any]]
+    fetched: dict[str, float]
 
 
 def load(folder: Path, source: tuple[int, int, int] | None) -> Snapshot | None:
@@ -84,6 +86,6 @@ def load(folder: Path, source: tuple[int, int, int] | None) -> Snapshot | None:
         papers = Papers(columns["papers"], AbstractFile(folder / ABSTRACTS, offsets))
         if len(offsets) != len(papers) + 1 or len(columns["order"]) != len(papers):
             return None
-        return Snapshot(papers, columns["order"], columns["doc_ids"], columns["digests"])
+        return Snapshot(papers, columns["order"], columns["doc_ids"], columns["digests"], columns["fetched"])
     except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
         return None

@@ -30,11 +30,14 @@ class Sort(StrEnum):
     PUBLISHED = "published"
     TITLE = "title"
     STARRED = "starred"
+    UPVOTES = "upvotes"
 
     def label(self, searching: bool = False) -> str:
         if self is Sort.DIGEST:
             return "relevance" if searching else "digest order"
-        return {"published": "newest published", "title": "title A–Z", "starred": "starred first"}[self.value]
+        return {"published": "newest published", "title": "title A–Z", "starred": "starred first",
+                "upvotes": "most upvoted"}[self.value]
+
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,13 @@ def rich_pair() -> tuple[Paper, PaperState]:
         digests=["Mar 14", "Mar 15"],
         author_names=["Mira Okafor", "Research and Development Team", "Łukasz Kaiser"],
         extra_links=["https://ex.github.io/sgs"],
+        comments=3,
+        github_repo="https://github.com/ex/sgs",
+        github_stars=311,
+        project_page="https://ex.github.io/sgs",
+        ai_summary="Prunes *most* primitives <fast>.",
+        ai_keywords=["pruning", "3DGS"],
+        hub_at=1741910400.0,
     )
     state = PaperState(read=True, starred=True, note="Compare with 3DGS.\n\n# not a heading\n- a list", tags=("rl", "to-read"))
     return paper, state
@@ -79,7 +86,7 @@ def test_markdown_gives_one_heading_per_paper_with_the_title_literal() -> None:
 def test_paper_markdown_has_link_marks_tags_dates_and_the_note_as_is() -> None:
     paper, state = rich_pair()
     text = paper_markdown(paper, state)
-    assert text.splitlines()[:10] == [
+    assert text.splitlines()[:14] == [
         "## Sparse Gaussian Splatting for Real-Time Scene Capture",
         "",
         "- **Link:** <https://huggingface.co/papers/2412.01234>",
@@ -89,10 +96,14 @@ def test_paper_markdown_has_link_marks_tags_dates_and_the_note_as_is() -> None:
         "- **Digests:** Mar 14, Mar 15",
         "- **Authors:** Mira Okafor, Research and Development Team, Łukasz Kaiser",
         "- **Upvotes:** 42",
+        "- **Comments:** 3",
+        "- **Code:** <https://github.com/ex/sgs> (★ 311)",
+        "- **Project page:** <https://ex.github.io/sgs>",
+        "- **Hub's AI summary:** Prunes \\*most\\* primitives \\<fast\\>.",
         "",
     ]
     # The note, quoted line by line: its own heading stays inside the quote, not a new section.
-    assert text.splitlines()[10:] == ["> Compare with 3DGS.", ">", "> # not a heading", "> - a list"]
+    assert text.splitlines()[14:] == ["> Compare with 3DGS.", ">", "> # not a heading", "> - a list"]
     tokens = MarkdownIt().parse(text)
     quoted = [t.tag for t in tokens if t.type == "heading_open" and t.level > 0]
     assert quoted == ["h1"]  # nested in the blockquote (level > 0), the paper heading is level 0
@@ -225,11 +236,17 @@ def test_csv_header_and_values() -> None:
         "authors": "3",
         "author_names": "Mira Okafor; Research and Development Team; Łukasz Kaiser",
         "upvotes": "42",
+        "comments": "3",
+        "github_repo": "https://github.com/ex/sgs",
+        "github_stars": "311",
+        "project_page": "https://ex.github.io/sgs",
         "digests": "Mar 14; Mar 15",
         "tags": "rl; to-read",
         "read": "true",
         "starred": "true",
         "note": state.note,  # newlines intact
+        "ai_summary": "Prunes *most* primitives <fast>.",
+        "ai_keywords": "pruning; 3DGS",
         "abstract": paper.abstract,
     }
     assert (bare["authors"], bare["published"], bare["read"], bare["note"]) == ("", "", "false", "")
@@ -271,7 +288,8 @@ def test_json_document() -> None:
     assert record["links"] == ["https://github.com/ex/sgs", "https://ex.github.io/sgs"]
     assert record["author_names"] == list(paper.author_names)
     assert record["positions"] == {"Mar 14": 0}  # its place in Mar 15 is not known
-    assert {k: v for k, v in record.items() if k not in ("state", "aliases", "positions")} == {
+    assert record["hub_at"] == 1741910400.0  # when the Hub gave its counts: a later import compares
+    assert {k: v for k, v in record.items() if k not in ("state", "aliases", "positions", "hub_at")} == {
         k: v for k, v in paper_json(paper, state).items() if k not in ("read", "starred", "note", "tags")
     }
 

@@ -66,6 +66,22 @@ def test_daily_papers_fixture() -> None:
     assert (ddpm.published, ddpm.upvotes, ddpm.state) == ("2020-06-19", 77, None)
 
 
+def test_daily_papers_keep_the_hubs_fields() -> None:
+    [digest] = parse_input(DAILY.read_bytes(), str(DAILY), "daily_papers")
+    sparse, attention, _ = digest.entries
+    assert (sparse.comments, sparse.github_repo, sparse.github_stars, sparse.project_page) == (
+        3, "https://github.com/example-lab/sparse-gs", 311, "https://example-lab.github.io/sparse-gs")
+    assert (sparse.ai_summary, sparse.ai_keywords) == ("A one-sentence overview written by the site.",
+                                                       ["example", "keywords"])
+    assert sparse.hub_at is None  # a file: its age is not known
+    assert (attention.comments, attention.github_repo, attention.github_stars, attention.project_page) == (
+        17, None, None, None)
+    [odd] = parse([daily("Odd", numComments=None, githubStars=-1, ai_keywords="not a list",
+                         ai_summary="Two\nlines \x1b[1mbold", githubRepo="ftp://x.example/repo")])[0].entries
+    assert (odd.github_stars, odd.ai_keywords, odd.github_repo) == (None, [], None)
+    assert odd.ai_summary == "Two lines bold"
+
+
 def test_daily_papers_are_grouped_by_the_day_they_were_featured() -> None:
     digests = parse([daily("One"), daily("Two", "2025-03-13T23:00:00Z"), daily("Three", None), daily("Four")])
     assert [(d.label, d.date, [e.title for e in d.entries]) for d in digests] == [

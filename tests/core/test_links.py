@@ -7,7 +7,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from readlist.core.digest import read_digest
-from readlist.core.links import arxiv_id_from_line, find_urls, is_arxiv_id, is_safe_to_open, paper_url
+from readlist.core.links import (
+    arxiv_id_from_line,
+    find_urls,
+    is_arxiv_id,
+    is_code_url,
+    is_safe_to_open,
+    paper_url,
+)
 from readlist.core.model import Paper
 from tests.conftest import FIXTURES
 
@@ -125,3 +132,30 @@ def test_safe_urls(url: str) -> None:
 )
 def test_unsafe_urls(url: str) -> None:
     assert is_safe_to_open(url) is False
+
+
+def test_link_choices_label_every_known_link() -> None:
+    paper = Paper(id="p", title="Sparse Splats", abstract="Code: https://github.com/ex/sgs. Data at https://d.org/x.",
+                  arxiv_id="2503.01111", github_repo="https://github.com/ex/sgs", github_stars=311,
+                  project_page="https://ex.github.io/sgs", extra_links=["https://ex.github.io/sgs"])
+    assert [tuple(link) for link in paper.link_choices()] == [
+        ("Hub page", "https://huggingface.co/papers/2503.01111", "hub"),
+        ("arXiv abstract", "https://arxiv.org/abs/2503.01111", "abs"),
+        ("arXiv PDF", "https://arxiv.org/pdf/2503.01111", "pdf"),
+        ("Code (★ 311)", "https://github.com/ex/sgs", "code"),
+        ("Project page", "https://ex.github.io/sgs", "project"),
+        ("Link", "https://d.org/x", "other"),  # what the abstract adds, each link once
+    ]
+    bare = Paper(id="q", title="No Id Yet")
+    assert [(link.label, link.kind) for link in bare.link_choices()] == [("arXiv search", "search")]
+    assert bare.link_choices()[0].url == bare.url
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [("https://github.com/ex/sgs", True), ("https://www.gitlab.com/g/p", True), ("https://codeberg.org/u/r", True),
+     ("https://github.com", False), ("https://github.com/", False), ("https://github.io/x", False),
+     ("https://notgithub.com/x/y", False), ("https://example.org/github.com/x", False)],
+)
+def test_code_urls(url: str, code: bool) -> None:
+    assert is_code_url(url) is code
