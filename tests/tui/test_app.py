@@ -25,6 +25,11 @@ def static_text(app: ReadlistApp, selector: str) -> str:
     return str(app.query_one(selector, Static).render())
 
 
+def detail_text(app: ReadlistApp, section: str) -> str:
+    """What the detail pane shows in one section: title, facts, note, hub, abstract or links."""
+    return app.main.detail.section(section)
+
+
 async def wait_for(pilot, condition, timeout: float = 3.0) -> None:
     """Workers run in threads: give them time, but fail clearly if nothing happens."""
     for _ in range(int(timeout / 0.02)):
@@ -75,13 +80,13 @@ async def test_cursor_keys_move_and_never_mark_read(app: ReadlistApp, library: L
 async def test_detail_follows_cursor(app: ReadlistApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "3D Gaussian Splatting" in static_text(app, "#detail-title")
-        facts = static_text(app, "#detail-facts")
+        assert "3D Gaussian Splatting" in detail_text(app, "title")
+        facts = detail_text(app, "facts")
         assert "published Aug 8, 2023" in facts and "4 authors" in facts and "▲ 12" in facts
-        assert "https://huggingface.co/papers/2308.04079" in static_text(app, "#detail-links")
-        assert "https://github.com/example/splats" in static_text(app, "#detail-links")
+        assert "https://huggingface.co/papers/2308.04079" in detail_text(app, "links")
+        assert "https://github.com/example/splats" in detail_text(app, "links")
         await pilot.press("j", "j")
-        assert "Post-Training Quantization" in static_text(app, "#detail-title")
+        assert "Post-Training Quantization" in detail_text(app, "title")
 
 
 async def test_markup_in_titles_is_shown_literally(app: ReadlistApp) -> None:
@@ -89,8 +94,8 @@ async def test_markup_in_titles_is_shown_literally(app: ReadlistApp) -> None:
         await pilot.pause()
         await pilot.press("j")
         assert HOSTILE in row_text(app, 1)
-        assert static_text(app, "#detail-title") == HOSTILE
-        assert "[link=https://evil.example]click[/link]" in static_text(app, "#detail-abstract")
+        assert detail_text(app, "title") == HOSTILE
+        assert "[link=https://evil.example]click[/link]" in detail_text(app, "abstract")
 
 
 async def test_read_and_star_toggle_and_reach_disk(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
@@ -119,7 +124,7 @@ async def test_note_editor_saves_on_escape_and_ctrl_s(app: ReadlistApp, library:
         assert not isinstance(app.screen, NoteScreen)
         assert library.state_of(paper.id).note == "check [bold] table 3"
         assert "✎" in row_text(app, 0)
-        assert "check [bold] table 3" in static_text(app, "#detail-note")
+        assert "check [bold] table 3" in detail_text(app, "note")
         await pilot.press("n")
         assert app.screen.query_one(TextArea).text == "check [bold] table 3"
         await pilot.press("end", *" and fig 2", "ctrl+s")
@@ -215,7 +220,7 @@ async def test_views_switch_with_one_key(app: ReadlistApp, library: Library) -> 
         assert "3D Gaussian" in row_text(app, 0)
         await pilot.press("v")  # with notes
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 0)
-        assert "No paper here" in static_text(app, "#detail-title")
+        assert "No paper here" in detail_text(app, "title")
         await pilot.press("1")
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 4)
         await pilot.press("3")
@@ -327,6 +332,6 @@ async def test_empty_library_says_how_to_start(isolated_data: Path) -> None:
     app = ReadlistApp(library, copy=Clipboard(), save_delay=0.0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "empty" in static_text(app, "#detail-title")
-        assert "readlist --demo" in static_text(app, "#detail-facts")
+        assert "empty" in detail_text(app, "title")
+        assert "readlist --demo" in detail_text(app, "facts")
     library.close()

@@ -6,7 +6,7 @@ from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.widgets.key_bar import KeyBar
-from tests.tui.test_app import SIZE, static_text
+from tests.tui.test_app import SIZE, detail_text
 
 
 def bar_text(app: ReadlistApp) -> str:
@@ -30,7 +30,7 @@ async def test_first_frame_shows_the_paper_and_the_keys(app: ReadlistApp) -> Non
     def record(screen, update) -> None:
         display(screen, update)
         if update is not None and not first:
-            first["title"] = static_text(app, "#detail-title")
+            first["title"] = detail_text(app, "title")
             first["keys"] = bar_text(app)
 
     app._display = record  # type: ignore[method-assign]
@@ -40,20 +40,14 @@ async def test_first_frame_shows_the_paper_and_the_keys(app: ReadlistApp) -> Non
         assert "/ Filter" in first["keys"] and "s Star" in first["keys"] and "q Quit" in first["keys"]
 
 
-async def test_one_step_shows_the_next_paper_at_once(app: ReadlistApp, monkeypatch) -> None:
-    """A single j updates the detail pane in the same turn; the moves that follow it closely
-    wait until the cursor rests."""
-    monkeypatch.setattr("readlist.tui.screens.main.DETAIL_DELAY", 0.5)
+async def test_every_move_shows_its_paper_at_once(app: ReadlistApp) -> None:
+    """The detail pane follows the cursor on every key, in the same turn: showing a paper is one
+    wrap of its text, with nothing to lay out, so there is nothing to wait for."""
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("j")
-        assert app.main.paper_list.cursor == 1
-        assert static_text(app, "#detail-title").startswith("[CLS]")
-        await pilot.press("j", "j")
-        assert app.main.paper_list.cursor == 3
-        assert static_text(app, "#detail-title").startswith("[CLS]")
-        await pilot.pause(0.7)
-        assert "Efficient Fine-Tuning" in static_text(app, "#detail-title")
+        for key in "jjjk":
+            await pilot.press(key)
+            assert detail_text(app, "title") == app.main.paper_list.current.title
 
 
 async def test_key_bar_lists_the_keys_in_binding_order_and_the_palette(app: ReadlistApp) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.segment import Segment
-from textual.widgets import Static
+from textual.strip import Strip
 
 from readlist.core.model import Paper, PaperState, paper_id
 from readlist.tui.app import ReadlistApp
@@ -12,15 +12,20 @@ SIZE = (120, 40)
 SPLATS_CODE = "https://github.com/example/splats"
 
 
-def segments(app: ReadlistApp, selector: str) -> list[Segment]:
-    widget = app.query_one(selector, Static)
-    return [segment for y in range(widget.size.height) for segment in widget.render_line(y)]
+def strips(app: ReadlistApp, section: str) -> list[Strip]:
+    """The lines the detail pane draws for one section (scrolled to the top, as a new paper is)."""
+    pane = app.main.detail
+    return [pane.render_line(y) for y in pane.rows_of(section)]
+
+
+def segments(app: ReadlistApp, section: str) -> list[Segment]:
+    return [segment for strip in strips(app, section) for segment in strip]
 
 
 async def settle(pilot, app: ReadlistApp, text: str) -> None:
-    """Wait until the Links section shows ``text`` (the pane redraws once the cursor rests)."""
+    """Wait until the Links section shows ``text``."""
     for _ in range(100):
-        if any(text in segment.text for segment in segments(app, "#detail-links")):
+        if any(text in segment.text for segment in segments(app, "links")):
             return
         await pilot.pause(0.03)
     raise AssertionError(f"{text!r} never shown")
@@ -30,7 +35,7 @@ async def first_paper_shown(pilot, app: ReadlistApp) -> None:
     """Wait until the pane shows the list's first paper: that redraw would replace a paper shown by hand."""
     for _ in range(100):
         current = app.main.paper_list.current
-        if current and str(app.query_one("#detail-title", Static).render()) == current.title:
+        if current and app.main.detail.section("title") == current.title:
             return
         await pilot.pause(0.03)
     raise AssertionError("the first paper was never shown")
@@ -39,11 +44,11 @@ async def first_paper_shown(pilot, app: ReadlistApp) -> None:
 def links_of(app: ReadlistApp, text: str) -> set[str | None]:
     """The hyperlinks (None: plain text) on the parts of the Links section that show ``text``."""
     return {segment.style.link if segment.style else None
-            for segment in segments(app, "#detail-links") if text in segment.text}
+            for segment in segments(app, "links") if text in segment.text}
 
 
 def all_links(app: ReadlistApp) -> set[str]:
-    return {segment.style.link for segment in segments(app, "#detail-links") if segment.style and segment.style.link}
+    return {segment.style.link for segment in segments(app, "links") if segment.style and segment.style.link}
 
 
 async def test_safe_links_are_hyperlinks(app: ReadlistApp) -> None:
@@ -55,9 +60,7 @@ async def test_safe_links_are_hyperlinks(app: ReadlistApp) -> None:
         assert links_of(app, SPLATS_CODE) == {SPLATS_CODE}
         assert links_of(app, "[y]") == links_of(app, "[Y]") == {None}  # the key hints are plain text
         # What goes to the terminal: an OSC 8 sequence around the URL.
-        rendered = "".join(
-            app.query_one("#detail-links", Static).render_line(y).render(app.console) for y in range(2)
-        )
+        rendered = "".join(strip.render(app.console) for strip in strips(app, "links"))
         assert f";{SPLATS_CODE}\x1b\\" in rendered and "\x1b]8;" in rendered
 
 
@@ -77,9 +80,7 @@ async def test_unsafe_links_stay_plain_text(app: ReadlistApp) -> None:
         assert links_of(app, "file:///etc/passwd") == {None}
         assert links_of(app, "https://example.org/a b") == {None}
         assert all_links(app) == {paper.url}  # only the paper's own page
-        rendered = "".join(
-            app.query_one("#detail-links", Static).render_line(y).render(app.console) for y in range(6)
-        )
+        rendered = "".join(strip.render(app.console) for strip in strips(app, "links"))
         assert "\x1b]8;;https://evil" not in rendered and "\x1b]8;id" in rendered  # one real link only
 
 
@@ -98,6 +99,6 @@ async def test_markup_links_in_paper_text_never_become_links(app: ReadlistApp) -
         await pilot.pause(0.1)
         await pilot.press("j")  # the paper whose abstract carries [link=https://evil.example]click[/link]
         await pilot.pause(0.1)
-        abstract = segments(app, "#detail-abstract")
+        abstract = segments(app, "abstract")
         assert "[link=https://evil.example]click[/link]" in "".join(s.text for s in abstract)
         assert not any(s.style and (s.style.link or "@click" in s.style.meta) for s in abstract)

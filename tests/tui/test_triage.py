@@ -12,7 +12,7 @@ from readlist.tui.screens.confirm import ConfirmScreen
 from readlist.tui.screens.help import help_rows
 from readlist.tui.screens.tags import TagsScreen
 from tests.tui.conftest import Clipboard
-from tests.tui.test_app import SIZE, row_text, saved_state, static_text, wait_for
+from tests.tui.test_app import SIZE, detail_text, row_text, saved_state, static_text, wait_for
 
 
 def titles(app: ReadlistApp) -> list[str]:
@@ -31,7 +31,7 @@ async def test_tags_editor_sets_tags_shown_in_list_and_detail(app: ReadlistApp, 
         assert library.state_of(paper.id).tags == ("rl", "robots")
         assert "#rl #robots" in row_text(app, 0)
         await pilot.pause(0.1)
-        assert "#rl #robots" in static_text(app, "#detail-facts")
+        assert "#rl #robots" in detail_text(app, "facts")
         await wait_for(pilot, lambda: saved_state(isolated_data).get(paper.id, {}).get("tags") == ["rl", "robots"])
 
 
@@ -336,7 +336,7 @@ async def test_more_like_this_looks_past_the_filter_and_says_when_nothing_is_ali
         await pilot.press("g", "m")  # the newest digest's only paper shares no word with any other
         await wait_for(pilot, lambda: app.main.shown.similar_to is not None)
         await pilot.pause(0.1)
-        assert not app.main.paper_list.rows and "No other paper" in static_text(app, "#detail-facts")
+        assert not app.main.paper_list.rows and "No other paper" in detail_text(app, "facts")
 
 
 async def test_j_and_k_move_in_the_digests_panel(library: Library, clipboard: Clipboard) -> None:

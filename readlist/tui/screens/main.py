@@ -19,7 +19,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -41,7 +40,6 @@ if TYPE_CHECKING:
 
 SORT_CYCLE = tuple(Sort)
 NO_SIMILAR = "No other paper shares enough distinctive words with this one. Esc returns to the list."
-DETAIL_DELAY = 0.03
 
 
 class MainScreen(TriageActions, SharingActions, Screen[None]):
@@ -75,8 +73,6 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         self.shown = ListQuery()
         self.digest_panel = None
         self.ready = False  # the widgets are there to be drawn into
-        self._detail_timer: Timer | None = None  # runs while the cursor moves
-        self._detail_behind = False  # the detail pane shows a paper the cursor has left
 
     @property
     def readlist(self) -> ReadlistApp:
@@ -211,21 +207,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
 
     @on(PaperList.Highlighted)
     def cursor_moved(self) -> None:
-        """Show the paper under the cursor at once when the cursor was resting, else once it rests
-        again: laying out an abstract costs more than a frame, and a reader holding j wants the
-        list to keep up."""
-        if self._detail_timer is None:
-            self.show_current()
-        else:
-            self._detail_timer.stop()
-            self._detail_behind = True
-        self._detail_timer = self.set_timer(DETAIL_DELAY, self._cursor_rested)
-
-    def _cursor_rested(self) -> None:
-        self._detail_timer = None
-        if self._detail_behind:
-            self._detail_behind = False
-            self.show_current()
+        self.show_current()
 
     def show_current(self) -> None:
         library = self.readlist.library
