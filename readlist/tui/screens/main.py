@@ -100,6 +100,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         self.hint = self.query_one("#hint", Static)
         self.status = self.query_one("#status", Static)
         self.ready = True
+        self.watch(self.paper_list, "cursor", self.cursor_moved, init=False)
         self.show_current()
         self.refresh_status()
 
@@ -181,11 +182,11 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
     def _show_rows(self, query: ListQuery, rows: list[int], matched: frozenset[str], hints: list[str],
                    keep: str | None, strong: int | None = None) -> None:
         was_empty = self.paper_list.current is None
-        self.matched = matched
+        self.matched, self.shown = matched, query  # before the rows: the new cursor shows its paper at once
         self.paper_list.set_rows(rows, matched, keep=keep, strong=strong)
-        self.shown = query
-        self.hint.display = bool(hints)
-        self.hint.update(Content("  ".join(dict.fromkeys(hints))))
+        if self.hint.display != bool(hints):
+            self.hint.display = bool(hints)  # the hint line comes or goes: the screen is laid out again
+        self.hint.update(Content("  ".join(dict.fromkeys(hints))), layout=False)
         if was_empty != (self.paper_list.current is None):
             self.refresh_bindings()  # the keys that need a paper come and go
         self.refresh_status()
@@ -205,8 +206,9 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
 
     # -- the paper under the cursor -------------------------------------------------------------
 
-    @on(PaperList.Highlighted)
     def cursor_moved(self) -> None:
+        """Watches the list's cursor: called in the same turn as the move, so the pane's new
+        lines and the list's new highlight reach the terminal in one frame."""
         self.show_current()
 
     def show_current(self) -> None:
@@ -253,7 +255,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
             parts.append(f"sort: {query.sort.label(bool(parse(query.text).fuzzy.strip()))}")
         if query.digest is not None:
             parts.append(f"digest: {query.digest}")
-        self.status.update(Content(" " + " · ".join(parts)))
+        self.status.update(Content(" " + " · ".join(parts)), layout=False)  # one line, whatever it says
 
     # -- digests --------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from readlist.core.links import is_safe_to_open
 from readlist.core.model import Paper, PaperState, display_date
 from readlist.core.text import plural, strip_controls
 from readlist.core.tokens import highlight_spans
+from readlist.tui.widgets.scrolling import set_virtual_size
 
 NOTHING_MATCHES = "Nothing matches this view or filter. Esc clears the filter; v switches views."
 NOTE_BAR = "▎ "
@@ -235,7 +236,7 @@ class DetailPane(ScrollView, can_focus=True):
         self._rows = rows
         self._wrapped_at = width
         self._strips.clear()
-        self.virtual_size = Size(width, len(lines))
+        set_virtual_size(self, Size(width, len(lines)))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -19,7 +19,6 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -29,6 +28,7 @@ from readlist.core.model import marks as paper_marks
 from readlist.core.papers import Papers
 from readlist.core.text import plural
 from readlist.core.tokens import highlight_spans
+from readlist.tui.widgets.scrolling import set_virtual_size
 
 DATE_WIDTH = 7
 MARK_WIDTH = 4
@@ -82,13 +82,6 @@ class PaperList(ScrollView, can_focus=True):
     # repaint=False: moving the cursor redraws two rows, not the whole list.
     cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
-    class Highlighted(Message):
-        """The cursor moved to another paper (or the list became empty: ``paper_id`` None)."""
-
-        def __init__(self, paper_id: str | None) -> None:
-            super().__init__()
-            self.paper_id = paper_id
-
     def __init__(
         self,
         papers: Papers,
@@ -116,7 +109,7 @@ class PaperList(ScrollView, can_focus=True):
         self.matched = matched
         self.divider = strong if strong is not None and strong < len(rows) else None
         self._divider_strip = None
-        self.virtual_size = Size(self.scrollable_content_region.width, self._lines)
+        set_virtual_size(self, Size(self.scrollable_content_region.width, self._lines))
         target = 0
         if keep is not None:
             # By id, in C: looking at the papers would make an object of every one passed over.
@@ -182,8 +175,6 @@ class PaperList(ScrollView, can_focus=True):
         line = self._line(new)
         self.refresh_lines(line)
         self.scroll_to_region(Region(0, line, 1, 1), animate=False, force=True, immediate=True)
-        paper = self.current
-        self.post_message(self.Highlighted(paper.id if paper else None))
 
     def action_cursor_down(self) -> None:
         self.cursor += 1
