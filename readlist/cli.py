@@ -385,7 +385,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for i in chosen:
         paper = papers[i]
         state = library.state_of(paper.id)
-        digest = one_line(paper.digests[0]) if paper.digests else ""
+        digest = one_line(library.newest_digest(paper))
         tags = "".join(f"  #{tag}" for tag in state.tags)
         print(f"{paper.id}  {''.join(marks(state))}  {digest:<7}  {one_line(paper.title)}{tags}")
     return EXIT_OK

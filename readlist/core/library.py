@@ -22,7 +22,7 @@ from readlist.core.digest import Digest, Entry, Problem
 from readlist.core.errors import CorruptFileError, ReadlistError, UnsavedChanges
 from readlist.core.links import find_urls
 from readlist.core.model import COUNTS, Paper, PaperState, paper_id
-from readlist.core.papers import Papers, PapersById, count_labels
+from readlist.core.papers import Papers, PapersById, count_labels, split_joined
 from readlist.core.paths import ensure_dir
 from readlist.core.state import StateStore
 from readlist.core.storage import AtomicJSONStorage, FileLock, Signature, file_signature
@@ -34,6 +34,18 @@ FETCHED_TABLE = "fetched"  # the days fetched from the Hub: {"day": "2025-03-14"
 STATE_FILE = "state.json"
 LOCK_FILE = ".lock"
 CACHE_DIR = "cache"
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The papers of ``library.json`` as read at one version of it (``source``)."""
+
+    source: Signature | None
+    papers: Papers
+    order: list[int]
+    doc_ids: list[int]
+    digest_records: list[dict[str, Any]]
+    fetched: dict[str, float]
 
 
 @dataclass(slots=True)
@@ -263,11 +275,18 @@ def newest_first(digests: Iterable[DigestInfo]) -> list[DigestInfo]:
 
 
 def _display_order(papers: Papers, digests: Iterable[DigestInfo]) -> list[int]:
-    """Newest digest first, then each digest's own order."""
-    rank = {info.seq: i for i, info in enumerate(newest_first(digests))}
-    seq, pos = papers.column("seq"), papers.column("pos")
+    """Newest digest first, then each digest's own order. A paper seen in several digests is
+    listed under the newest of them, where a reader of that day looks for it (it still belongs
+    to each of them when the list is narrowed to one)."""
+    rank = {info.label: i for i, info in enumerate(newest_first(digests))}
     last = len(rank)
-    return sorted(range(len(papers)), key=lambda i: (rank.get(seq[i], last), pos[i]))
+    keys = []
+    for i, joined in enumerate(papers.joined_column("digests")):
+        labels = split_joined(joined)
+        newest = min(labels, key=lambda label: rank.get(label, last)) if labels else None
+        place = papers.place_in(i, (newest,)) if newest is not None else None
+        keys.append((rank.get(newest, last), place or 0))
+    return sorted(range(len(papers)), key=keys.__getitem__)
 
 
 class Library:
@@ -288,6 +307,7 @@ class Library:
         self.fetched: dict[str, float] = {}  # ISO day → when it was last fetched whole from the Hub
         self._by_key: dict[str, str] | None = None
         self._by_arxiv: dict[str, str] = {}
+        self._digest_rank: dict[str, int] | None = None  # label → place among the digests, newest first
         self._doc_ids: dict[str, int] = {}
         self._load()
         self.state = StateStore(self.folder / STATE_FILE, self.lock)
@@ -302,27 +322,37 @@ class Library:
     # -- loading ---------------------------------------------------------------
 
     def _load(self) -> None:
+        self.take(self._read())
+
+    def _read(self) -> Loaded:
+        """The papers as ``library.json`` holds them now: from its snapshot, or parsed (and the
+        snapshot written for next time). Changes nothing of this library."""
         source = file_signature(self.library_path)
         snap = snapshot.load(self.cache, source)
         if snap is not None:
-            papers, order, doc_ids, digest_records, fetched = snap
-        else:
-            table = self.db.table("papers")
-            docs = sorted(table, key=lambda doc: doc.doc_id)
-            papers = Papers.of(Paper.from_record(doc) for doc in docs)
-            doc_ids = [doc.doc_id for doc in docs]
-            digest_records = [dict(d) for d in self.db.table("digests")]
-            fetched = {d["day"]: d["at"] for d in self.db.table(FETCHED_TABLE) if "day" in d and "at" in d}
-            order = _display_order(papers, [DigestInfo.from_record(d) for d in digest_records])
-            self._write_snapshot(source, papers, order, doc_ids, digest_records, fetched)
-        self._loaded = source
-        self.fetched = dict(fetched)
+            return Loaded(source, *snap)
+        table = self.db.table("papers")
+        docs = sorted(table, key=lambda doc: doc.doc_id)
+        papers = Papers.of(Paper.from_record(doc) for doc in docs)
+        doc_ids = [doc.doc_id for doc in docs]
+        digest_records = [dict(d) for d in self.db.table("digests")]
+        fetched = {d["day"]: d["at"] for d in self.db.table(FETCHED_TABLE) if "day" in d and "at" in d}
+        order = _display_order(papers, [DigestInfo.from_record(d) for d in digest_records])
+        self._write_snapshot(source, papers, order, doc_ids, digest_records, fetched)
+        return Loaded(source, papers, order, doc_ids, digest_records, fetched)
+
+    def take(self, loaded: Loaded) -> None:
+        """Put papers read by ``_read`` (maybe on another thread) in place, all at once."""
+        papers = loaded.papers
+        self._loaded = loaded.source
+        self.fetched = dict(loaded.fetched)
         self.papers = papers
-        self.order = order
+        self.order = loaded.order
         self.by_id = PapersById(papers)
-        self._doc_ids = dict(zip(papers.ids, doc_ids, strict=True))
-        self.digests = {d["label"]: DigestInfo.from_record(d) for d in digest_records}
-        self._by_key: dict[str, str] | None = None  # built on the first import: it costs a second at 100k
+        self._doc_ids = dict(zip(papers.ids, loaded.doc_ids, strict=True))
+        self.digests = {d["label"]: DigestInfo.from_record(d) for d in loaded.digest_records}
+        self._by_key = None  # built on the first import: it costs a second at 100k
+        self._digest_rank = None
         self._by_arxiv = {a: pid for a, pid in zip(papers.column("arxiv_id"), papers.ids, strict=True) if a}
 
     def _write_snapshot(self, source: tuple[int, int, int] | None, papers: Papers, order: list[int],
@@ -347,18 +377,25 @@ class Library:
     def changed_on_disk(self) -> bool:
         return file_signature(self.library_path) != self._loaded
 
+    def read_changes(self) -> Loaded | None:
+        """What another process imported or fetched, read without touching this library (so a
+        worker thread can do it while the app goes on using it); None when nothing changed.
+        ``take`` puts it in place. Costs one ``stat`` when nothing changed, and reading the
+        snapshot the other process left when something did. A damaged ``library.json`` raises
+        CorruptFileError."""
+        if not self.changed_on_disk():
+            return None
+        with self.lock:
+            return self._read()
+
     def reload_if_changed(self) -> bool:
         """Take in what another process imported or fetched; True if the papers were re-read.
-
-        Costs one ``stat`` when nothing changed, and reading the snapshot the other process left
-        when something did. The papers, digests and fetched days are replaced whole (Paper objects
-        held from before are stale); state, undo history and pending changes are untouched. A
-        damaged ``library.json`` raises CorruptFileError and leaves everything as it was.
-        """
-        if not self.changed_on_disk():
+        The papers, digests and fetched days are replaced whole (Paper objects held from before
+        are stale); state, undo history and pending changes are untouched."""
+        loaded = self.read_changes()
+        if loaded is None:
             return False
-        with self.lock:
-            self._load()
+        self.take(loaded)
         return True
 
     @property
@@ -366,6 +403,13 @@ class Library:
         """Changes whenever the papers change (an import here, or a reload of another's):
         anything derived from them can tell when to start over."""
         return len(self.papers), self._loaded
+
+    def newest_digest(self, paper: Paper) -> str:
+        """The newest of the digests ``paper`` appeared in (the one it is listed under)."""
+        rank = self._digest_rank
+        if rank is None or len(rank) != len(self.digests):
+            rank = self._digest_rank = {info.label: i for i, info in enumerate(newest_first(self.digests.values()))}
+        return min(paper.digests, key=lambda label: rank.get(label, len(rank)), default="")
 
     def digest_dates(self) -> dict[str, str]:
         """Each digest's day (ISO), oldest import first."""
@@ -621,6 +665,7 @@ class Library:
                 digests.truncate()
                 digests.insert_multiple(d.to_record() for d in self.digests.values())
         self._loaded = file_signature(self.library_path)
+        self._digest_rank = None
         self.order = _display_order(self.papers, self.digests.values())
         doc_ids = [self._doc_ids[pid] for pid in self.papers.ids]
         records = [d.to_record() for d in self.digests.values()]

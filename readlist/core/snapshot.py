@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from readlist.core.papers import Papers
 from readlist.core.storage import file_signature, write_atomic
 
-VERSION = 9
+VERSION = 10
 PAPERS = "papers.snapshot"
 ABSTRACTS = "abstracts.snapshot"
 

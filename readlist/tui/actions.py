@@ -44,12 +44,17 @@ ACTIONS: tuple[Action, ...] = (
     Action("toggle_star", "s", "Star", "Star / unstar the paper", needs_paper=True),
     Action("edit_note", "n", "Note", "Write the paper's note (Esc or Ctrl+S saves)", needs_paper=True),
     Action("edit_tags", "t", "Tags", "Edit the paper's tags (completes from tags in use)", needs_paper=True),
+    Action("toggle_advance", "a", "Advance", "Advance: after r or s, move on to the next paper (top-down triage); "
+           "a again stops it", footer=False),
     Action("undo", "u", "Undo", "Undo the last change (read, star, note, tags, bulk)"),
     Action("redo", "ctrl+r", "Redo", "Redo what was undone", footer=False, key_display="Ctrl+R"),
     Action("mark_all_read", "R", "All read", "Mark every paper shown as read, above any weaker-matches line (asks first; u undoes)", footer=False),
     Action("copy_link", "y", "Copy", "Copy the paper's link", needs_paper=True),
     Action("copy_code_link", "Y", "Copy code", "Copy the first code/project link in the abstract", footer=False, needs_paper=True),
-    Action("open_link", "o", "Open", "Open the paper's link in the browser", footer=False, needs_paper=True),
+    Action("open_link", "o", "Open", "Open the paper's page in the browser (the Hub's, when its arXiv id is known)",
+           footer=False, needs_paper=True),
+    Action("choose_link", "O", "Links", "Pick any known link to open or copy: Hub page, arXiv abstract and PDF, code, "
+           "project page", footer=False, needs_paper=True),
     Action("copy_markdown", "c", "Copy MD", "Copy the paper as Markdown (title, link, tags, note)", footer=False, needs_paper=True),
     Action("copy_bibtex", "b", "Copy BibTeX", "Copy the paper as a BibTeX entry", footer=False, needs_paper=True),
     Action("export", "e", "Export", "Export the papers shown: Markdown, BibTeX, CSV or JSON", footer=False),
@@ -57,8 +62,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("digests", "d", "Digests", "Show the digests with read progress and what is new; Enter narrows the list to one"),
     Action("more_like_this", "m", "Similar", "More like this: the papers most similar to this one (Esc returns)",
            footer=False, needs_paper=True),
-    Action("cycle_sort", "S", "Sort", "Cycle the order: digest (relevance while filtering) → published → title → starred first",
-           footer=False),
+    Action("cycle_sort", "S", "Sort", "Cycle the order: digest (relevance while filtering) → published → title → starred "
+           "first → most upvoted", footer=False),
+    Action("app.fetch", "F", "Fetch", "Fetch today's papers from the Hub (HF_ENDPOINT, HF_TOKEN)", footer=False),
     Action("view('all')", "1", "All", "View all papers", footer=False, palette=False),
     Action("view('unread')", "2", "Unread", "View unread papers", footer=False, palette=False),
     Action("view('starred')", "3", "Starred", "View starred papers", footer=False, palette=False),
@@ -74,6 +80,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("↑ ↓  j k", "Move the cursor (never marks a paper read)"),
     ("Home End  g G", "First / last paper"),
     ("PgUp PgDn  Space", "Page up / down"),
+    ("↓ in the filter", "Move to the results"),
     ("Ctrl+P", "Command palette: every action by name"),
     ("In the filter", 'is:unread is:read is:starred  has:note has:tags has:link  tag:NAME  digest:"Mar 14"  '
                       'title:WORD  "exact phrase"  -word  (- before any operator negates it)'),

@@ -28,7 +28,8 @@ from textual.worker import Worker, WorkerState
 
 from readlist.clipboard import system_copy
 from readlist.core.errors import CorruptFileError, ReadlistError
-from readlist.core.library import ImportReport, Library
+from readlist.core.library import ImportReport, Library, Loaded
+from readlist.core.settings import Settings
 from readlist.core.state import Saver
 from readlist.core.text import one_line, plural, strip_controls
 from readlist.core.undo import Step
@@ -38,6 +39,8 @@ from readlist.tui.shutdown import ShutdownGuard
 
 if TYPE_CHECKING:
     from readlist.core.digests import DigestCounts
+    from readlist.core.fetch import FetchReport
+    from readlist.core.hub import HubClient
     from readlist.core.search import SearchIndex
     from readlist.core.similar import MoreLikeThis
 
@@ -57,7 +60,24 @@ class ReadlistApp(App[None]):
     @dataclass
     class DigestsCounted(Message):
         counts: DigestCounts
-        previous_visit: float | None
+        first: bool  # the count at start-up, which says what is new since the last visit …
+        previous_visit: float | None  # … as the visit before this one (the first count only)
+
+    @dataclass
+    class LibraryChanged(Message):
+        """Papers or digests came in from outside (another process, or a fetch here)."""
+
+        loaded: Loaded
+
+    @dataclass
+    class Activity(Message):
+        """What a worker is doing now, for the status line (None: done)."""
+
+        text: str | None
+
+    @dataclass
+    class FetchDone(Message):
+        report: FetchReport
 
     @dataclass
     class PapersChanged(Message):
@@ -73,9 +93,10 @@ class ReadlistApp(App[None]):
 
     @dataclass
     class SaveFailed(Message):
-        error: str
+        error: ReadlistError | OSError
 
     save_status: reactive[str] = reactive("saved", init=False)
+    activity: reactive[str | None] = reactive(None, init=False)
 
     def __init__(
         self,
@@ -87,6 +108,7 @@ class ReadlistApp(App[None]):
         browser: Callable[[str], bool] | None = None,  # None: the system's web browser
         save_delay: float = 0.2,
         end_promptly: bool = False,
+        hub: Callable[[], HubClient] | None = None,  # None: HF_ENDPOINT and HF_TOKEN decide
     ) -> None:
         super().__init__()
         self.library = library
@@ -95,9 +117,14 @@ class ReadlistApp(App[None]):
         self.system_copy = copy
         self.browser = browser
         self.save_delay = save_delay
+        self.hub = hub
         # A real run ends soon after quitting even while a worker still runs (see shutdown.py);
         # an app run inside the tests must leave the test process alone.
         self.end_promptly = end_promptly
+        # What the status line says once everything is saved: the demo keeps nothing.
+        self.saved_text = "DEMO: a throwaway library, gone when you quit" if demo else "saved"
+        self.set_reactive(ReadlistApp.save_status, self.saved_text)
+        self.settings = Settings.load(library.folder)
         self.index: SearchIndex | None = None
         self.similar: MoreLikeThis | None = None
         self.digest_counts: DigestCounts | None = None
@@ -123,7 +150,7 @@ class ReadlistApp(App[None]):
         self.sub_title = "demo library: changes vanish at exit" if self.demo else str(self.library.folder)
         self.saver = Saver(self.library, delay=self.save_delay,
                            on_saved=lambda outside: self.post_message(self.Saved()),
-                           on_error=lambda exc: self.post_message(self.SaveFailed(str(exc))))
+                           on_error=lambda exc: self.post_message(self.SaveFailed(exc)))
         if self.report is not None:
             self._announce(self.report)
         for notice in self.library.notices:
@@ -137,7 +164,7 @@ class ReadlistApp(App[None]):
         """Indexing, backups and polling start once the first frame is up: their threads
         would otherwise compete with it for the interpreter."""
         self.build_index()
-        self.count_digests()
+        self.count_digests(first=True)
         if not self.demo:
             self.back_up()
         self.set_interval(POLL_SECONDS, self.poll_outside)
@@ -183,23 +210,25 @@ class ReadlistApp(App[None]):
             for pid in pids:
                 self.index.set_note(pid, self.library.state.search_text(pid))
 
-    @work(thread=True, group="digests", exit_on_error=False)
-    def count_digests(self) -> None:
-        """Read progress per digest, and which digests came since the last visit."""
+    @work(thread=True, exclusive=True, group="digests", exit_on_error=False)
+    def count_digests(self, first: bool = False) -> None:
+        """Read progress per digest; at start-up also the last visit, which says what is new."""
         from readlist.core.digests import DigestCounts
         from readlist.core.visits import Visits
 
-        previous = Visits(self.library.folder).begin()
-        self.post_message(self.DigestsCounted(DigestCounts(self.library), previous))
+        previous = Visits(self.library.folder).begin() if first else None
+        self.post_message(self.DigestsCounted(DigestCounts(self.library), first, previous))
 
     @on(DigestsCounted)
     def digests_counted(self, message: DigestsCounted) -> None:
-        self.digest_counts, self.previous_visit = message.counts, message.previous_visit
+        self.digest_counts = message.counts
+        if message.first:
+            self.previous_visit = message.previous_visit
         self.digest_counts.update(self._uncounted)  # read marks changed while counting
         self._uncounted = set()
         self.main.refresh_digests()
-        new = sum(row.new for row in message.counts.rows(message.previous_visit))
-        if new and message.previous_visit is not None:
+        new = sum(row.new for row in message.counts.rows(self.previous_visit))
+        if message.first and new and self.previous_visit is not None:
             self.notify(f"{plural(new, 'new digest')} since your last visit: d shows the digests.", markup=False)
 
     @work(thread=True, group="backup", exit_on_error=False)
@@ -211,9 +240,73 @@ class ReadlistApp(App[None]):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def poll_outside(self) -> None:
+        """What another process (or a fetch here) changed: papers and digests, read off the UI
+        thread and taken in on it; read marks, stars, notes and tags."""
+        loaded = self.library.read_changes()
+        if loaded is not None:
+            self.post_message(self.LibraryChanged(loaded))
         changed = self.library.state.refresh()
         if changed:
             self.post_message(self.PapersChanged(changed))
+
+    @on(LibraryChanged)
+    def library_changed(self, message: LibraryChanged) -> None:
+        if message.loaded.source == self.library.revision[1]:
+            return  # taken in already
+        before = len(self.library.papers)
+        self.library.take(message.loaded)
+        self.main.papers_reloaded()
+        self.build_index()  # the cached index is extended with the new papers
+        self.count_digests()
+        added = len(self.library.papers) - before
+        if added > 0:
+            self.notify(f"{plural(added, 'new paper')} came in.", markup=False)
+
+    # -- fetching from the Hub ------------------------------------------------------------------
+
+    def action_fetch(self) -> None:
+        if self.activity is not None:
+            self.notify(f"Busy: {self.activity}", markup=False)
+            return
+        self.fetch_today()
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def fetch_today(self) -> None:
+        """Today's Daily Papers from the Hub, merged by a library of its own on this thread (the
+        app's is only read here); the poll then takes the new papers in."""
+        from readlist.core.fetch import Period, fetch_into, utc_today
+        from readlist.core.hub import HubClient
+
+        period = Period.day(utc_today())
+        self.post_message(self.Activity(f"fetching {period.value} from the Hub…"))
+        try:
+            library = Library.open(self.library.folder)
+            try:
+                with (self.hub or HubClient.from_env)() as hub:
+                    report = fetch_into(library, hub, [period])
+            finally:
+                library.close()
+        finally:
+            self.post_message(self.Activity(None))
+        self.post_message(self.FetchDone(report))
+
+    @on(Activity)
+    def activity_changed(self, message: Activity) -> None:
+        self.activity = message.text
+
+    @on(FetchDone)
+    def fetch_done(self, message: FetchDone) -> None:
+        report = message.report
+        if report.failed:
+            self.report_problem(ReadlistError(report.failed[0][1]), doing="fetch")
+            return
+        imported = report.imported
+        if report.empty_days():
+            self.notify(f"The Hub has no papers for {', '.join(report.empty_days())} yet.", markup=False)
+        else:
+            self.notify(f"Fetched from the Hub: {imported.totals()}"
+                        + (f", {imported.updated} updated" if imported.updated else "") + ".", markup=False)
+        self.poll_outside()
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
@@ -226,7 +319,13 @@ class ReadlistApp(App[None]):
         if isinstance(error, CorruptFileError):
             from readlist.core.backup import corrupt_hint
 
-            text = f"{corrupt_hint(self.library.folder, error)}. Your changes are kept while readlist runs."
+            hint = corrupt_hint(self.library.folder, error)
+            if "doctor" not in hint:
+                hint += ". 'readlist doctor' says what is wrong"
+            text = f"{hint}. Your changes are kept while readlist runs, and saved once the file reads again."
+        elif isinstance(error, ReadlistError | OSError) and doing == "saving":
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            text = f"Could not save: {reason}. Retrying; nothing is lost while readlist runs."
         elif isinstance(error, ReadlistError | OSError):
             text = f"{doing + ' failed: ' if doing else ''}{error}"
         else:
@@ -280,18 +379,18 @@ class ReadlistApp(App[None]):
     @on(Saved)
     def saved(self) -> None:
         if not self.library.state.dirty:
-            self.save_status = "saved"
+            self.save_status = self.saved_text
             self._last_error = None
 
     @on(SaveFailed)
     def save_failed(self, message: SaveFailed) -> None:
         self.save_status = "NOT SAVED (retrying)"
-        if message.error != self._last_error:
-            self._last_error = message.error
-            self.notify(f"Could not save: {message.error}. Retrying; nothing is lost while readlist runs.",
-                        severity="error", markup=False, timeout=8)
+        self.report_problem(message.error, doing="saving")
 
     def watch_save_status(self) -> None:
+        self.main.refresh_status()
+
+    def watch_activity(self) -> None:
         self.main.refresh_status()
 
     # -- saving, signals and quitting -----------------------------------------------------------

@@ -87,6 +87,23 @@ class SharingActions:
             return
         self.open_in_browser(url)
 
+    def action_choose_link(self) -> None:
+        from readlist.tui.screens.links import LinkScreen
+
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer is None:
+                return
+            how, url = answer
+            if how == "copy":
+                self.copy(url, "link")
+            elif is_safe_to_open(url):
+                self.open_in_browser(url)
+            else:
+                self.readlist.notify("Not opening that link: only http(s) links open.", severity="error",
+                                     markup=False)
+
+        self.readlist.push_screen(LinkScreen(self.paper.title, self.paper.link_choices()), chosen)
+
     @work(thread=True, group="browser", exit_on_error=False)
     def open_in_browser(self, url: str) -> None:
         app = self.readlist

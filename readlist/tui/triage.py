@@ -27,12 +27,32 @@ class TriageActions:
         paper = self.paper
         read = not self.readlist.library.state_of(paper.id).read
         self.readlist.change([paper.id], f"marked {'read' if read else 'unread'}: {shorten(paper.title)}", read=read)
+        self._advance()
 
     def action_toggle_star(self) -> None:
         paper = self.paper
         starred = not self.readlist.library.state_of(paper.id).starred
         self.readlist.change([paper.id], f"{'starred' if starred else 'unstarred'}: {shorten(paper.title)}",
                              starred=starred)
+        self._advance()
+
+    def _advance(self) -> None:
+        """With the advance setting on, r and s move on to the next paper, as in a triage from
+        the top down."""
+        if self.readlist.settings.advance:
+            self.paper_list.action_cursor_down()
+
+    def action_toggle_advance(self) -> None:
+        app = self.readlist
+        app.settings.advance = not app.settings.advance
+        try:
+            app.settings.save(app.library.folder)
+        except OSError as exc:
+            app.notify(f"The setting holds until you quit, but could not be saved: {exc}", severity="warning",
+                       markup=False)
+        state = "on: r and s move on to the next paper" if app.settings.advance else "off"
+        app.notify(f"Advance {state}.", markup=False)
+        app.main.refresh_status()
 
     def action_edit_tags(self) -> None:
         from readlist.tui.screens.tags import TagsScreen

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.help import HelpScreen
@@ -84,13 +86,15 @@ async def test_hover_marks_the_key_under_the_mouse(app: ReadlistApp) -> None:
         assert bar.render_line(0) != plain  # same text, another background under "Read"
 
 
-async def test_narrow_key_bar_keeps_what_fits_and_the_palette(app: ReadlistApp) -> None:
-    async with app.run_test(size=(60, 30)) as pilot:
+@pytest.mark.parametrize("width", [60, 80])
+async def test_narrow_key_bar_keeps_what_fits_and_always_help_quit_and_the_palette(app: ReadlistApp,
+                                                                                  width: int) -> None:
+    async with app.run_test(size=(width, 30)) as pilot:
         await pilot.pause()
         text = bar_text(app)
-        assert len(text) == 60
-        assert "/ Filter" in text and "Quit" not in text
-        assert text.rstrip().endswith("^p palette")
+        assert len(text) == width
+        assert "/ Filter" in text and "Digests" not in text  # what does not fit is left out …
+        assert text.rstrip().endswith("? Help  q Quit  ^p palette")  # … but never these
 
 
 async def test_key_bar_follows_the_bindings_of_the_focused_widget(app: ReadlistApp) -> None:

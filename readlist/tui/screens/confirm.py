@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from readlist.tui.widgets.key_bar import KeyBar
+
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
@@ -34,6 +36,7 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(Content(self.question), id="confirm-question", markup=False)
             yield Static("y / Enter: yes    n / Esc: no    (u undoes it afterwards)", id="confirm-keys", markup=False)
+        yield KeyBar()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

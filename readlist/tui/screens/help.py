@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from readlist.tui.actions import ACTIONS, NAVIGATION
+from readlist.tui.widgets.key_bar import KeyBar
 
 
 def help_rows() -> list[tuple[str, str]]:
@@ -16,7 +17,15 @@ def help_rows() -> list[tuple[str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", key_display="Esc"),
+        Binding("down,j", "scroll('down')", "Scroll", show=False),
+        Binding("up,k", "scroll('up')", "Scroll up", show=False),
+        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("end,G", "scroll('end')", "End", show=False),
+        Binding("home,g", "scroll('home')", "Top", show=False),
+    ]
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -31,11 +40,16 @@ class HelpScreen(ModalScreen[None]):
     """
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()
         with VerticalScroll():
             yield Static("readlist keys", id="help-title", markup=False)
             with Grid():
                 for keys, text in help_rows():
                     yield Static(keys, classes="keys", markup=False)
                     yield Static(text, markup=False)
-            yield Static("Markers: ● unread  ★ starred  ✎ has a note.  Esc, q or ? closes.", id="help-foot",
-                         markup=False)
+            yield Static("Markers: ● unread  ★ starred  ✎ has a note  ▲ upvotes  💬 comments on the Hub.  "
+                         "↑↓ PgUp PgDn scroll · Esc, q or ? closes.", id="help-foot", markup=False)
+
+    def action_scroll(self, how: str) -> None:
+        """The keys scroll the help, whatever has focus (nothing in it can take focus)."""
+        getattr(self.query_one(VerticalScroll), f"scroll_{how}")(animate=False)

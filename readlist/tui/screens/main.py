@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
@@ -39,13 +40,14 @@ if TYPE_CHECKING:
     from readlist.tui.app import ReadlistApp
 
 SORT_CYCLE = tuple(Sort)
+NARROW = 60  # below this many columns the detail pane goes under the list
 NO_SIMILAR = "No other paper shares enough distinctive words with this one. Esc returns to the list."
 
 
 class MainScreen(TriageActions, SharingActions, Screen[None]):
     # Keys pressed while the app starts go to the list, not to the first focusable widget (the filter).
     AUTO_FOCUS = "#papers"
-    BINDINGS = bindings()
+    BINDINGS = [*bindings(), Binding("down", "results", "Results", show=False)]
 
     @dataclass
     class SearchDone(Message):
@@ -87,7 +89,8 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
                     id="filter", select_on_focus=False)
         yield Static(id="hint", markup=False)
         with Horizontal(id="main"):
-            yield PaperList(library.papers, library.state_of, list(library.order), id="papers")
+            yield PaperList(library.papers, library.state_of, list(library.order), digest_of=library.newest_digest,
+                            id="papers")
             yield DetailPane(id="detail")
         yield Static(id="status", markup=False)
         yield KeyBar()
@@ -103,6 +106,9 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         self.watch(self.paper_list, "cursor", self.cursor_moved, init=False)
         self.show_current()
         self.refresh_status()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
 
     @property
     def current(self) -> Paper | None:
@@ -122,6 +128,8 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
             return True
         if action == "focus_filter":
             return not self.filter_input.has_focus
+        if action == "results":
+            return self.filter_input.has_focus
         if action in NEEDS_PAPER and self.paper_list.current is None:
             return None  # shown dimmed in the key bar; the key does nothing
         return True
@@ -183,6 +191,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
                    keep: str | None, strong: int | None = None) -> None:
         was_empty = self.paper_list.current is None
         self.matched, self.shown = matched, query  # before the rows: the new cursor shows its paper at once
+        self.paper_list.picked_digest = query.digest
         self.paper_list.set_rows(rows, matched, keep=keep, strong=strong)
         if self.hint.display != bool(hints):
             self.hint.display = bool(hints)  # the hint line comes or goes: the screen is laid out again
@@ -218,6 +227,13 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         why = NO_SIMILAR if self.shown.similar_to is not None else NOTHING_MATCHES
         self.detail.show(paper, state, self.matched, empty=not library.papers, why_empty=why)
 
+    def papers_reloaded(self) -> None:
+        """The library's papers were replaced (new papers from an import, fetch or sync)."""
+        self.paper_list.papers = self.readlist.library.papers
+        current = self.paper_list.current
+        self.refilter(keep=current.id if current else None)
+        self.refresh_digests()
+
     def papers_changed(self, ids: object) -> None:
         """State changed for these papers (here or elsewhere): redraw what shows them."""
         ids = set(ids)  # type: ignore[call-overload]
@@ -242,7 +258,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         read, starred = library.state.counts()
         # Most important first: a narrow terminal cuts the end. The filter bar shows the query.
         parts = [
-            note or self.readlist.save_status,
+            note or self.readlist.activity or self.readlist.save_status,
             f"{self.paper_list.shown_count()} / {len(papers)} total",
             f"{len(papers) - read} unread",
             f"{starred} starred",
@@ -255,6 +271,8 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
             parts.append(f"sort: {query.sort.label(bool(parse(query.text).fuzzy.strip()))}")
         if query.digest is not None:
             parts.append(f"digest: {query.digest}")
+        if self.readlist.settings.advance:
+            parts.append("r/s advance")
         self.status.update(Content(" " + " · ".join(parts)), layout=False)  # one line, whatever it says
 
     # -- digests --------------------------------------------------------------------------------
@@ -321,6 +339,10 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
             self.list_query = replace(query, digest=None)
             if self.digest_panel is not None:
                 self.digest_panel.highlighted = 0
+        self.paper_list.focus()
+
+    def action_results(self) -> None:
+        """↓ in the filter: on to the papers it found."""
         self.paper_list.focus()
 
     def action_focus_detail(self) -> None:

@@ -9,13 +9,17 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from readlist.tui.widgets.key_bar import KeyBar
 
-class NoteScreen(ModalScreen[str]):
-    """Edit one paper's note; dismisses with the text (Esc and Ctrl+S both save)."""
+
+class NoteScreen(ModalScreen[str | None]):
+    """Edit one paper's note; dismisses with the text (Esc and Ctrl+S both save), or None when
+    the changes are discarded (Ctrl+G)."""
 
     BINDINGS = [
-        Binding("escape", "save", "Save & close", priority=True),
-        Binding("ctrl+s", "save", "Save & close", priority=True),
+        Binding("escape", "save", "Save & close", priority=True, key_display="Esc"),
+        Binding("ctrl+s", "save", "Save & close", priority=True, show=False),
+        Binding("ctrl+g", "discard", "Discard changes", priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -44,7 +48,8 @@ class NoteScreen(ModalScreen[str]):
         with Vertical():
             yield Static(Content("Note · ") + Content(self.paper_title), id="note-title", markup=False)
             yield TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False, tab_behavior="indent")
-            yield Static("Esc or Ctrl+S saves and closes.", id="note-hint", markup=False)
+            yield Static("Esc or Ctrl+S saves and closes · Ctrl+G closes without saving", id="note-hint", markup=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         editor = self.query_one(TextArea)
@@ -55,3 +60,8 @@ class NoteScreen(ModalScreen[str]):
         if not self.saved:
             self.saved = True
             self.dismiss(self.text)
+
+    def action_discard(self) -> None:
+        if not self.saved:
+            self.saved = True  # nothing to keep, even when the terminal closes now
+            self.dismiss(None)

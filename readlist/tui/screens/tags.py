@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from readlist.tui.widgets.key_bar import KeyBar
+
 SHOWN_TAGS = 12
 
 
@@ -34,11 +36,13 @@ class TagSuggester(Suggester):
         return None
 
 
-class TagsScreen(ModalScreen[str]):
-    """Edit one paper's tags; Enter or Esc saves (u undoes), Tab accepts a completion."""
+class TagsScreen(ModalScreen[str | None]):
+    """Edit one paper's tags; Enter or Esc saves, Ctrl+G closes without saving, Tab accepts a
+    completion."""
 
     BINDINGS = [
-        Binding("escape", "save", "Save & close", priority=True),
+        Binding("escape", "save", "Save & close", priority=True, key_display="Esc"),
+        Binding("ctrl+g", "discard", "Discard changes", priority=True),
         Binding("tab", "complete", "Complete", show=False, priority=True),
     ]
 
@@ -70,7 +74,9 @@ class TagsScreen(ModalScreen[str]):
             known = "  ".join(f"{tag} ({n})" for tag, n in list(self.known.items())[:SHOWN_TAGS])
             yield Static(Content(f"In use: {known}" if known else "No tags in use yet."), id="tags-known",
                          markup=False)
-            yield Static("Enter or Esc saves · → or Tab completes · u undoes", id="tags-hint", markup=False)
+            yield Static("Enter or Esc saves (u in the list undoes it) · Ctrl+G closes without saving · → or Tab "
+                         "completes", id="tags-hint", markup=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         editor = self.query_one(Input)
@@ -94,3 +100,8 @@ class TagsScreen(ModalScreen[str]):
         if not self.saved:
             self.saved = True
             self.dismiss(self.text)
+
+    def action_discard(self) -> None:
+        if not self.saved:
+            self.saved = True
+            self.dismiss(None)

@@ -28,8 +28,11 @@ class Key(NamedTuple):
 
 
 class KeyBar(Widget):
-    """One ``key description`` item per shown action, in binding order, as many as fit; the
-    command palette's key on the right. A click on an item presses its key."""
+    """One ``key description`` item per shown action, in binding order, as many as fit; on the
+    right, always, the keys a reader must never lose (help and quit, or a dialog's way out) and
+    the command palette's. A click on an item presses its key."""
+
+    PINNED = frozenset({"help", "app.quit", "quit", "cancel", "dismiss"})  # actions drawn on the right
 
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover", "key-bar--separator"}
@@ -51,7 +54,7 @@ class KeyBar(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._keys: tuple[list[Key], Key | None] | None = None  # shown keys and the palette's
+        self._keys: tuple[list[Key], list[Key]] | None = None  # the keys on the left, and on the right
         self._spans: list[tuple[int, int, Key]] = []  # where each key was drawn, for clicks
         self._hover: Key | None = None
 
@@ -66,21 +69,23 @@ class KeyBar(Widget):
         self.refresh()
 
     @property
-    def keys(self) -> tuple[list[Key], Key | None]:
-        """The keys to show (the first shown binding of each action) and the palette's key."""
+    def keys(self) -> tuple[list[Key], list[Key]]:
+        """The keys to show (the first shown binding of each action) as many as fit, and those
+        drawn on the right whatever the width: the pinned ones, then the palette's."""
         if self._keys is None:
             app = self.app
             active = self.screen.active_bindings
             shown: dict[str, Key] = {}
+            pinned: dict[str, Key] = {}
             for _, binding, enabled, _ in active.values():
-                if binding.show and binding.action not in shown:
-                    shown[binding.action] = Key(binding.key, app.get_key_display(binding), binding.description,
-                                                enabled)
-            palette = None
+                if binding.show and binding.action not in shown and binding.action not in pinned:
+                    key = Key(binding.key, app.get_key_display(binding), binding.description, enabled)
+                    (pinned if binding.action in self.PINNED else shown)[binding.action] = key
+            right = list(pinned.values())
             if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
                 _, binding, enabled, _ = active[app.COMMAND_PALETTE_BINDING]
-                palette = Key(binding.key, app.get_key_display(binding), binding.description, enabled)
-            self._keys = (list(shown.values()), palette)
+                right.append(Key(binding.key, app.get_key_display(binding), binding.description, enabled))
+            self._keys = (list(shown.values()), right)
         return self._keys
 
     def render_line(self, y: int) -> Strip:
@@ -88,7 +93,7 @@ class KeyBar(Widget):
         base = self.rich_style
         if y:
             return Strip.blank(width, base)
-        keys, palette = self.keys
+        keys, pinned = self.keys
         # Full styles: translucent colours ($block-hover-background, $foreground 20%) are blended
         # with the bar's background, where a partial style would paint them opaque.
         style = self.get_component_rich_style
@@ -101,10 +106,9 @@ class KeyBar(Widget):
                 styles = tuple(part + _DIM for part in styles)
             return [Segment(f" {key.shown} ", styles[0]), Segment(f"{key.description} ", styles[1])]
 
-        right: list[Segment] = []
-        if palette is not None:
-            right = [Segment("▏", style("key-bar--separator")), *item(palette)]
-        room = width - Strip(right).cell_length
+        right = [item(key) for key in pinned]
+        right_width = sum(Strip(drawn).cell_length for drawn in right) + (1 if right else 0)
+        room = width - right_width
         segments: list[Segment] = []
         spans: list[tuple[int, int, Key]] = []
         x = 0
@@ -116,10 +120,15 @@ class KeyBar(Widget):
             segments += drawn
             spans.append((x, x + length, key))
             x += length
-        if palette is not None:
+        if right:
             segments.append(Segment(" " * max(0, room - x), base))
-            spans.append((max(x, room) + 1, width, palette))
-            segments += right
+            segments.append(Segment("▏", style("key-bar--separator")))
+            x = max(x, room) + 1
+            for key, drawn in zip(pinned, right, strict=True):
+                length = Strip(drawn).cell_length
+                spans.append((x, x + length, key))
+                segments += drawn
+                x += length
         self._spans = spans
         return Strip(segments).adjust_cell_length(width, base)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -33,6 +34,8 @@ from readlist.tui.widgets.scrolling import set_virtual_size
 DATE_WIDTH = 7
 MARK_WIDTH = 4
 MAX_TAGS_WIDTH = 24
+MIN_TAGS = 6  # tags get a row only when this much of them fits
+MIN_TITLE = 40  # what a title keeps before tags and counts take room
 _CURSOR_MATCH = Style(bold=True, underline=True)
 
 
@@ -59,6 +62,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--date",
         "paper-list--tags",
         "paper-list--divider",
+        "paper-list--counts",
     }
 
     DEFAULT_CSS = """
@@ -77,6 +81,7 @@ class PaperList(ScrollView, can_focus=True):
     PaperList > .paper-list--date { color: $text-muted; }
     PaperList > .paper-list--tags { color: $text-warning; text-style: italic; }
     PaperList > .paper-list--divider { color: $text-muted; text-style: italic; }
+    PaperList > .paper-list--counts { color: $text-muted; }
     """
 
     # repaint=False: moving the cursor redraws two rows, not the whole list.
@@ -88,11 +93,14 @@ class PaperList(ScrollView, can_focus=True):
         state_of: Callable[[str], PaperState],
         rows: list[int] | None = None,
         *,
+        digest_of: Callable[[Paper], str] = lambda paper: paper.digests[0] if paper.digests else "",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.papers = papers
         self.state_of = state_of
+        self.digest_of = digest_of  # the digest a row names (the newest the paper was in) …
+        self.picked_digest: str | None = None  # … unless the list is narrowed to one of its digests
         self.rows: list[int] = rows or []
         self.matched: frozenset[str] = frozenset()
         self.divider: int | None = None  # where the weaker matches start, if any
@@ -267,13 +275,18 @@ class PaperList(ScrollView, can_focus=True):
             Segment(star, marks["star"]),
             Segment(note, marks["note"]),
         ]
-        title_width = max(0, width - MARK_WIDTH - DATE_WIDTH - 2)
+        counts = hub_counts(paper)
+        title_width = max(0, width - MARK_WIDTH - DATE_WIDTH - 2 - (cell_len(counts) + 1 if counts else 0))
+        if counts and title_width < MIN_TITLE:  # a narrow list: the title before the counts
+            title_width, counts = title_width + cell_len(counts) + 1, ""
         tags = Strip([])
-        if state.tags and title_width > 30:
+        # Tags take what the title leaves: a title keeps MIN_TITLE columns (or all it needs).
+        tags_room = min(MAX_TAGS_WIDTH, title_width - min(MIN_TITLE, cell_len(paper.title) + 1))
+        if state.tags and tags_room >= MIN_TAGS:
             tag_style = base if on_cursor else text_style + style("paper-list--tags", partial=True)
             tags = Strip([Segment(" " + " ".join(f"#{t}" for t in state.tags), tag_style)])
-            if tags.cell_length > MAX_TAGS_WIDTH:
-                tags = Strip([*tags.crop(0, MAX_TAGS_WIDTH - 1), Segment("…", tag_style)])
+            if tags.cell_length > tags_room:
+                tags = Strip([*tags.crop(0, tags_room - 1), Segment("…", tag_style)])
             title_width -= tags.cell_length
         spans = highlight_spans(paper.title, self.matched)
         # On the cursor the match colour would vanish into the cursor's: bold underline only.
@@ -284,10 +297,22 @@ class PaperList(ScrollView, can_focus=True):
         segments.append(Segment(" ", text_style))
         segments.extend(title.adjust_cell_length(title_width, text_style))
         segments.extend(tags)
-        label = paper.digests[0] if paper.digests else ""
+        if counts:
+            segments.append(Segment(" " + counts, base if on_cursor else base + style("paper-list--counts")))
+        label = self.picked_digest if self.picked_digest in paper.digests else self.digest_of(paper)
         date = (label if len(label) <= DATE_WIDTH else label[: DATE_WIDTH - 1] + "…").rjust(DATE_WIDTH)
         segments.append(Segment(" " + date, base if on_cursor else base + style("paper-list--date")))
         return Strip(segments).adjust_cell_length(width, base)
+
+
+def hub_counts(paper: Paper) -> str:
+    """``▲12 💬3``: the Hub's upvotes and comments, compact ('' when the Hub told nothing)."""
+    parts = []
+    if paper.upvotes is not None:
+        parts.append(f"▲{paper.upvotes}")
+    if paper.comments:
+        parts.append(f"💬{paper.comments}")
+    return " ".join(parts)
 
 
 def _highlighted(text: str, spans: list[tuple[int, int]], plain: Style, hit: Style) -> list[Segment]:
