@@ -1,16 +1,18 @@
-"""Run ``readlist`` (the real CLI and TUI) with a background saver that never saves on its own.
+"""A background saver that never saves on its own, and ``readlist`` (the real CLI and TUI) run with it.
 
 The app's Saver normally writes ~0.2 s after a change, so a test that signals the app right
 after a keypress cannot tell whether the change reached the disk through the signal handler or
-through the timer. Here ``poke()`` does nothing: a change reaches ``state.json`` only when the
-app stops its saver (quit, SIGTERM, SIGHUP) or closes the library.
+through the timer. With ``ManualSaver`` ``poke()`` does nothing: a change reaches ``state.json``
+only when the app stops its saver (quit, SIGTERM, SIGHUP) or closes the library.
+
+Run as a script, it starts readlist with that saver; Pilot tests import ``ManualSaver`` and put it
+in place of ``readlist.tui.app.Saver``.
 """
 
 from __future__ import annotations
 
 import sys
 
-import readlist.tui.app as app
 from readlist.core.state import Saver
 
 
@@ -19,8 +21,9 @@ class ManualSaver(Saver):
         pass
 
 
-app.Saver = ManualSaver  # type: ignore[misc]
+if __name__ == "__main__":
+    import readlist.tui.app as app
+    from readlist.cli import main
 
-from readlist.cli import main  # noqa: E402
-
-raise SystemExit(main(sys.argv[1:]))
+    app.Saver = ManualSaver  # type: ignore[misc]
+    raise SystemExit(main(sys.argv[1:]))

@@ -6,7 +6,7 @@ from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.widgets.key_bar import KeyBar
-from tests.tui.test_app import SIZE, static_text
+from tests.helpers.pilot import SIZE, static_text
 
 
 def bar_text(app: ReadlistApp) -> str:

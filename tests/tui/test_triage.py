@@ -11,8 +11,8 @@ from readlist.tui.app import ReadlistApp, make_app
 from readlist.tui.screens.confirm import ConfirmScreen
 from readlist.tui.screens.help import help_rows
 from readlist.tui.screens.tags import TagsScreen
+from tests.helpers.pilot import SIZE, notices, row_text, saved_state, static_text, wait_for
 from tests.tui.conftest import Clipboard
-from tests.tui.test_app import SIZE, row_text, saved_state, static_text, wait_for
 
 
 def titles(app: ReadlistApp) -> list[str]:
@@ -266,7 +266,7 @@ async def test_new_digests_since_the_last_visit_are_announced(library: Library, 
     async with second.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: second.digest_counts is not None)
         await pilot.pause()
-        assert any("1 new digest since your last visit" in n.message for n in second._notifications)
+        assert any("1 new digest since your last visit" in n for n in notices(second))
         await pilot.press("d")
         texts = option_texts(second)
         assert "new" in texts[1] and "new" not in texts[2]
