@@ -8,7 +8,6 @@ import stat
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from readlist.core.library import LIBRARY_FILE, STATE_FILE, Library
 from readlist.core.state import Saver, StateStore
 from readlist.core.storage import AtomicJSONStorage, FileLock, load_json, write_atomic
 from tests.conftest import FIXTURES, ROOT
+from tests.helpers.waiting import wait_until
 
 # -- atomic writes ------------------------------------------------------------------------
 
@@ -145,41 +145,50 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 # -- the cross-process lock ---------------------------------------------------------------
 
+# Tries the lock in another process; prints "waiting" once it has found the lock taken (FileLock
+# sleeps only then), then "acquired" or "timeout".
 _LOCKER = textwrap.dedent(
     """
-    import sys, time
+    import sys, time, types
     from pathlib import Path
+    from readlist.core import storage
     from readlist.core.errors import LockTimeout
-    from readlist.core.storage import FileLock
-    start = time.monotonic()
-    print("trying", flush=True)
+
+    def sleep(seconds):
+        if not waited:
+            waited.append(True)
+            print("waiting", flush=True)
+        time.sleep(seconds)
+
+    waited = []
+    storage.time = types.SimpleNamespace(monotonic=time.monotonic, sleep=sleep)
     try:
-        with FileLock(Path(sys.argv[1]), timeout=float(sys.argv[2])):
+        with storage.FileLock(Path(sys.argv[1]), timeout=float(sys.argv[2])):
             print("acquired", flush=True)
-    except LockTimeout as exc:
-        print("timeout", round(time.monotonic() - start, 1), flush=True)
+    except LockTimeout:
+        print("timeout", flush=True)
     """
 )
 
 
-def _try_lock_in_other_process(path: Path, timeout: float) -> str:
+def _try_lock_in_other_process(path: Path, timeout: float) -> list[str]:
     result = subprocess.run(
         [sys.executable, "-c", _LOCKER, str(path), str(timeout)],
-        capture_output=True, text=True, timeout=30, cwd=ROOT,
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout.removeprefix("trying\n").strip()
+    return result.stdout.split()
 
 
 def test_file_lock_excludes_another_process(tmp_path: Path) -> None:
     path = tmp_path / ".lock"
     lock = FileLock(path)
     with lock:
-        assert _try_lock_in_other_process(path, 0.3).startswith("timeout")
+        assert _try_lock_in_other_process(path, 0.3) == ["waiting", "timeout"]
         with lock:  # re-entrant in the holder
             pass
-        assert _try_lock_in_other_process(path, 0.3).startswith("timeout")
-    assert _try_lock_in_other_process(path, 0.3) == "acquired"
+        assert _try_lock_in_other_process(path, 0.3) == ["waiting", "timeout"]
+    assert _try_lock_in_other_process(path, 0.3) == ["acquired"]
 
 
 def test_file_lock_waits_for_release(tmp_path: Path) -> None:
@@ -187,14 +196,12 @@ def test_file_lock_waits_for_release(tmp_path: Path) -> None:
     path = tmp_path / ".lock"
     with FileLock(path):
         proc = subprocess.Popen(
-            [sys.executable, "-c", _LOCKER, str(path), "20"], stdout=subprocess.PIPE, text=True, cwd=ROOT
+            [sys.executable, "-c", _LOCKER, str(path), "60"], stdout=subprocess.PIPE, text=True, cwd=ROOT
         )
         assert proc.stdout is not None
-        assert proc.stdout.readline() == "trying\n"
-        time.sleep(0.3)
-        assert proc.poll() is None  # still waiting for the lock
-    out, _ = proc.communicate(timeout=20)
-    assert out.strip() == "acquired"
+        assert proc.stdout.readline() == "waiting\n"  # it found the lock taken, and waits
+    out, _ = proc.communicate(timeout=60)
+    assert out.split() == ["acquired"]
 
 
 def test_file_lock_timeout_in_process(tmp_path: Path) -> None:
@@ -296,10 +303,7 @@ def test_saver_flushes_soon_after_a_change(tmp_path: Path) -> None:
     try:
         store.update("p", starred=True, note="saved in the background")
         saver.poke()
-        deadline = time.monotonic() + 1.0
-        expected = {"p": (False, True, "saved in the background")}
-        while time.monotonic() < deadline and _on_disk(tmp_path) != expected:
-            time.sleep(0.02)
+        wait_until(lambda: saved, "the saver's report")
         assert _on_disk(tmp_path) == {"p": (False, True, "saved in the background")}
         assert store.dirty is False
     finally:
@@ -323,17 +327,12 @@ def test_saver_reports_errors_and_retries_without_dropping_the_change(tmp_path: 
     try:
         store.update("p", read=True)
         saver.poke()
-        deadline = time.monotonic() + 1.0
-        while not errors and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: errors, "the saver's error report")
         assert [type(e) for e in errors[:1]] == [CorruptFileError]
         assert store.dirty is True
         assert (tmp_path / STATE_FILE).read_bytes() == b"{broken"
         (tmp_path / STATE_FILE).unlink()  # the user moves the damaged file away
-        deadline = time.monotonic() + 3.0
-        while _on_disk(tmp_path) != {"p": (True, False, "")} and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _on_disk(tmp_path) == {"p": (True, False, "")}
+        wait_until(lambda: _on_disk(tmp_path) == {"p": (True, False, "")}, "the saver's retry")
     finally:
         with contextlib.suppress(CorruptFileError):
             saver.stop()
