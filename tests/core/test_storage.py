@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import os
 import stat
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from readlist.core.library import LIBRARY_FILE, STATE_FILE, Library
 from readlist.core.state import Saver, StateStore
 from readlist.core.storage import AtomicJSONStorage, FileLock, load_json, write_atomic
 from tests.conftest import FIXTURES, ROOT
+from tests.helpers.disk_full import DiskFull
 from tests.helpers.waiting import wait_until
 
 # -- atomic writes ------------------------------------------------------------------------
@@ -49,6 +52,28 @@ def test_failed_write_keeps_the_old_file_and_removes_the_temp_file(
         write_atomic(path, b'{"keep": false}')
     assert path.read_bytes() == b'{"keep": true}'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.json"]
+
+
+def test_write_atomic_syncs_the_new_file_before_the_rename_and_the_folder_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the first fsync a crash can leave the new name on an empty file; without the
+    second, the rename itself can be lost."""
+    path = tmp_path / "data.json"
+    path.write_bytes(b"old")
+    synced: list[tuple[str, int, bytes]] = []  # (what, inode, what the path held at that moment)
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        info = os.fstat(fd)
+        synced.append(("folder" if stat.S_ISDIR(info.st_mode) else "file", info.st_ino, path.read_bytes()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    write_atomic(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert ("file", path.stat().st_ino, b"old") in synced  # the new file, while the name was still the old one
+    assert ("folder", tmp_path.stat().st_ino, b"new") in synced  # the folder, once the name was the new file
 
 
 def test_tinydb_on_atomic_storage_round_trips(tmp_path: Path) -> None:
@@ -282,6 +307,37 @@ def test_unsaved_changes_win_over_a_refresh(tmp_path: Path) -> None:
     assert _on_disk(tmp_path) == {"p": (False, False, "")}
     assert one.refresh() == {"p"}
     assert (one.get("p").read, one.get("p").starred) == (False, False)
+
+
+def test_a_failed_write_keeps_the_changes_queued_and_the_next_flush_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk (ENOSPC) fails the save; nothing queued is dropped, and once there is room again
+    the next flush writes all of it, also after another process saved meanwhile."""
+    store = _store(tmp_path)
+    store.update("p1", read=True)
+    store.flush()
+    disk = DiskFull(monkeypatch, tmp_path / STATE_FILE)
+    store.update("p1", starred=True)  # a paper already on disk
+    store.update("p2", note="new paper")  # and one that is not
+    with pytest.raises(OSError) as info:
+        store.flush()
+    assert info.value.errno == errno.ENOSPC
+    assert store.dirty is True
+    assert _on_disk(tmp_path) == {"p1": (True, False, "")}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", STATE_FILE]  # no temp file left
+
+    with pytest.raises(OSError):  # still full: still queued
+        store.flush()
+    disk.free()
+    other = _store(tmp_path)  # another process saves in between
+    other.update("p3", read=True)
+    other.flush()
+    assert store.flush() == {"p3"}
+    expected = {"p1": (True, True, ""), "p2": (False, False, "new paper"), "p3": (True, False, "")}
+    assert _on_disk(tmp_path) == expected
+    assert store.dirty is False
+    assert {pid: (s.read, s.starred, s.note) for pid, s in _store(tmp_path).all().items()} == expected
 
 
 def test_setting_the_same_value_is_written_but_keeps_its_time(tmp_path: Path) -> None:
