@@ -23,7 +23,7 @@ class DiskFull:
         def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str], **kwargs: object) -> None:
             if Path(dst).resolve() in self.targets:
                 self.refused.append(Path(dst))
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fspath(src), None, os.fspath(dst))
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as a failed write() says it
             real_replace(src, dst, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(os, "replace", replace)
