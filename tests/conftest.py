@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.disk_full import DiskFull
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -28,3 +31,12 @@ def seeds() -> list[Path]:
     if not files:
         pytest.skip("../shared/seeds is not present")
     return files
+
+
+@pytest.fixture
+def disk_full(monkeypatch: pytest.MonkeyPatch) -> Iterator[DiskFull]:
+    """A disk that is full for the files given to ``disk_full.fill()``. There is room again once
+    the test is over, before the fixtures it asked for first close their libraries and save."""
+    disk = DiskFull(monkeypatch)
+    yield disk
+    disk.free()

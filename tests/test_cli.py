@@ -426,11 +426,10 @@ def test_a_lock_held_too_long_is_a_one_line_error(capsys: pytest.CaptureFixture[
 
 
 def test_a_full_disk_is_a_one_line_error_and_changes_nothing(capsys: pytest.CaptureFixture[str],
-                                                             isolated_data: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+                                                             isolated_data: Path, disk_full: DiskFull) -> None:
     run(capsys, "import", str(BASIC))
     pid = rows(capsys)[0]["id"]
-    DiskFull(monkeypatch, isolated_data / STATE_FILE)
+    disk_full.fill(isolated_data / STATE_FILE)
     code, out, err = run(capsys, "mark", pid, "--star", "--note", "lost for want of room")
     assert (code, out) == (1, "")
     assert err == "readlist: No space left on device\n"

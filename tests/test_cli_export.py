@@ -82,12 +82,12 @@ def test_export_to_a_file(capsys: pytest.CaptureFixture[str], marked: dict[str, 
 
 
 def test_export_to_a_file_keeps_the_old_file_whole_when_the_write_fails(
-    capsys: pytest.CaptureFixture[str], marked: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], marked: dict[str, str], tmp_path: Path, disk_full: DiskFull
 ) -> None:
     """The file is replaced in one step: a full disk leaves the old export as it was, not half a new one."""
     target = tmp_path / "notes.md"
     target.write_text("# my earlier notes\n")
-    DiskFull(monkeypatch, target)
+    disk_full.fill(target)
     code, out, err = run(capsys, "export", "-o", str(target))
     assert (code, out) == (1, "")
     assert err == f"readlist: cannot write {target}: No space left on device\n"

@@ -310,14 +310,14 @@ def test_unsaved_changes_win_over_a_refresh(tmp_path: Path) -> None:
 
 
 def test_a_failed_write_keeps_the_changes_queued_and_the_next_flush_writes_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, disk_full: DiskFull
 ) -> None:
     """A full disk (ENOSPC) fails the save; nothing queued is dropped, and once there is room again
     the next flush writes all of it, also after another process saved meanwhile."""
     store = _store(tmp_path)
     store.update("p1", read=True)
     store.flush()
-    disk = DiskFull(monkeypatch, tmp_path / STATE_FILE)
+    disk_full.fill(tmp_path / STATE_FILE)
     store.update("p1", starred=True)  # a paper already on disk
     store.update("p2", note="new paper")  # and one that is not
     with pytest.raises(OSError) as info:
@@ -329,7 +329,7 @@ def test_a_failed_write_keeps_the_changes_queued_and_the_next_flush_writes_them(
 
     with pytest.raises(OSError):  # still full: still queued
         store.flush()
-    disk.free()
+    disk_full.free()
     other = _store(tmp_path)  # another process saves in between
     other.update("p3", read=True)
     other.flush()

@@ -105,16 +105,16 @@ def test_memory_holds_the_last_limit_steps_only(lib: Library) -> None:
 
 
 def test_a_failed_history_save_is_kept_for_the_next_flush(lib: Library, isolated_data: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+                                                          disk_full: DiskFull) -> None:
     pid = lib.papers.ids[0]
     lib.change([pid], "star", starred=True)
-    disk = DiskFull(monkeypatch, isolated_data / UNDO_FILE)
+    disk_full.fill(isolated_data / UNDO_FILE)
     with pytest.raises(OSError) as info:
         lib.flush()
     assert info.value.errno == errno.ENOSPC
     assert state_on_disk(isolated_data)[pid]["starred"] is True  # the state itself went first
     assert not (isolated_data / UNDO_FILE).exists()
-    disk.free()
+    disk_full.free()
     lib.flush()
     saved = json.loads((isolated_data / UNDO_FILE).read_text())
     assert [s["label"] for s in saved["done"]] == ["star"]

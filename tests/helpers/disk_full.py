@@ -1,8 +1,8 @@
 """A disk that is full for chosen files: replacing them fails with ENOSPC, as a save on a full disk does.
 
 Every readlist save ends in ``os.replace`` of a finished temporary file over the target, so failing
-that step shows what a failed save leaves behind. Call ``free()`` before the test ends: the
-fixtures close their libraries (and save) after the test body.
+that step shows what a failed save leaves behind. Tests take the ``disk_full`` fixture
+(tests/conftest.py), which makes room again when the test is over.
 """
 
 from __future__ import annotations

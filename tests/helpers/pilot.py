@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+from textual.notifications import Notification
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -15,6 +17,7 @@ from readlist.tui.app import ReadlistApp
 from tests.helpers.waiting import LIMIT
 
 SIZE = (120, 36)
+KEPT = "kept_notices"
 
 
 def row_text(app: ReadlistApp, y: int) -> str:
@@ -25,9 +28,22 @@ def static_text(app: ReadlistApp, selector: str) -> str:
     return str(app.query_one(selector, Static).render())
 
 
-def notices(app: ReadlistApp) -> list[str]:
-    """The text of every notification the app is showing."""
-    return [str(n.message) for n in app._notifications]
+def keep_notices(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every notification a ReadlistApp raises, for ``notices``: the app's own list forgets
+    each one when its timeout, wall-clock seconds, is over, which a slow run could reach first."""
+    notify = ReadlistApp.notify
+
+    def keeping(app: ReadlistApp, message: str, **options: Any) -> None:
+        app.__dict__.setdefault(KEPT, []).append(Notification(message, options.get("title", "")))
+        notify(app, message, **options)
+
+    monkeypatch.setattr(ReadlistApp, "notify", keeping)
+
+
+def notices(app: ReadlistApp, title: str | None = None) -> list[str]:
+    """The messages of the notifications the app raised so far (with ``title``: those with that title)."""
+    kept: list[Notification] = app.__dict__.get(KEPT, [])
+    return [n.message for n in kept if title is None or n.title == title]
 
 
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], limit: float = LIMIT) -> None:

@@ -71,6 +71,9 @@ async def test_undo_and_redo(app: ReadlistApp, library: Library) -> None:
         await pilot.press("u")
         assert not library.state_of(paper.id).starred
         await pilot.press("u")  # nothing left: a notice, no change
+        assert notices(app)[-1] == "Nothing to undo."
+        assert not library.state_of(paper.id).starred and not library.state_of(paper.id).read
+        assert "★" not in row_text(app, 0) and "●" in row_text(app, 0)
         await pilot.press("ctrl+r")
         assert library.state_of(paper.id).starred and "★" in row_text(app, 0)
 
@@ -188,8 +191,13 @@ async def test_export_writes_the_papers_shown(app: ReadlistApp, tmp_path: Path) 
         text = target.read_text()
         assert text.count("@misc{") == 1 and "Post-Training Quantization" in text
         await pilot.press("e")
-        app.screen.query_one("#export-path", Input).value = str(tmp_path / "missing" / "x.md")
+        missing = tmp_path / "missing" / "x.md"
+        app.screen.query_one("#export-path", Input).value = str(missing)
         await pilot.press("enter")  # a folder that does not exist: an error notice, no crash
+        await wait_for(pilot, lambda: notices(app)[-1].startswith("Could not write"))
+        assert notices(app)[-1] == f"Could not write {missing}: No such file or directory"
+        assert not missing.parent.exists()
+        assert not isinstance(app.screen, ExportScreen)
         await pilot.press("e", "escape")
         assert not isinstance(app.screen, ExportScreen)
 
