@@ -128,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"tui": run_tui, "import": cmd_import, "list": cmd_list, "export": cmd_export, "mark": cmd_mark,
                    "doctor": cmd_doctor}[command]
         code = handler(args)
-        sys.stdout.flush()  # a reader gone from the pipe (``| head``) shows here, not at exit
+        if sys.stdout is not None:  # None when started with standard output closed
+            sys.stdout.flush()  # a reader gone from the pipe (``| head``) shows here, not at exit
         return code
     except UsageError as exc:
         print(one_line(str(exc)), file=sys.stderr)

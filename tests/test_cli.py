@@ -457,6 +457,17 @@ def test_a_reader_that_goes_away_ends_the_output_quietly(capsys: pytest.CaptureF
     assert (result.returncode, result.stderr) == (0, "")
 
 
+def test_a_command_run_with_standard_output_closed_still_works(capsys: pytest.CaptureFixture[str],
+                                                               isolated_data: Path, tmp_path: Path) -> None:
+    run(capsys, "import", str(BASIC))
+    pid = rows(capsys)[0]["id"]
+    result = subprocess.run(readlist_cmd("mark", pid, "--star"), stderr=subprocess.PIPE, text=True,
+                            env=subprocess_env(isolated_data), cwd=tmp_path, timeout=60,
+                            preexec_fn=lambda: os.close(1))  # as `readlist mark ... >&-` starts it
+    assert (result.returncode, result.stderr) == (0, "")
+    assert state_on_disk(isolated_data)[pid]["starred"] is True
+
+
 # -- where the data lives -------------------------------------------------------------------------
 
 
