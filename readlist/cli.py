@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -159,7 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parsers()[command].parse_args(rest)
         handler = {"tui": run_tui, "import": cmd_import, "fetch": cmd_fetch, "resolve": cmd_resolve, "list": cmd_list,
                    "export": cmd_export, "mark": cmd_mark, "doctor": cmd_doctor}[command]
-        return handler(args)
+        code = handler(args)
+        if sys.stdout is not None:  # None when started with standard output closed
+            sys.stdout.flush()  # a reader gone from the pipe (``| head``) shows here, not at exit
+        return code
     except UsageError as exc:
         print(one_line(str(exc)), file=sys.stderr)
         return EXIT_USAGE
@@ -175,10 +179,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _discard_stdout()
         return EXIT_OK
     except OSError as exc:
         print(f"readlist: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
         return EXIT_INPUT
+
+
+def _discard_stdout() -> None:
+    """The reader of the output went away: send what is still buffered to the null device, or
+    Python's flush at exit fails on it again (a traceback-like message and exit status 120)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (output captured in a test)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _print_problems(report: ImportReport) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.disk_full import DiskFull
 from tests.helpers.fake_hub import FakeHub
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,3 +47,12 @@ def seeds() -> list[Path]:
     if not files:
         pytest.skip("../shared/seeds is not present")
     return files
+
+
+@pytest.fixture
+def disk_full(monkeypatch: pytest.MonkeyPatch) -> Iterator[DiskFull]:
+    """A disk that is full for the files given to ``disk_full.fill()``. There is room again once
+    the test is over, before the fixtures it asked for first close their libraries and save."""
+    disk = DiskFull(monkeypatch)
+    yield disk
+    disk.free()

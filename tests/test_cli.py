@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -14,8 +15,17 @@ from typing import Any
 import pytest
 
 from readlist.cli import main
-from readlist.core.library import LIBRARY_FILE
+from readlist.core.library import LIBRARY_FILE, LOCK_FILE, STATE_FILE
+from readlist.core.storage import FileLock
 from tests.conftest import FIXTURES
+from tests.helpers.disk_full import DiskFull
+from tests.helpers.durability import (
+    DEFAULTS,
+    make_digest,
+    readlist_cmd,
+    state_on_disk,
+    subprocess_env,
+)
 
 WEEK1 = FIXTURES / "week1.txt"
 WEEK2 = FIXTURES / "week2.txt"
@@ -398,6 +408,65 @@ def test_corrupt_library_is_a_one_line_error(tmp_path: Path) -> None:
         f"readlist: {data / LIBRARY_FILE}: damaged data file (line 1); it was left untouched"
     ]
     assert (data / LIBRARY_FILE).read_bytes() == b'{"papers": {"1": '
+
+
+# -- what can go wrong while a command runs -----------------------------------------------------------
+
+
+def test_a_lock_held_too_long_is_a_one_line_error(capsys: pytest.CaptureFixture[str], isolated_data: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    run(capsys, "import", str(BASIC))
+    pid = rows(capsys)[0]["id"]
+    # The lock stays taken until the command gave up, so how long it tries does not matter.
+    monkeypatch.setattr("readlist.core.library.FileLock", functools.partial(FileLock, timeout=0.1))
+    with FileLock(isolated_data / LOCK_FILE):  # another readlist process is saving
+        code, out, err = run(capsys, "mark", pid, "--star")
+    assert (code, out) == (1, "")
+    assert err == f"readlist: {isolated_data / LOCK_FILE}: another readlist process holds the lock\n"
+    assert state_on_disk(isolated_data).get(pid, DEFAULTS)["starred"] is False
+
+
+def test_a_full_disk_is_a_one_line_error_and_changes_nothing(capsys: pytest.CaptureFixture[str],
+                                                             isolated_data: Path, disk_full: DiskFull) -> None:
+    run(capsys, "import", str(BASIC))
+    pid = rows(capsys)[0]["id"]
+    disk_full.fill(isolated_data / STATE_FILE)
+    code, out, err = run(capsys, "mark", pid, "--star", "--note", "lost for want of room")
+    assert (code, out) == (1, "")
+    assert err == "readlist: No space left on device\n"
+    assert pid not in state_on_disk(isolated_data)
+
+
+@pytest.mark.parametrize("papers", [3, 300], ids=["output-left-at-exit", "output-while-running"])
+@pytest.mark.parametrize("argv", [["list"], ["export", "-f", "json"]])
+def test_a_reader_that_goes_away_ends_the_output_quietly(capsys: pytest.CaptureFixture[str], isolated_data: Path,
+                                                         tmp_path: Path, argv: list[str], papers: int) -> None:
+    """``readlist list | head``: once the reader has closed the pipe, readlist stops without a word,
+    also when what it printed is still buffered when it exits (Python's default for a pipe)."""
+    digest = tmp_path / "digest.txt"
+    digest.write_text(make_digest(papers, "pipe"), encoding="utf-8")
+    assert run(capsys, "import", str(digest))[0] == 0
+    env = subprocess_env(isolated_data)
+    env.pop("PYTHONUNBUFFERED")
+    reader, writer = os.pipe()
+    os.close(reader)  # gone before the first line
+    try:
+        result = subprocess.run(readlist_cmd(*argv), stdout=writer, stderr=subprocess.PIPE, text=True, env=env,
+                                cwd=tmp_path, timeout=60)
+    finally:
+        os.close(writer)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_a_command_run_with_standard_output_closed_still_works(capsys: pytest.CaptureFixture[str],
+                                                               isolated_data: Path, tmp_path: Path) -> None:
+    run(capsys, "import", str(BASIC))
+    pid = rows(capsys)[0]["id"]
+    result = subprocess.run(readlist_cmd("mark", pid, "--star"), stderr=subprocess.PIPE, text=True,
+                            env=subprocess_env(isolated_data), cwd=tmp_path, timeout=60,
+                            preexec_fn=lambda: os.close(1))  # as `readlist mark ... >&-` starts it
+    assert (result.returncode, result.stderr) == (0, "")
+    assert state_on_disk(isolated_data)[pid]["starred"] is True
 
 
 # -- where the data lives -------------------------------------------------------------------------

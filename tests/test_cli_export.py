@@ -14,6 +14,7 @@ from pybtex.database import parse_string
 from readlist.cli import main
 from readlist.core.library import STATE_FILE
 from tests.conftest import FIXTURES
+from tests.helpers.disk_full import DiskFull
 from tests.test_cli import cli, rows, run
 
 WEEK1 = FIXTURES / "week1.txt"
@@ -78,6 +79,20 @@ def test_export_to_a_file(capsys: pytest.CaptureFixture[str], marked: dict[str, 
 
     code, out, _ = run(capsys, "export", "--format", "markdown", "--output", str(tmp_path / "notes.txt"))
     assert (code, out) == (0, f"5 papers written to {tmp_path / 'notes.txt'} (markdown)\n")
+
+
+def test_export_to_a_file_keeps_the_old_file_whole_when_the_write_fails(
+    capsys: pytest.CaptureFixture[str], marked: dict[str, str], tmp_path: Path, disk_full: DiskFull
+) -> None:
+    """The file is replaced in one step: a full disk leaves the old export as it was, not half a new one."""
+    target = tmp_path / "notes.md"
+    target.write_text("# my earlier notes\n")
+    disk_full.fill(target)
+    code, out, err = run(capsys, "export", "-o", str(target))
+    assert (code, out) == (1, "")
+    assert err == f"readlist: cannot write {target}: No space left on device\n"
+    assert target.read_text() == "# my earlier notes\n"
+    assert list(tmp_path.glob(".notes.md*")) == []  # nor a temporary file beside it
 
 
 @pytest.mark.parametrize(

@@ -128,8 +128,10 @@ class ImportReport:
                 + (f", {plural(warnings, 'warning')}" if warnings else ""))
 
     def summary(self) -> str:
-        """``Imported 2 files: 40 new, 2 already known``: one line for the whole import."""
-        return f"Imported {plural(len(self.files), 'file')}: {self.totals()}"
+        """``Imported 2 files: 40 new, 2 already known``: one line for the whole import (its
+        problems counted when there are any)."""
+        totals = self.totals() if self.problems or self.warnings else f"{self.new} new, {self.known} already known"
+        return f"Imported {plural(len(self.files), 'file')}: {totals}"
 
 
 def merge_into(paper: Paper, other: Paper) -> bool:
@@ -756,7 +758,7 @@ class Library:
 
     def close(self) -> None:
         try:
-            self.flush_or_keep()
+            self.flush()
         finally:
             self.state.db.close()
             self.db.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import shutil
+import sys
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from readlist.clipboard import system_copy
-from readlist.core.errors import CorruptFileError, ReadlistError
+from readlist.core.errors import CorruptFileError, ReadlistError, UnsavedChanges
 from readlist.core.library import ImportReport, Library, Loaded
 from readlist.core.settings import Settings
 from readlist.core.state import Saver
@@ -89,7 +90,7 @@ class ReadlistApp(App[None]):
 
     @dataclass
     class Saved(Message):
-        pass
+        outside: set[str]  # papers another process changed, found while saving
 
     @dataclass
     class SaveFailed(Message):
@@ -149,7 +150,7 @@ class ReadlistApp(App[None]):
         self.shutdown.install()
         self.sub_title = "demo library: changes vanish at exit" if self.demo else str(self.library.folder)
         self.saver = Saver(self.library, delay=self.save_delay,
-                           on_saved=lambda outside: self.post_message(self.Saved()),
+                           on_saved=lambda outside: self.post_message(self.Saved(outside)),
                            on_error=lambda exc: self.post_message(self.SaveFailed(exc)))
         if self.report is not None:
             self._announce(self.report)
@@ -377,10 +378,12 @@ class ReadlistApp(App[None]):
         self.main.papers_changed(ids)
 
     @on(Saved)
-    def saved(self) -> None:
+    def saved(self, message: Saved) -> None:
         if not self.library.state.dirty:
             self.save_status = self.saved_text
             self._last_error = None
+        if message.outside:
+            self.papers_changed(self.PapersChanged(message.outside))
 
     @on(SaveFailed)
     def save_failed(self, message: SaveFailed) -> None:
@@ -431,8 +434,9 @@ class ReadlistApp(App[None]):
         except Exception as exc:  # disk full, a damaged file: say so, keep the changes in memory
             if not self._quit_despite_error:
                 self._quit_despite_error = True
-                self.notify(f"Could not save before quitting: {exc}. Press q again to quit: the unsaved "
-                            "changes are then kept in a recovery file and applied at the next start.",
+                kept = " (the unsaved changes are kept in a recovery file, applied at the next start)" \
+                    if isinstance(exc, UnsavedChanges) else ""
+                self.notify(f"Could not save before quitting: {exc}. Press q again to quit anyway{kept}.",
                             severity="error", markup=False, timeout=15)
                 return
         if self.end_promptly:
@@ -468,4 +472,9 @@ def run(library: Library, *, report: ImportReport | None = None, demo: bool = Fa
     """Run the app; its exit code (non-zero when it crashed)."""
     app = make_app(library, report=report, demo=demo, end_promptly=True)
     app.run()
+    try:
+        app.shutdown.save()  # after a crash too: what cannot be saved goes to the recovery file
+    except ReadlistError as exc:
+        print(f"readlist: {one_line(str(exc))}", file=sys.stderr)
+        return 1
     return app.return_code or 0

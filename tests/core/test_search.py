@@ -133,6 +133,48 @@ def test_title_match_ranks_above_abstract_only_match() -> None:
     assert [papers[i].id for i in index.search("warmup").indices] == ["title", "abstract"]
 
 
+# The two papers of each pair below differ only in where a word is (title or abstract), or in how it
+# is spelled (exactly or with a typo); everything else, lengths included, is the same. The paper that
+# must lose comes first in display order, and no title holds the whole query, so neither the order
+# nor a bonus for the query in the title can decide: only the weighing itself.
+
+
+def ranked(papers: list[Paper], query: str, notes: dict[str, str] | None = None) -> list[str]:
+    return [papers[i].id for i in SearchIndex(papers, notes).search(query).indices]
+
+
+def test_a_word_in_the_title_weighs_more_than_the_same_word_in_the_abstract() -> None:
+    papers = [
+        paper("abstract", "Field Notes on Birds", "We report on the zebra seen at dawn, and on the quokka."),
+        paper("title", "Field Notes on Zebra", "We report on the birds seen at dawn, and on the quokka."),
+    ]
+    assert ranked(papers, "zebra quokka") == ["title", "abstract"]
+    assert ranked(papers, "quokka zebra") == ["title", "abstract"]
+
+
+@pytest.mark.parametrize(
+    ("typo", "exact", "query"),
+    [
+        ("Quantisation", "Quantization", "quantization pruning"),  # a slip in the paper's word
+        ("Modal", "Model", "model pruning"),
+        ("Transfromers", "Transformers", "transformers pruning"),  # two letters swapped
+    ],
+)
+def test_an_exact_word_ranks_above_a_typo_of_it(typo: str, exact: str, query: str) -> None:
+    abstract = "We prune the weights and keep the accuracy; pruning is done once."
+    in_titles = [paper("typo", f"{typo} of Vision Networks", abstract),
+                 paper("exact", f"{exact} of Vision Networks", abstract)]
+    assert ranked(in_titles, query) == ["exact", "typo"]
+    word = query.split()[0]
+    in_abstracts = [paper("typo", "Vision Networks", f"{abstract} {typo} follows."),
+                    paper("exact", "Vision Networks", f"{abstract} {exact} follows.")]
+    # Alone, the word the library has as typed finds the paper that has it first (a mere
+    # look-alike of it is no match at all: see test_a_typo_never_outranks_the_word_itself).
+    assert ranked(in_abstracts, word)[:1] == ["exact"]
+    in_notes = [paper("typo", "Vision Networks", abstract), paper("exact", "Vision Networks", abstract)]
+    assert ranked(in_notes, word, {"typo": f"{typo} first", "exact": f"{exact} first"})[:1] == ["exact"]
+
+
 def test_whole_phrase_ranks_first() -> None:
     papers = [
         paper("apart", "Language Tricks for Large Vision Models"),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import os
 import stat
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from readlist.core.library import LIBRARY_FILE, STATE_FILE, Library
 from readlist.core.state import Saver, StateStore
 from readlist.core.storage import AtomicJSONStorage, FileLock, load_json, write_atomic
 from tests.conftest import FIXTURES, ROOT
+from tests.helpers.disk_full import DiskFull
+from tests.helpers.waiting import wait_until
 
 # -- atomic writes ------------------------------------------------------------------------
 
@@ -49,6 +52,28 @@ def test_failed_write_keeps_the_old_file_and_removes_the_temp_file(
         write_atomic(path, b'{"keep": false}')
     assert path.read_bytes() == b'{"keep": true}'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.json"]
+
+
+def test_write_atomic_syncs_the_new_file_before_the_rename_and_the_folder_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the first fsync a crash can leave the new name on an empty file; without the
+    second, the rename itself can be lost."""
+    path = tmp_path / "data.json"
+    path.write_bytes(b"old")
+    synced: list[tuple[str, int, bytes]] = []  # (what, inode, what the path held at that moment)
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        info = os.fstat(fd)
+        synced.append(("folder" if stat.S_ISDIR(info.st_mode) else "file", info.st_ino, path.read_bytes()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    write_atomic(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert ("file", path.stat().st_ino, b"old") in synced  # the new file, while the name was still the old one
+    assert ("folder", tmp_path.stat().st_ino, b"new") in synced  # the folder, once the name was the new file
 
 
 def test_tinydb_on_atomic_storage_round_trips(tmp_path: Path) -> None:
@@ -145,41 +170,50 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 # -- the cross-process lock ---------------------------------------------------------------
 
+# Tries the lock in another process; prints "waiting" once it has found the lock taken (FileLock
+# sleeps only then), then "acquired" or "timeout".
 _LOCKER = textwrap.dedent(
     """
-    import sys, time
+    import sys, time, types
     from pathlib import Path
+    from readlist.core import storage
     from readlist.core.errors import LockTimeout
-    from readlist.core.storage import FileLock
-    start = time.monotonic()
-    print("trying", flush=True)
+
+    def sleep(seconds):
+        if not waited:
+            waited.append(True)
+            print("waiting", flush=True)
+        time.sleep(seconds)
+
+    waited = []
+    storage.time = types.SimpleNamespace(monotonic=time.monotonic, sleep=sleep)
     try:
-        with FileLock(Path(sys.argv[1]), timeout=float(sys.argv[2])):
+        with storage.FileLock(Path(sys.argv[1]), timeout=float(sys.argv[2])):
             print("acquired", flush=True)
-    except LockTimeout as exc:
-        print("timeout", round(time.monotonic() - start, 1), flush=True)
+    except LockTimeout:
+        print("timeout", flush=True)
     """
 )
 
 
-def _try_lock_in_other_process(path: Path, timeout: float) -> str:
+def _try_lock_in_other_process(path: Path, timeout: float) -> list[str]:
     result = subprocess.run(
         [sys.executable, "-c", _LOCKER, str(path), str(timeout)],
-        capture_output=True, text=True, timeout=30, cwd=ROOT,
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout.removeprefix("trying\n").strip()
+    return result.stdout.split()
 
 
 def test_file_lock_excludes_another_process(tmp_path: Path) -> None:
     path = tmp_path / ".lock"
     lock = FileLock(path)
     with lock:
-        assert _try_lock_in_other_process(path, 0.3).startswith("timeout")
+        assert _try_lock_in_other_process(path, 0.3) == ["waiting", "timeout"]
         with lock:  # re-entrant in the holder
             pass
-        assert _try_lock_in_other_process(path, 0.3).startswith("timeout")
-    assert _try_lock_in_other_process(path, 0.3) == "acquired"
+        assert _try_lock_in_other_process(path, 0.3) == ["waiting", "timeout"]
+    assert _try_lock_in_other_process(path, 0.3) == ["acquired"]
 
 
 def test_file_lock_waits_for_release(tmp_path: Path) -> None:
@@ -187,14 +221,12 @@ def test_file_lock_waits_for_release(tmp_path: Path) -> None:
     path = tmp_path / ".lock"
     with FileLock(path):
         proc = subprocess.Popen(
-            [sys.executable, "-c", _LOCKER, str(path), "20"], stdout=subprocess.PIPE, text=True, cwd=ROOT
+            [sys.executable, "-c", _LOCKER, str(path), "60"], stdout=subprocess.PIPE, text=True, cwd=ROOT
         )
         assert proc.stdout is not None
-        assert proc.stdout.readline() == "trying\n"
-        time.sleep(0.3)
-        assert proc.poll() is None  # still waiting for the lock
-    out, _ = proc.communicate(timeout=20)
-    assert out.strip() == "acquired"
+        assert proc.stdout.readline() == "waiting\n"  # it found the lock taken, and waits
+    out, _ = proc.communicate(timeout=60)
+    assert out.split() == ["acquired"]
 
 
 def test_file_lock_timeout_in_process(tmp_path: Path) -> None:
@@ -277,6 +309,37 @@ def test_unsaved_changes_win_over_a_refresh(tmp_path: Path) -> None:
     assert (one.get("p").read, one.get("p").starred) == (False, False)
 
 
+def test_a_failed_write_keeps_the_changes_queued_and_the_next_flush_writes_them(
+    tmp_path: Path, disk_full: DiskFull
+) -> None:
+    """A full disk (ENOSPC) fails the save; nothing queued is dropped, and once there is room again
+    the next flush writes all of it, also after another process saved meanwhile."""
+    store = _store(tmp_path)
+    store.update("p1", read=True)
+    store.flush()
+    disk_full.fill(tmp_path / STATE_FILE)
+    store.update("p1", starred=True)  # a paper already on disk
+    store.update("p2", note="new paper")  # and one that is not
+    with pytest.raises(OSError) as info:
+        store.flush()
+    assert info.value.errno == errno.ENOSPC
+    assert store.dirty is True
+    assert _on_disk(tmp_path) == {"p1": (True, False, "")}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", STATE_FILE]  # no temp file left
+
+    with pytest.raises(OSError):  # still full: still queued
+        store.flush()
+    disk_full.free()
+    other = _store(tmp_path)  # another process saves in between
+    other.update("p3", read=True)
+    other.flush()
+    assert store.flush() == {"p3"}
+    expected = {"p1": (True, True, ""), "p2": (False, False, "new paper"), "p3": (True, False, "")}
+    assert _on_disk(tmp_path) == expected
+    assert store.dirty is False
+    assert {pid: (s.read, s.starred, s.note) for pid, s in _store(tmp_path).all().items()} == expected
+
+
 def test_setting_the_same_value_is_written_but_keeps_its_time(tmp_path: Path) -> None:
     """Memory may be stale, so an explicit write is always saved; its time stays the old one."""
     store = _store(tmp_path)
@@ -296,10 +359,7 @@ def test_saver_flushes_soon_after_a_change(tmp_path: Path) -> None:
     try:
         store.update("p", starred=True, note="saved in the background")
         saver.poke()
-        deadline = time.monotonic() + 1.0
-        expected = {"p": (False, True, "saved in the background")}
-        while time.monotonic() < deadline and _on_disk(tmp_path) != expected:
-            time.sleep(0.02)
+        wait_until(lambda: saved, "the saver's report")
         assert _on_disk(tmp_path) == {"p": (False, True, "saved in the background")}
         assert store.dirty is False
     finally:
@@ -323,17 +383,12 @@ def test_saver_reports_errors_and_retries_without_dropping_the_change(tmp_path: 
     try:
         store.update("p", read=True)
         saver.poke()
-        deadline = time.monotonic() + 1.0
-        while not errors and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: errors, "the saver's error report")
         assert [type(e) for e in errors[:1]] == [CorruptFileError]
         assert store.dirty is True
         assert (tmp_path / STATE_FILE).read_bytes() == b"{broken"
         (tmp_path / STATE_FILE).unlink()  # the user moves the damaged file away
-        deadline = time.monotonic() + 3.0
-        while _on_disk(tmp_path) != {"p": (True, False, "")} and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _on_disk(tmp_path) == {"p": (True, False, "")}
+        wait_until(lambda: _on_disk(tmp_path) == {"p": (True, False, "")}, "the saver's retry")
     finally:
         with contextlib.suppress(CorruptFileError):
             saver.stop()

@@ -28,10 +28,12 @@ from tests.helpers.durability import (
 
 
 def _writer(data: Path, tag: str, seed: int, count: int, pids: str, fields: str = "read,starred,note",
-            max_sleep: float = 0.01, stop_file: Path | None = None) -> subprocess.Popen[str]:
+            max_sleep: float = 0.01, stop_file: Path | None = None, first_saved: Path | None = None,
+            before_last: Path | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, str(STATE_WRITER), str(data), "--seed", str(seed), "--tag", tag, "--count", str(count),
-         "--pids", pids, "--fields", fields, "--max-sleep", str(max_sleep), "--stop-file", str(stop_file or "")],
+         "--pids", pids, "--fields", fields, "--max-sleep", str(max_sleep), "--stop-file", str(stop_file or ""),
+         "--first-saved", str(first_saved or ""), "--before-last", str(before_last or "")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env(data),
     )
 
@@ -57,18 +59,20 @@ def _non_default(states: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
     return {pid: fields for pid, fields in states.items() if fields != DEFAULTS}
 
 
-def test_two_writers_interleaving_on_shared_and_own_papers(isolated_data: Path) -> None:
+def test_two_writers_interleaving_on_shared_and_own_papers(isolated_data: Path, tmp_path: Path) -> None:
     data = isolated_data
     import_sample(data)
-    # papers 0-3 are changed by both, 4-5 only by A, 6-7 only by B
-    one = _writer(data, "A", seed=1, count=60, pids="0,1,2,3,4,5")
-    two = _writer(data, "B", seed=2, count=60, pids="0,1,2,3,6,7")
+    # papers 0-3 are changed by both, 4-5 only by A, 6-7 only by B; neither makes its last change
+    # before the other has made its first, so the two overlap however the system schedules them
+    started_a, started_b = tmp_path / "a-started", tmp_path / "b-started"
+    one = _writer(data, "A", seed=1, count=60, pids="0,1,2,3,4,5", first_saved=started_a, before_last=started_b)
+    two = _writer(data, "B", seed=2, count=60, pids="0,1,2,3,6,7", first_saved=started_b, before_last=started_a)
     saved = _finish(one) + _finish(two)
     stamps = [c["stamp"] for c in saved]
     assert len(set(stamps)) == len(stamps) == 120
     by_a = sorted(c["stamp"] for c in saved if c["tag"] == "A")
     by_b = sorted(c["stamp"] for c in saved if c["tag"] == "B")
-    assert by_a[0] < by_b[-1] and by_b[0] < by_a[-1], "the writers did not overlap: nothing was tested"
+    assert by_a[0] < by_b[-1] and by_b[0] < by_a[-1], "the writers did not overlap"
     expected = _last_writes(saved)
     assert _non_default(state_on_disk(data)) == _non_default(expected)
     assert _non_default(state_via_fresh_library(data)) == _non_default(expected)
@@ -92,7 +96,8 @@ def test_conflicting_notes_later_write_wins_and_other_fields_survive(isolated_da
 
 
 def test_core_writer_and_cli_mark_on_the_same_paper(isolated_data: Path, tmp_path: Path) -> None:
-    """A long-running process toggles read/starred while `readlist mark` writes notes."""
+    """A long-running process toggles read/starred while `readlist mark` writes notes; after each
+    mark the test waits until the writer has saved again, so writes and marks take turns for certain."""
     data = isolated_data
     ids = import_sample(data)
     stop = tmp_path / "stop"
@@ -100,17 +105,25 @@ def test_core_writer_and_cli_mark_on_the_same_paper(isolated_data: Path, tmp_pat
                      stop_file=stop)
     assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
     notes = {}
+    seen = ""  # the writer's output read so far
     started = time.monotonic_ns()
     for i in range(6):
         pid = ids[i % 3]
         notes[pid] = f"from the command line, round {i}"
         result = run_readlist(data, "mark", pid, "--note", notes[pid])
         assert result.returncode == 0, result.stderr
+        marked, latest = time.monotonic_ns(), 0
+        while latest <= marked:
+            line = writer.stdout.readline()
+            assert line, "the writer stopped"
+            seen += line
+            if line.startswith("saved "):
+                latest = parse_saved_lines(line)[0][0]["stamp"]
     ended = time.monotonic_ns()
     stop.touch()
-    saved = _finish(writer)
+    saved = parse_saved_lines(seen)[0] + _finish(writer)
     during = [c for c in saved if started < c["stamp"] < ended]
-    assert len(during) >= 6, "the writer hardly ran while the marks did: nothing was tested"
+    assert len(during) >= 6
     expected = _last_writes(saved)
     for pid, note in notes.items():
         expected.setdefault(pid, dict(DEFAULTS))["note"] = note
@@ -162,7 +175,6 @@ def test_an_explicit_write_wins_even_when_memory_is_stale(isolated_data: Path) -
     try:
         result = run_readlist(data, "mark", ids[0], "--star")
         assert result.returncode == 0, result.stderr
-        time.sleep(0.01)
         stale.state.update(ids[0], starred=False)  # the later write: unstar it
         stale.state.flush()
     finally:

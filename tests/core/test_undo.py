@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 from readlist.core import undo
 from readlist.core.library import Library
 from readlist.core.text import clean_tags
-from readlist.core.undo import KEEP, UNDO_FILE, Step, UndoLog
+from readlist.core.undo import KEEP, LIMIT, UNDO_FILE, Step, UndoLog
+from tests.helpers.disk_full import DiskFull
+from tests.helpers.durability import state_on_disk
 
 
 def test_clean_tags() -> None:
@@ -88,6 +91,33 @@ def test_only_the_last_few_steps_are_kept_on_disk(lib: Library, isolated_data: P
     lib.flush()
     saved = json.loads((isolated_data / UNDO_FILE).read_text())
     assert [s["label"] for s in saved["done"]] == [f"note {i}" for i in range(5, KEEP + 5)]
+
+
+def test_memory_holds_the_last_limit_steps_only(lib: Library) -> None:
+    pid = lib.papers.ids[0]
+    for i in range(LIMIT + 5):
+        lib.change([pid], f"note {i}", note=str(i))
+    undone = []
+    while (step := lib.undo()) is not None:
+        undone.append(step.label)
+    assert undone == [f"note {i}" for i in reversed(range(5, LIMIT + 5))]
+    assert lib.state_of(pid).note == "4"  # the oldest steps are gone: their changes stay
+
+
+def test_a_failed_history_save_is_kept_for_the_next_flush(lib: Library, isolated_data: Path,
+                                                          disk_full: DiskFull) -> None:
+    pid = lib.papers.ids[0]
+    lib.change([pid], "star", starred=True)
+    disk_full.fill(isolated_data / UNDO_FILE)
+    with pytest.raises(OSError) as info:
+        lib.flush()
+    assert info.value.errno == errno.ENOSPC
+    assert state_on_disk(isolated_data)[pid]["starred"] is True  # the state itself went first
+    assert not (isolated_data / UNDO_FILE).exists()
+    disk_full.free()
+    lib.flush()
+    saved = json.loads((isolated_data / UNDO_FILE).read_text())
+    assert [s["label"] for s in saved["done"]] == ["star"]
 
 
 def test_a_damaged_history_is_an_empty_one(lib: Library, isolated_data: Path) -> None:

@@ -17,6 +17,7 @@ ROOT = HELPERS.parent.parent
 SAMPLE = ROOT / "readlist" / "sample" / "daily_papers_sample.txt"
 STATE_WRITER = HELPERS / "state_writer.py"
 TUI_MANUAL_SAVER = HELPERS / "tui_manual_saver.py"
+HALTED_READLIST = HELPERS / "halted_readlist.py"
 DEFAULTS: dict[str, Any] = {"read": False, "starred": False, "note": ""}
 
 

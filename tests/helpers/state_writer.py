@@ -2,13 +2,16 @@
 
 Usage: state_writer.py DATA_DIR --seed N --tag T [--count N] [--pids i,j,..] [--fields read,note]
        [--max-sleep SECONDS]
-       [--stop-file PATH]
+       [--stop-file PATH] [--first-saved PATH] [--before-last PATH]
 
 Per change it prints ``attempt {json}`` before touching anything and ``saved {json}`` only after
 ``flush()`` returned, stdout flushed each time. ``stamp`` is taken while this process still holds
 the data lock, so stamps of two writers order their writes exactly as they reached the file.
 Booleans are toggled from what this process believes, notes get values unique to (tag, step),
 so every change is a real change. Prints ``ready`` once the library is open.
+
+Two writers overlap for certain when each creates its ``--first-saved`` file after its first write
+and waits for the other's before its last one (``--before-last``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import time
 from pathlib import Path
 
 from readlist.core.library import Library
+from tests.helpers.waiting import wait_until
 
 
 def main() -> int:
@@ -33,6 +37,8 @@ def main() -> int:
     parser.add_argument("--fields", default="read,starred,note")
     parser.add_argument("--max-sleep", type=float, default=0.0)
     parser.add_argument("--stop-file", default="", help="finish cleanly once this file exists")
+    parser.add_argument("--first-saved", default="", help="create this file once the first change is saved")
+    parser.add_argument("--before-last", default="", help="wait for this file before the last change")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -47,6 +53,8 @@ def main() -> int:
     step = 0
     stop_file = Path(args.stop_file) if args.stop_file else None
     while (not args.count or step < args.count) and not (stop_file and stop_file.exists()):
+        if args.before_last and step == args.count - 1:
+            wait_until(Path(args.before_last).exists, f"{args.before_last} to appear")
         pid = rng.choice(ids)
         field = rng.choice(fields)
         current = library.state.get(pid)
@@ -66,6 +74,8 @@ def main() -> int:
             change["stamp"] = time.monotonic_ns()
         out.write("saved " + json.dumps(change) + "\n")
         out.flush()
+        if step == 0 and args.first_saved:
+            Path(args.first_saved).touch()
         step += 1
         if args.max_sleep:
             time.sleep(rng.uniform(0, args.max_sleep))

@@ -2,12 +2,14 @@
 
 The app's Saver normally writes ~0.2 s after a change, so a test that signals the app right
 after a keypress cannot tell whether the change reached the disk through the signal handler or
-through the timer. Here ``poke()`` does nothing: a change reaches ``state.json`` only when the
-app stops its saver (quit, SIGTERM, SIGHUP) or closes the library.
+through the timer. With ``ManualSaver`` ``poke()`` does nothing: a change reaches ``state.json``
+only when the app stops its saver (quit, SIGTERM, SIGHUP) or closes the library.
 
-With ``READLIST_TEST_TINY_OUTPUT_QUEUE`` set, Textual's output queue holds one write instead of
-thirty, so that once its output thread has died on a closed terminal the very next frames block
-the event loop, as a busy start at 100k papers does with the full queue.
+Run as a script, it starts readlist with that saver; Pilot tests import ``ManualSaver`` and put it
+in place of ``readlist.tui.app.Saver``. With ``READLIST_TEST_TINY_OUTPUT_QUEUE`` set, the script
+also makes Textual's output queue hold one write instead of thirty, so that once its output
+thread has died on a closed terminal the very next frames block the event loop, as a busy start
+at 100k papers does with the full queue.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import os
 import sys
 
-import readlist.tui.app as app
 from readlist.core.state import Saver
 
 
@@ -24,12 +25,13 @@ class ManualSaver(Saver):
         pass
 
 
-app.Saver = ManualSaver  # type: ignore[misc]
-if os.environ.get("READLIST_TEST_TINY_OUTPUT_QUEUE"):
-    import textual.drivers._writer_thread as writer_thread
+if __name__ == "__main__":
+    import readlist.tui.app as app
+    from readlist.cli import main
 
-    writer_thread.MAX_QUEUED_WRITES = 1  # type: ignore[misc]
+    app.Saver = ManualSaver  # type: ignore[misc]
+    if os.environ.get("READLIST_TEST_TINY_OUTPUT_QUEUE"):
+        import textual.drivers._writer_thread as writer_thread
 
-from readlist.cli import main  # noqa: E402
-
-raise SystemExit(main(sys.argv[1:]))
+        writer_thread.MAX_QUEUED_WRITES = 1  # type: ignore[misc]
+    raise SystemExit(main(sys.argv[1:]))

@@ -11,6 +11,7 @@ import pytest
 from readlist.core.digest import parse_text
 from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp, make_app
+from tests.helpers.pilot import keep_notices
 
 HOSTILE = "[CLS] tokens [/] and [bold]x[/bold]"
 
@@ -57,6 +58,11 @@ class Clipboard:
         if self.works:
             self.copied.append(text)
         return self.works
+
+
+@pytest.fixture(autouse=True)
+def kept_notices(monkeypatch: pytest.MonkeyPatch) -> None:
+    keep_notices(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

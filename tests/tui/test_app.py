@@ -3,45 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static, TextArea
 
 from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.note import NoteScreen
+from tests.helpers.durability import state_on_disk
+from tests.helpers.pilot import SIZE, detail_text, notices, row_text, saved_state, static_text, wait_for
+from tests.helpers.tui_manual_saver import ManualSaver
 from tests.tui.conftest import HOSTILE, Clipboard
-
-SIZE = (120, 36)
-
-
-def row_text(app: ReadlistApp, y: int) -> str:
-    return "".join(segment.text for segment in app.main.paper_list.render_line(y))
-
-
-def static_text(app: ReadlistApp, selector: str) -> str:
-    return str(app.query_one(selector, Static).render())
-
-
-def detail_text(app: ReadlistApp, section: str) -> str:
-    """What the detail pane shows in one section: title, facts, note, hub, abstract or links."""
-    return app.main.detail.section(section)
-
-
-async def wait_for(pilot, condition, timeout: float = 3.0) -> None:
-    """Workers run in threads: give them time, but fail clearly if nothing happens."""
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not met in time")
-
-
-def saved_state(data_dir: Path) -> dict[str, dict]:
-    raw = json.loads((data_dir / "state.json").read_text())
-    return {doc["id"]: doc for doc in raw["state"].values()}
 
 
 async def test_list_shows_papers_with_digest_date_and_counts(app: ReadlistApp, library: Library) -> None:
@@ -177,7 +151,7 @@ async def test_copy_falls_back_to_osc52(library: Library) -> None:
         await pilot.pause()
         await pilot.press("y")
         assert app.clipboard == "https://huggingface.co/papers/2308.04079"
-        assert any("OSC 52" in str(n.message) for n in app._notifications)
+        assert any("OSC 52" in n for n in notices(app))
 
 
 async def test_copy_code_link_without_links_warns(app: ReadlistApp, clipboard: Clipboard) -> None:
@@ -185,7 +159,7 @@ async def test_copy_code_link_without_links_warns(app: ReadlistApp, clipboard: C
         await pilot.pause()
         await pilot.press("G", "Y")
         assert clipboard.copied == []
-        assert any("no code or project link" in str(n.message) for n in app._notifications)
+        assert any("no code or project link" in n for n in notices(app))
 
 
 async def test_open_uses_the_browser(library: Library) -> None:
@@ -195,7 +169,7 @@ async def test_open_uses_the_browser(library: Library) -> None:
         await pilot.pause()
         await pilot.press("o")
         await wait_for(pilot, lambda: opened == ["https://huggingface.co/papers/2308.04079"])
-        await wait_for(pilot, lambda: any("Opened in the browser" in str(n.message) for n in app._notifications))
+        await wait_for(pilot, lambda: any("Opened in the browser" in n for n in notices(app)))
 
 
 async def test_open_without_a_browser_copies_the_link_instead(library: Library) -> None:
@@ -205,7 +179,7 @@ async def test_open_without_a_browser_copies_the_link_instead(library: Library) 
         await pilot.pause()
         await pilot.press("o")
         await wait_for(pilot, lambda: clipboard.copied == ["https://huggingface.co/papers/2308.04079"])
-        assert any("no browser here" in str(n.message) for n in app._notifications)
+        assert any("no browser here" in n for n in notices(app))
 
 
 async def test_views_switch_with_one_key(app: ReadlistApp, library: Library) -> None:
@@ -250,16 +224,20 @@ async def test_command_palette_offers_the_actions(app: ReadlistApp) -> None:
         assert app.library.state_of(app.main.paper_list.current.id).starred
 
 
-async def test_quit_saves_and_state_survives_reopen(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
-    app.save_delay = 5.0  # the saver would not get there before q: quitting must flush
+async def test_quit_saves_and_state_survives_reopen(app: ReadlistApp, library: Library, isolated_data: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("readlist.tui.app.Saver", ManualSaver)  # nothing saved but by quitting
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         pid = app.main.paper_list.current.id
-        await pilot.press("s", "r", "n", *"keep me", "escape", "q")
+        await pilot.press("s", "r", "n", *"keep me", "escape")
+        assert pid not in state_on_disk(isolated_data)  # the saver never saved on its own
+        await pilot.press("q")
         await asyncio.sleep(0)
     reopened = Library(isolated_data)
     state = reopened.state_of(pid)
     assert state.starred and state.read and state.note == "keep me"
+    reopened.close()
 
 
 async def test_cursor_row_keeps_its_markers_visible(app: ReadlistApp) -> None:

@@ -11,7 +11,7 @@ import pytest
 from readlist.core import recovery
 from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp
-from tests.tui.test_app import SIZE, static_text, wait_for
+from tests.helpers.pilot import SIZE, static_text, wait_for
 
 DAMAGED = b'{"state": {"1": {"id": '
 
@@ -29,16 +29,16 @@ async def test_a_damaged_state_file_loses_nothing_and_ends_nothing(app: Readlist
         await wait_for(pilot, lambda: not library.state.dirty)
         good = state.read_bytes()
         state.write_bytes(DAMAGED)  # a half-synced copy, from outside
-        await wait_for(pilot, lambda: any("state.json" in n and "doctor" in n for n in notes(app)), timeout=30)
+        await wait_for(pilot, lambda: any("state.json" in n and "doctor" in n for n in notes(app)), limit=30)
         warning = next(n for n in notes(app) if "state.json" in n)
         assert "\n" not in warning and "changes are kept" in warning
         pid = app.main.paper_list.current.id
         await pilot.press("r")  # the reader goes on
-        await wait_for(pilot, lambda: "NOT SAVED" in static_text(app, "#status"), timeout=30)
+        await wait_for(pilot, lambda: "NOT SAVED" in static_text(app, "#status"), limit=30)
         assert state.read_bytes() == DAMAGED  # never written over
         assert sum("state.json" in n for n in notes(app)) == 1  # said once, not every second
         state.write_bytes(good)  # restored
-        await wait_for(pilot, lambda: "saved" in static_text(app, "#status") and not library.state.dirty, timeout=30)
+        await wait_for(pilot, lambda: "saved" in static_text(app, "#status") and not library.state.dirty, limit=30)
         await pilot.press("j")
         assert app.is_running
     assert Library(isolated_data).state_of(pid).read

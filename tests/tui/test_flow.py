@@ -17,8 +17,8 @@ from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.note import NoteScreen
 from readlist.tui.screens.tags import TagsScreen
 from readlist.tui.widgets.key_bar import KeyBar
+from tests.helpers.pilot import SIZE, detail_text, static_text, wait_for
 from tests.tui.conftest import Clipboard
-from tests.tui.test_app import SIZE, detail_text, static_text, wait_for
 
 
 def bar_text(app: ReadlistApp) -> str:

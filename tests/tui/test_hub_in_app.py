@@ -15,8 +15,8 @@ from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp, make_app
 from readlist.tui.screens.links import LinkScreen
 from tests.helpers.fake_hub import FakeClock, FakeHub, Reply, entry
+from tests.helpers.pilot import SIZE, detail_text, row_text, static_text, wait_for
 from tests.tui.conftest import DIGEST, Clipboard
-from tests.tui.test_app import SIZE, detail_text, row_text, static_text, wait_for
 
 SPLATS = "3D Gaussian Splatting for Real-Time Radiance Field Rendering"
 
@@ -49,14 +49,14 @@ async def test_f_fetches_today_and_the_new_papers_show_without_a_restart(library
         pid = app.main.paper_list.current.id
         await pilot.press("s")  # a star given before the fetch is kept
         await pilot.press("F")
-        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 5, timeout=60)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 5, limit=60)
         assert "Fetched from the Hub: 1 new, 1 already known" in notes(app)
         assert library.state_of(pid).starred
         titles = [app.library.papers[i].title for i in app.main.paper_list.rows]
         assert "Reward Models That Read Twice" in titles
         assert app.library.get(pid).arxiv_id == "2308.04079"
         await pilot.press("slash", *"read twice", "enter")  # the new paper is searchable
-        await wait_for(pilot, lambda: row_text(app, 0).find("Reward Models") >= 0, timeout=60)
+        await wait_for(pilot, lambda: row_text(app, 0).find("Reward Models") >= 0, limit=60)
     assert day_label(utc_today().isoformat()) in library.digests
 
 
@@ -68,7 +68,7 @@ async def test_a_failed_fetch_is_one_line_and_the_app_goes_on(library: Library, 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("F")
-        await wait_for(pilot, lambda: "fetch failed" in notes(app), timeout=60)
+        await wait_for(pilot, lambda: "fetch failed" in notes(app), limit=60)
         failure = next(str(n.message) for n in app._notifications if "fetch failed" in str(n.message))
         assert "\n" not in failure and "401" in failure and fake_hub.url in failure
         assert app.activity is None and "fetching" not in static_text(app, "#status")
@@ -86,7 +86,7 @@ async def test_papers_imported_by_another_process_show_up(app: ReadlistApp, isol
         other.import_digests([parse_text("Mar 15\n\nA Paper From Elsewhere\n\nIt arrived while the app ran.\n",
                                          "elsewhere.txt")])
         other.close()
-        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 5, timeout=30)
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 5, limit=30)
         assert app.main.paper_list.current.id == kept  # the reader's place is kept
         assert "1 new paper came in" in notes(app)
         assert "A Paper From Elsewhere" in row_text(app, 0)  # the newest digest comes first
@@ -101,9 +101,9 @@ async def test_the_hubs_fields_show_in_the_row_and_the_detail_pane(isolated_data
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("F")
-        await wait_for(pilot, lambda: library.get(library.papers.ids[0]).upvotes == 120, timeout=60)
+        await wait_for(pilot, lambda: library.get(library.papers.ids[0]).upvotes == 120, limit=60)
         await pilot.press("slash", *"title:gaussian", "enter")
-        await wait_for(pilot, lambda: detail_text(app, "title") == SPLATS, timeout=60)
+        await wait_for(pilot, lambda: detail_text(app, "title") == SPLATS, limit=60)
         assert "▲120 💬7" in row_text(app, 0)
         hub = detail_text(app, "hub")
         assert "Code https://github.com/example/splats  ★ 4,200" in hub

@@ -8,7 +8,7 @@ from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.widgets.key_bar import KeyBar
-from tests.tui.test_app import SIZE, detail_text
+from tests.helpers.pilot import SIZE, detail_text, wait_for
 
 
 def bar_text(app: ReadlistApp) -> str:
@@ -144,8 +144,7 @@ async def test_keys_arriving_together_after_slash_all_reach_the_filter(app: Read
         await pilot.pause()
         for key, char in [("slash", "/"), *((c, c) for c in "suns")]:
             app.post_message(events.Key(key, char))
-        await pilot.pause(0.2)
-        assert app.main.filter_input.value == "suns"
+        await wait_for(pilot, lambda: app.main.filter_input.value == "suns")  # every key has arrived
         assert not any(state.starred for state in library.state.all().values())
         assert app.screen is app.screen_stack[0]  # no note editor opened
         await pilot.press("slash")  # in the filter, / is a letter like any other
@@ -165,6 +164,6 @@ async def test_keys_typed_while_starting_go_to_the_list(library: Library, clipbo
 
     early = Early(library, copy=clipboard, save_delay=0.0)
     async with early.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: early.main.paper_list.cursor == 1)  # the j moved the list
         assert early.main.filter_input.value == ""
         assert early.main.paper_list.has_focus

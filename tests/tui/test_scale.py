@@ -9,7 +9,7 @@ from pathlib import Path
 from readlist.core.digest import parse_text
 from readlist.core.library import Library
 from readlist.tui.app import make_app
-from tests.tui.test_app import SIZE, wait_for
+from tests.helpers.pilot import SIZE, wait_for
 
 COUNT = 300
 

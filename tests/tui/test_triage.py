@@ -11,8 +11,8 @@ from readlist.tui.app import ReadlistApp, make_app
 from readlist.tui.screens.confirm import ConfirmScreen
 from readlist.tui.screens.help import help_rows
 from readlist.tui.screens.tags import TagsScreen
+from tests.helpers.pilot import SIZE, detail_text, notices, row_text, saved_state, static_text, wait_for
 from tests.tui.conftest import Clipboard
-from tests.tui.test_app import SIZE, detail_text, row_text, saved_state, static_text, wait_for
 
 
 def titles(app: ReadlistApp) -> list[str]:
@@ -30,8 +30,7 @@ async def test_tags_editor_sets_tags_shown_in_list_and_detail(app: ReadlistApp, 
         assert not isinstance(app.screen, TagsScreen)
         assert library.state_of(paper.id).tags == ("rl", "robots")
         assert "#rl #robots" in row_text(app, 0)
-        await pilot.pause(0.1)
-        assert "#rl #robots" in detail_text(app, "facts")
+        await wait_for(pilot, lambda: "#rl #robots" in detail_text(app, "facts"))
         await wait_for(pilot, lambda: saved_state(isolated_data).get(paper.id, {}).get("tags") == ["rl", "robots"])
 
 
@@ -72,6 +71,9 @@ async def test_undo_and_redo(app: ReadlistApp, library: Library) -> None:
         await pilot.press("u")
         assert not library.state_of(paper.id).starred
         await pilot.press("u")  # nothing left: a notice, no change
+        assert notices(app)[-1] == "Nothing to undo."
+        assert not library.state_of(paper.id).starred and not library.state_of(paper.id).read
+        assert "★" not in row_text(app, 0) and "●" in row_text(app, 0)
         await pilot.press("ctrl+r")
         assert library.state_of(paper.id).starred and "★" in row_text(app, 0)
 
@@ -189,9 +191,14 @@ async def test_export_writes_the_papers_shown(app: ReadlistApp, tmp_path: Path) 
         text = target.read_text()
         assert text.count("@misc{") == 1 and "Post-Training Quantization" in text
         await pilot.press("e")
-        app.screen.query_one("#export-path", Input).value = str(tmp_path / "missing" / "x.md")
-        await pilot.press("enter")  # a folder that does not exist: an error notice, no crash
-        await pilot.press("e", "escape")
+        missing = tmp_path / "missing" / "x.md"
+        app.screen.query_one("#export-path", Input).value = str(missing)
+        await pilot.press("enter")  # a folder that does not exist: the dialog says why and stays
+        hint = app.screen.query_one("#export-hint", Static)
+        await wait_for(pilot, lambda: "Could not write" in str(hint.render()))
+        assert str(hint.render()).startswith(f"Could not write {missing}: No such file or directory")
+        assert not missing.parent.exists() and isinstance(app.screen, ExportScreen)
+        await pilot.press("escape")
         assert not isinstance(app.screen, ExportScreen)
 
 
@@ -266,7 +273,7 @@ async def test_new_digests_since_the_last_visit_are_announced(library: Library, 
     async with second.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: second.digest_counts is not None)
         await pilot.pause()
-        assert any("1 new digest since your last visit" in n.message for n in second._notifications)
+        assert any("1 new digest since your last visit" in n for n in notices(second))
         await pilot.press("d")
         texts = option_texts(second)
         assert "new" in texts[1] and "new" not in texts[2]
@@ -335,8 +342,8 @@ async def test_more_like_this_looks_past_the_filter_and_says_when_nothing_is_ali
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 7)
         await pilot.press("g", "m")  # the newest digest's only paper shares no word with any other
         await wait_for(pilot, lambda: app.main.shown.similar_to is not None)
-        await pilot.pause(0.1)
-        assert not app.main.paper_list.rows and "No other paper" in detail_text(app, "facts")
+        await wait_for(pilot, lambda: "No other paper" in detail_text(app, "facts"))
+        assert not app.main.paper_list.rows
 
 
 async def test_j_and_k_move_in_the_digests_panel(library: Library, clipboard: Clipboard) -> None:

@@ -9,8 +9,8 @@ from readlist.core.library import Library
 from readlist.tui.app import make_app
 from readlist.tui.screens.confirm import ConfirmScreen
 from readlist.tui.screens.export import ExportScreen
+from tests.helpers.pilot import SIZE, static_text, wait_for
 from tests.tui.conftest import Clipboard
-from tests.tui.test_app import SIZE, static_text, wait_for
 
 DIGEST = """Subscribe
 

@@ -1,0 +1,118 @@
+"""What the running app shows of the world around it: changes another readlist process saved,
+saves that fail, and the problems of the import it was opened with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readlist.core.importer import import_files
+from readlist.core.library import STATE_FILE, Library
+from readlist.core.undo import UNDO_FILE
+from readlist.tui.app import ReadlistApp, make_app
+from tests.helpers.disk_full import DiskFull
+from tests.helpers.durability import DEFAULTS, state_on_disk
+from tests.helpers.pilot import SIZE, detail_text, notices, row_text, static_text, wait_for
+from tests.tui.conftest import Clipboard
+
+
+def read_in_digest(app: ReadlistApp) -> int:
+    """How many papers of the (one) digest the digests panel counts as read."""
+    assert app.digest_counts is not None
+    (row,) = app.digest_counts.rows(None)
+    return row.read
+
+
+async def test_changes_saved_by_another_process_show_in_the_running_app(
+    app: ReadlistApp, isolated_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("readlist.tui.app.POLL_SECONDS", 0.05)  # the app looks often, so the test is quick
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.index is not None and app.digest_counts is not None)
+        first, second = (app.library.papers.ids[i] for i in app.main.paper_list.rows[:2])
+        other = Library(isolated_data)  # another readlist process on the same folder
+        other.change([first], "star", starred=True, note="discussed at the reading group")
+        other.change([second], "read", read=True)
+        other.close()
+
+        # The status line is the last thing the app updates once it has seen the change (the rows
+        # may show it sooner: they read the state whenever they are drawn).
+        await wait_for(pilot, lambda: "3 unread · 1 starred" in static_text(app, "#status"))
+        assert "★" in row_text(app, 0)
+        assert "●" not in row_text(app, 1)  # the read mark: no unread dot any more
+        assert "discussed at the reading group" in detail_text(app, "note")  # the paper shown
+        assert read_in_digest(app) == 1
+        await pilot.press("slash", *"reading group")  # the new note is searchable
+        await wait_for(pilot, lambda: [app.library.papers.ids[i] for i in app.main.paper_list.rows] == [first])
+
+
+async def test_a_save_reports_what_another_process_changed_meanwhile(
+    app: ReadlistApp, isolated_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's own save merges in what another process saved; the papers it changed are redrawn
+    then, without waiting for the app to look."""
+    monkeypatch.setattr("readlist.tui.app.POLL_SECONDS", 3600.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.digest_counts is not None)
+        first, second = (app.library.papers.ids[i] for i in app.main.paper_list.rows[:2])
+        other = Library(isolated_data)
+        other.change([second], "read", read=True)
+        other.close()
+        await pilot.press("s")  # stars the first paper; its save finds the second one read
+        await wait_for(pilot, lambda: read_in_digest(app) == 1)
+        assert "●" not in row_text(app, 1)
+        await wait_for(pilot, lambda: static_text(app, "#status").startswith(" saved"))
+    assert state_on_disk(isolated_data)[first]["starred"] is True
+    assert state_on_disk(isolated_data)[second] == {**DEFAULTS, "read": True}
+
+
+@pytest.mark.parametrize("name", [STATE_FILE, UNDO_FILE])
+async def test_a_failed_save_is_shown_and_q_twice_quits_anyway(
+    app: ReadlistApp, library: Library, isolated_data: Path, disk_full: DiskFull, name: str
+) -> None:
+    disk_full.fill(isolated_data / name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pid = app.main.paper_list.current.id
+        await pilot.press("s")
+        await wait_for(pilot, lambda: any(n.startswith("Could not save: ") and "No space left on device" in n
+                                          for n in notices(app)))
+        assert static_text(app, "#status").startswith(" NOT SAVED (retrying)")
+        assert library.state_of(pid).starred  # kept in memory
+
+        await pilot.press("q")
+        await wait_for(pilot, lambda: any("Press q again to quit anyway" in n for n in notices(app)))
+        assert app.return_code is None  # still running: the reader has been told and may free space
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app.return_code == 0)
+    assert disk_full.refused  # the saves failed for want of room, not by chance
+
+
+async def test_import_problems_are_announced_when_the_app_opens(library: Library, clipboard: Clipboard,
+                                                                tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    hostile = str(tmp_path / "bad\x1b[2Jname.txt")  # the terminal must never get that escape
+    names = [str(FIXTURES / "missing_abstract.txt"), hostile, *(str(tmp_path / f"gone{i}.txt") for i in range(2))]
+    report = import_files(library, names)
+    app = make_app(library, report=report, copy=clipboard, save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        (notice,) = notices(app, title="Import problems")
+    lines = notice.splitlines()
+    assert lines[0] == "Imported 1 file: 4 new, 0 already known, 4 problems."  # the missing ones are problems
+    assert lines[1].endswith("has no abstract")
+    assert lines[2] == str(tmp_path / "badname.txt") + ": no such file"  # the escape sequence left out
+    assert lines[3] == str(tmp_path / "gone0.txt") + ": no such file"
+    assert lines[4:] == ["…and 1 more"]
+
+
+async def test_a_clean_import_is_summed_up_when_the_app_opens(library: Library, clipboard: Clipboard) -> None:
+    from tests.conftest import FIXTURES
+
+    report = import_files(library, [str(FIXTURES / "week1.txt")])
+    app = make_app(library, report=report, copy=clipboard, save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert notices(app) == ["Imported 1 file: 4 new, 0 already known."]
