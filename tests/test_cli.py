@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from readlist.cli import main
-from readlist.core.library import LIBRARY_FILE, LOCK_FILE, STATE_FILE
+from readlist.core.library import LIBRARY_FILE, LOCK_FILE, STATE_FILE, Library
 from readlist.core.storage import FileLock
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SAMPLE
 from tests.helpers.disk_full import DiskFull
 from tests.helpers.durability import (
     DEFAULTS,
@@ -525,3 +525,16 @@ def test_a_digest_with_problems_still_opens_the_app(capsys: pytest.CaptureFixtur
     assert code == 1 and "has no abstract" in err
     [report] = app_runs
     assert report.new == 4
+
+
+def test_an_import_leaves_the_search_index_ready_for_the_app(isolated_data: Path) -> None:
+    """The next start loads the index instead of building it while the reader types."""
+    from readlist.core.search import INDEX_DIR, SearchIndex
+
+    assert main(["import", str(SAMPLE)]) == 0
+    library = Library(isolated_data)
+    try:
+        index = SearchIndex.load(library.cache / INDEX_DIR, library.papers)
+        assert index is not None and index.size == len(library.papers)
+    finally:
+        library.close()

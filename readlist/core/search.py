@@ -63,6 +63,7 @@ Q_TYPO_PREFIX = 0.3
 SURE = Q_PREFIX  # qualities from here up need no guessing
 # A typed word the library has is only corrected to a look-alike this many times more common.
 TYPO_RATIO = 20
+INDEX_DIR = "index"  # in the library's cache folder
 FUZZY_PREFIX_WORDS = 200  # the most common completions of a mistyped prefix
 # Short prefixes expand to the most common words only: "a" alone would be everything.
 PREFIX_LIMIT = {1: 40, 2: 150, 3: 400}
@@ -380,6 +381,15 @@ class SearchIndex:
         order: Sequence[int] | None = None,
     ) -> SearchIndex:
         """Load the cached index (extending it with new papers), or build and cache one."""
+        index = cls.cached(folder, papers, order)
+        index.set_notes(notes or {})
+        index.warm()
+        return index
+
+    @classmethod
+    def cached(cls, folder: Path, papers: Sequence[Paper], order: Sequence[int] | None = None) -> SearchIndex:
+        """The index of ``papers`` kept in ``folder``: loaded and extended with the papers it
+        lacks, or built; saved when it changed."""
         index = cls.load(folder, papers)
         if index is None:
             index = cls(papers, None, order)
@@ -391,14 +401,19 @@ class SearchIndex:
         if changed:
             with contextlib.suppress(OSError):
                 index.save(folder)
-        index.set_notes(notes or {})
-        index.warm()
         return index
 
     @classmethod
     def for_library(cls, library: Library) -> SearchIndex:
         """The library's index, kept in its cache folder, seeing every note and tag."""
-        return cls.open(library.cache / "index", library.papers, library.state.notes(), library.order)
+        return cls.open(library.cache / INDEX_DIR, library.papers, library.state.notes(), library.order)
+
+    @classmethod
+    def update_cache(cls, library: Library) -> None:
+        """Bring the library's cached index up to date with its papers, and no more: what a
+        command that imported papers does before it ends, so that the app's next start loads the
+        index instead of building it while the reader types."""
+        cls.cached(library.cache / INDEX_DIR, library.papers, library.order)
 
     def field_postings(self, field: Literal["title", "abstract"]) -> tuple[np.ndarray, np.ndarray]:
         """Read-only ``(offsets, data)`` of one field's posting lists, for callers that score papers
