@@ -208,7 +208,7 @@ def _print_report(report: ImportReport) -> None:
     for f in report.files:
         print(f"{one_line(f.source)}: {plural(f.entries, f.unit)} "
               f"({one_line(f.label)}): {f.new} new, {f.known} already known"
-              + (f", {f.repeats} listed twice" if f.repeats else "")
+              + (f", {f.repeats} repeated" if f.repeats else "")
               + (f", {f.updated} updated" if f.updated else "")
               + (f", state restored for {f.restored}" if f.restored else ""))
     _print_problems(report)
@@ -340,7 +340,7 @@ def _print_fetch_report(library: Library, report: FetchReport) -> None:
         day = info.date if info is not None and info.date else f.label
         print(f"{day} ({one_line(f.label)}): {f.entries} paper{'' if f.entries == 1 else 's'}: {f.new} new, "
               f"{f.known} already known, "
-              f"{f.updated} updated" + (f", {f.repeats} listed twice" if f.repeats else ""))
+              f"{f.updated} updated" + (f", {f.repeats} repeated" if f.repeats else ""))
     for day in report.empty_days():
         print(f"{day}: no papers on the Hub")
     _print_problems(imported)

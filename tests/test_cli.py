@@ -85,16 +85,17 @@ def test_import_summary_as_a_process(tmp_path: Path) -> None:
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
         f"{WEEK1}: 4 entries (Feb 3): 4 new, 0 already known",
-        # "updated" counts only papers from earlier imports, not from the same run; the counts
-        # add up to the entries: week2 lists one paper twice
-        f"{WEEK2}: 5 entries (Feb 10): 1 new, 3 already known, 1 listed twice",
-        "total: 5 new, 3 already known, 0 problems",
+        # A paper new in this same run counts as repeated, not as known (and "updated" counts only
+        # papers from earlier imports); the counts add up to the entries: week2 lists one paper
+        # twice and three of week1's again
+        f"{WEEK2}: 5 entries (Feb 10): 1 new, 0 already known, 4 repeated",
+        "total: 5 new, 4 repeated, 0 already known, 0 problems",
     ]
     again = cli(tmp_path, "import", str(WEEK2))
     assert (again.returncode, again.stderr) == (0, "")
     assert again.stdout.splitlines() == [
-        f"{WEEK2}: 5 entries (Feb 10): 0 new, 4 already known, 1 listed twice",
-        "total: 0 new, 4 already known, 0 problems",
+        f"{WEEK2}: 5 entries (Feb 10): 0 new, 4 already known, 1 repeated",
+        "total: 0 new, 1 repeated, 4 already known, 0 problems",
     ]
 
 

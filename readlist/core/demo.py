@@ -9,14 +9,20 @@ from readlist.core.importer import import_files
 from readlist.core.library import ImportReport, Library
 
 SAMPLE_FILES = ("daily_papers_sample.txt", "daily_papers_sample_2.txt")  # two days, oldest first
+# What the Hub tells of some of their papers (arXiv ids, code, comments, its AI summary), in the
+# shape of its Daily Papers answer: the demo shows what `readlist fetch` brings.
+SAMPLE_HUB = "daily_papers_sample_hub.json"
+
+
+def sample_file(name: str) -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("readlist.sample").joinpath(name)))
 
 
 def sample_digests() -> list[Path]:
     """The bundled sample digests, oldest first."""
-    from importlib import resources
-
-    folder = resources.files("readlist.sample")
-    return [Path(str(folder.joinpath(name))) for name in SAMPLE_FILES]
+    return [sample_file(name) for name in SAMPLE_FILES]
 
 
 def import_demo(library: Library, extra: Sequence[str] = ()) -> ImportReport:
@@ -27,7 +33,4 @@ def import_demo(library: Library, extra: Sequence[str] = ()) -> ImportReport:
     first, *later = sample_digests()
     report = import_files(library, [str(first)])
     Visits(library.folder).begin()
-    rest = import_files(library, [*map(str, later), *extra])
-    report.files += rest.files
-    report.errors += rest.errors
-    return report
+    return import_files(library, [*map(str, later), str(sample_file(SAMPLE_HUB)), *extra], report)

@@ -39,6 +39,7 @@ def read_inputs(names: Iterable[str], report: ImportReport) -> list[Digest]:
     return digests
 
 
-def import_files(library: Library, names: Iterable[str]) -> ImportReport:
-    report = ImportReport()
+def import_files(library: Library, names: Iterable[str], report: ImportReport | None = None) -> ImportReport:
+    """Import the named files (into ``report``, which may carry on an earlier import's)."""
+    report = report or ImportReport()
     return library.import_digests(read_inputs(names, report), report)

@@ -83,7 +83,7 @@ class FileReport:
     entries: int = 0
     new: int = 0
     known: int = 0
-    repeats: int = 0  # entries of a paper listed before in the same digest
+    repeats: int = 0  # entries of a paper listed before in the same digest, or new earlier in this import
     updated: int = 0
     restored: int = 0  # papers whose read / starred / note / tags an export brought
     problems: list[Problem] = field(default_factory=list)
@@ -94,6 +94,7 @@ class FileReport:
 class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    added: set[str] = field(default_factory=set)  # ids of the papers new in this import, so far
 
     @property
     def new(self) -> int:
@@ -106,6 +107,10 @@ class ImportReport:
     @property
     def updated(self) -> int:
         return sum(f.updated for f in self.files)
+
+    @property
+    def repeats(self) -> int:
+        return sum(f.repeats for f in self.files)
 
     @property
     def problems(self) -> list[str]:
@@ -124,14 +129,17 @@ class ImportReport:
     def totals(self) -> str:
         """``40 new, 2 already known, 1 problem``: the counts of the whole import."""
         problems, warnings = len(self.problems), len(self.warnings)
-        return (f"{self.new} new, {self.known} already known, {plural(problems, 'problem')}"
+        return (f"{self.new} new" + (f", {self.repeats} repeated" if self.repeats else "")
+                + f", {self.known} already known, {plural(problems, 'problem')}"
                 + (f", {plural(warnings, 'warning')}" if warnings else ""))
 
     def summary(self) -> str:
         """``Imported 2 files: 40 new, 2 already known``: one line for the whole import (its
         problems counted when there are any)."""
-        totals = self.totals() if self.problems or self.warnings else f"{self.new} new, {self.known} already known"
-        return f"Imported {plural(len(self.files), 'file')}: {totals}"
+        totals = self.totals()
+        if not self.problems and not self.warnings:
+            totals = totals.removesuffix(", 0 problems")
+        return f"Imported {plural(len({f.source for f in self.files}) or len(self.errors), 'file')}: {totals}"
 
 
 def merge_into(paper: Paper, other: Paper) -> bool:
@@ -470,12 +478,13 @@ class Library:
             for digest in digests:
                 if digest.label in named:
                     self._digest_info(digest.label, digest.date, digest.source, changed_digests)
+            added = report.added
             for digest in digests:
                 file_report = FileReport(digest.source, digest.summary or digest.label, problems=list(digest.problems),
                                          unit="paper" if digest.summary else "entry")
                 if digest.entries or digest.problems:
                     report.files.append(file_report)
-                seen_here: set[str] = set()
+                seen_here: set[str] = set()  # this digest's papers so far; ``added``: this import's new ones
                 for pos, entry in enumerate(digest.entries):
                     file_report.entries += 1
                     for label in entry.digests:
@@ -485,11 +494,13 @@ class Library:
                     if existing is None:
                         self._add(incoming)
                         new_ids.append(incoming.id)
+                        added.add(incoming.id)
                         seen_here.add(incoming.id)
                         file_report.new += 1
                     else:
-                        if existing.id in seen_here:
+                        if existing.id in seen_here or existing.id in added:  # not known before: repeated
                             file_report.repeats += 1
+                            seen_here.add(existing.id)
                         else:
                             file_report.known += 1
                             seen_here.add(existing.id)

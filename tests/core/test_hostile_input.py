@@ -82,7 +82,8 @@ def stored(isolated_data: Path) -> Stored:
 
 def _summary(stdout: str) -> tuple[int, int]:
     """The problems and the warnings that the summary line counts."""
-    match = re.search(r"^total: \d+ new, \d+ already known, (\d+) problems?(?:, (\d+) warnings?)?$", stdout,
+    match = re.search(r"^total: \d+ new(?:, \d+ repeated)?, \d+ already known, (\d+) problems?(?:, (\d+) warnings?)?$",
+                      stdout,
                       re.MULTILINE)
     assert match, stdout
     return int(match[1]), int(match[2] or 0)

@@ -67,9 +67,9 @@ def test_the_samples_share_exactly_two_papers() -> None:
 def test_both_samples_give_one_entry_per_paper(library: Library) -> None:
     report = import_files(library, [str(p) for p in sample_digests()])
     assert report.ok
-    assert [(f.label, f.entries, f.new, f.known) for f in report.files] == [
-        ("Nov 20", ENTRIES_1 + 1, ENTRIES_1, 0), ("Nov 21", ENTRIES_2, ENTRIES_2 - 2, 2)
-    ]
+    assert [(f.label, f.entries, f.new, f.known, f.repeats) for f in report.files] == [
+        ("Nov 20", ENTRIES_1 + 1, ENTRIES_1, 0, 1), ("Nov 21", ENTRIES_2, ENTRIES_2 - 2, 0, 2)
+    ]  # Segment Anything twice in Nov 20; two papers of Nov 20 again in Nov 21
     assert len(library.papers) == ENTRIES_1 + ENTRIES_2 - 2
     assert (library.digests["Nov 20"].count, library.digests["Nov 21"].count) == (ENTRIES_1, ENTRIES_2)
     for title in (INSTRUCT, FLASH):
@@ -88,8 +88,13 @@ def test_both_samples_give_one_entry_per_paper(library: Library) -> None:
 def test_demo_import_makes_the_second_digest_new_since_the_last_visit(library: Library) -> None:
     report = import_demo(library)
     assert report.ok
-    assert [f.label for f in report.files] == ["Nov 20", "Nov 21"]
-    assert (report.new, report.known) == (ENTRIES_1 + ENTRIES_2 - 2, 2)
+    # The two text digests, then what the Hub tells of papers of both days.
+    assert [(f.source.rsplit("/", 1)[-1], f.label) for f in report.files] == [
+        ("daily_papers_sample.txt", "Nov 20"), ("daily_papers_sample_2.txt", "Nov 21"),
+        ("daily_papers_sample_hub.json", "Nov 20"), ("daily_papers_sample_hub.json", "Nov 21")]
+    assert (report.new, report.known) == (ENTRIES_1 + ENTRIES_2 - 2, 0)  # an empty library knows nothing
+    assert report.summary() == f"Imported 3 files: {ENTRIES_1 + ENTRIES_2 - 2} new, 9 repeated, 0 already known"
+    assert library.find("2302.05543").github_repo == "https://github.com/lllyasviel/ControlNet"
     rows = DigestCounts(library).rows(Visits(library.folder).last())
     assert [(row.label, row.total, row.new) for row in rows] == [
         ("Nov 21", ENTRIES_2, True), ("Nov 20", ENTRIES_1, False)
@@ -101,7 +106,7 @@ def test_demo_import_takes_extra_files_after_the_samples(library: Library, tmp_p
     extra.write_text("Nov 22\n\nA Paper of My Own\n\nThis abstract is long enough for the parser to take it as one.\n",
                      encoding="utf-8")
     report = import_demo(library, [str(extra)])
-    assert [f.label for f in report.files] == ["Nov 20", "Nov 21", "Nov 22"]
+    assert [f.label for f in report.files] == ["Nov 20", "Nov 21", "Nov 20", "Nov 21", "Nov 22"]
     assert len(library.papers) == ENTRIES_1 + ENTRIES_2 - 2 + 1
 
 
