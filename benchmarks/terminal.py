@@ -99,6 +99,23 @@ class Terminal:
         for _, data in self._chunks(quiet, limit):
             self.stream.feed(data)
 
+    def cpu_seconds(self) -> float:
+        """CPU time the program has used so far (all its threads)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def idle(self, quiet: float = 1.0, limit: float = 300.0) -> None:
+        """Wait until the program has used no CPU for ``quiet`` seconds: the work a start sets off
+        in the background (loading or building the index, counting, the backup) is done."""
+        deadline = time.perf_counter() + limit
+        used = self.cpu_seconds()
+        while time.perf_counter() < deadline:
+            self.settle(quiet=quiet, limit=quiet)
+            now = self.cpu_seconds()
+            if now - used < 0.02:
+                return
+            used = now
+
     def wait_for(self, text: str, limit: float = 120.0) -> float:
         """Read until ``text`` is on the screen; the seconds since the start."""
         deadline = time.perf_counter() + limit
@@ -226,7 +243,7 @@ def measure(data: Path, label: str) -> dict[str, dict]:
         term = start(data)
         try:
             term.wait_for("Star" if who == "floor" else " shown")
-            term.settle(quiet=1.0)
+            term.idle()
             out[f"{who} move"] = Figures("move").add(moves(term)).row()
             out[f"{who} toggle"] = Figures("toggle").add(toggles(term)).row()
             leave = b"\r" if who == "floor" else b"\x1b"
