@@ -1,17 +1,25 @@
-"""Regenerate the SVG screenshots in screenshots/ from the real app.
+"""The screens of readlist, from the real app: the SVGs in screenshots/ and the snapshot tests.
 
-Run: python scripts/screenshots.py  (a throwaway library with the two bundled sample digests,
-imported as ``readlist --demo`` does: the second one arrived since the last visit)
+    python scripts/screenshots.py   # regenerate screenshots/*.svg
+
+A throwaway library with the bundled sample digests, imported as ``readlist --demo`` does (the
+second day arrived since the last visit; the Hub's fields for some papers), then a reader's
+second morning. ``shoot()`` returns every screen as SVG text; tests/tui/test_screens.py
+compares them with the files here, so a change to what the reader sees is a change to them.
+What moves on its own is held still before each picture: notifications are cleared, cursors do
+not blink, and each scene waits for the workers it needs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from readlist.core.demo import import_demo
 from readlist.core.library import Library
@@ -19,25 +27,39 @@ from readlist.tui.app import ReadlistApp, make_app
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (120, 36)
+NARROW = (56, 34)
 
 
-async def settle(pilot: Pilot, done: Callable[[], bool]) -> None:
-    """Wait for a worker's result (a search, the index), then for the screen to catch up."""
-    for _ in range(100):
+async def settle(pilot: Pilot[None], done: Callable[[], bool] = lambda: True) -> None:
+    """Wait for a worker's result (a search, the index), then for the screen to stop changing."""
+    for _ in range(600):
         if done():
             break
         await pilot.pause(0.05)
     await pilot.pause(0.3)
 
 
-async def go_to(pilot: Pilot, app: ReadlistApp, title: str) -> None:
-    await pilot.press("home")
-    while app.main.paper_list.current is not None and not app.main.paper_list.current.title.startswith(title):
-        await pilot.press("j")
+async def go_to(pilot: Pilot[None], app: ReadlistApp, title: str) -> None:
+    """Put the cursor on the first paper shown whose title starts with ``title``."""
+    papers = app.library.papers
+    rows = app.main.paper_list.rows
+    app.main.paper_list.cursor = next(n for n, i in enumerate(rows) if papers[i].title.startswith(title))
+    await pilot.pause()
 
 
-async def shoot() -> None:
-    OUT.mkdir(exist_ok=True)
+async def picture(pilot: Pilot[None], app: ReadlistApp) -> str:
+    """The screen as SVG, with nothing on it that moves by itself."""
+    app.clear_notifications()
+    for widget in app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+    await settle(pilot)
+    return app.export_screenshot(title="readlist")
+
+
+async def shoot() -> dict[str, str]:
+    """Every screen, by file name."""
+    shots: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as folder:
         library = Library(Path(folder))
         import_demo(library)
@@ -50,47 +72,58 @@ async def shoot() -> None:
                 await pilot.press("r", "j")
             await go_to(pilot, app, "Denoising Diffusion Implicit Models")
             await pilot.press("s", "t", *"diffusion sampling", "enter")
-            library.change([app.main.paper_list.current.id], "note",
-                           note="Deterministic sampler: try 50 steps on our scans and compare FID with DDPM.")
+            app.change([app.main.paper_list.current.id], "note",
+                       note="Deterministic sampler: try 50 steps on our scans and compare FID with DDPM.")
             await go_to(pilot, app, "Classifier-Free Diffusion Guidance")
             await pilot.press("t", *"diffusion", "enter", "s")
             await go_to(pilot, app, "Denoising Diffusion Implicit Models")
-            await settle(pilot, lambda: True)
-            app.save_screenshot(str(OUT / "list-and-detail.svg"))
+            shots["list-and-detail.svg"] = await picture(pilot, app)
+
+            await pilot.press("O")
+            shots["link-chooser.svg"] = await picture(pilot, app)
+            await pilot.press("escape")
 
             await pilot.press("slash", *"difusion modles")
             await settle(pilot, lambda: app.main.shown.text == "difusion modles")
             await pilot.press("enter")
-            await settle(pilot, lambda: True)
-            app.save_screenshot(str(OUT / "filter-with-typo.svg"))
+            shots["filter-with-typo.svg"] = await picture(pilot, app)
 
             await pilot.press("escape", "slash", *'is:unread tag:diffusion -latent "diffusion guidance"')
             await settle(pilot, lambda: app.main.shown.text.endswith('guidance"'))
-            app.save_screenshot(str(OUT / "query-language.svg"))
+            shots["query-language.svg"] = await picture(pilot, app)
 
             await pilot.press("escape", "escape", "d")
-            await settle(pilot, lambda: app.main.digest_panel.display)
-            app.save_screenshot(str(OUT / "digests-panel.svg"))
+            await settle(pilot, lambda: app.main.digest_panel is not None and app.main.digest_panel.display)
+            shots["digests-panel.svg"] = await picture(pilot, app)
 
             await pilot.press("d")
             await go_to(pilot, app, "Longformer")
             await pilot.press("n")
-            await pilot.pause(0.2)
             await pilot.press(*"Sliding windows plus a few global tokens. ", "enter",
                               *"Idea: try it on our [long-context] logs.")
-            await settle(pilot, lambda: True)
-            app.save_screenshot(str(OUT / "note-editor.svg"))
+            shots["note-editor.svg"] = await picture(pilot, app)
 
             await pilot.press("escape", "t", *"long-context dif")
-            await settle(pilot, lambda: True)
-            app.save_screenshot(str(OUT / "tags-editor.svg"))
+            shots["tags-editor.svg"] = await picture(pilot, app)
 
             await pilot.press("escape", "question_mark")
-            await settle(pilot, lambda: True)
-            app.save_screenshot(str(OUT / "help.svg"))
+            shots["help.svg"] = await picture(pilot, app)
+
+            await pilot.press("escape")
+            await go_to(pilot, app, "Denoising Diffusion Implicit Models")
+            await pilot.resize_terminal(*NARROW)
+            shots["narrow.svg"] = await picture(pilot, app)
         library.close()
+    return shots
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    shots = asyncio.run(shoot())
+    for name, svg in shots.items():
+        (OUT / name).write_text(svg, encoding="utf-8")
+    print(f"wrote {', '.join(sorted(shots))}", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    asyncio.run(shoot())
-    print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.svg')))}")
+    main()

@@ -260,12 +260,12 @@ class DetailPane(ScrollView, can_focus=True):
             if start < end:
                 content = content.stylize(self.screen.get_visual_style("screen--selection", partial=True), start,
                                           end)
-        segments = [Segment(text, base + style.rich_style if style else base)
-                    for text, style in content.render(Style.null(), end="")]
+        # Rendered over the pane's own style, so that the parts' colours blend with its background.
+        under = self.visual_style
+        segments = [Segment(text, style.rich_style) for text, style in content.render(under, end="")]
         strip = Strip(segments).apply_offsets(line.x, line.y)
         if line.bar:
-            bar = Segment(NOTE_BAR, base + self._style(line.bar).rich_style)
-            strip = Strip([bar, *strip])
+            strip = Strip([Segment(NOTE_BAR, (under + self._style(line.bar)).rich_style), *strip])
         return strip.adjust_cell_length(width, base)
 
     def on_resize(self, event: events.Resize) -> None:
