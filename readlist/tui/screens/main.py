@@ -207,7 +207,12 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        self.list_query = replace(self.list_query, text=event.value)
+        # After the frame that shows the typed letter: the search's thread would compete with it.
+        self.call_after_refresh(self._search_for, event.value)
+
+    def _search_for(self, text: str) -> None:
+        if text == self.filter_input.value:  # else a newer letter is on its way
+            self.list_query = replace(self.list_query, text=text)
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self) -> None:
