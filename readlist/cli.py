@@ -48,6 +48,17 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no usage dump
         raise UsageError(f"{self.prog}: {message}")
 
+    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        """An option the command does not have is named first, before what it lacks besides."""
+        given = list(sys.argv[1:] if args is None else args)
+        options = given[: given.index("--")] if "--" in given else given
+        for arg in options:
+            name = arg.split("=", 1)[0]
+            if name.startswith("-") and len(name) > 1 and not name[1:2].isdigit() \
+                    and not any(option.startswith(name) for option in self._option_string_actions):
+                self.error(f"no option {name} (see {self.prog} --help)")
+        return super().parse_args(given, namespace)
+
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", metavar="DIR", help="where the library lives (default: $READLIST_DATA_DIR or the user data dir)")
@@ -121,9 +132,11 @@ def _positive(text: str) -> int:
 
 def _filters(parser: argparse.ArgumentParser) -> None:
     """The options that choose papers, shared by ``list`` and ``export`` (see ``_selected``)."""
-    for flag, text in (("starred", "starred papers"), ("unread", "unread papers"), ("read", "read papers"),
-                       ("notes", "papers with a note")):
+    for flag, text in (("starred", "starred papers"), ("notes", "papers with a note")):
         parser.add_argument(f"--{flag}", action="store_true", help=f"only {text}")
+    read = parser.add_mutually_exclusive_group()  # no paper is both
+    read.add_argument("--unread", action="store_true", help="only unread papers")
+    read.add_argument("--read", action="store_true", help="only read papers")
     parser.add_argument("--query", "-q", metavar="Q",
                         help='search titles, abstracts, notes and tags (typo-tolerant), with is:unread is:read '
                              'is:starred has:note has:tags has:link has:code has:summary tag:NAME digest:"Mar 14" '
@@ -416,6 +429,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         digest = one_line(library.newest_digest(paper))
         tags = "".join(f"  #{tag}" for tag in state.tags)
         print(f"{paper.id}  {''.join(marks(state))}  {digest:<7}  {one_line(paper.title)}{tags}")
+    if not chosen:
+        print("readlist: no paper matches" if papers else "readlist: the library is empty (readlist fetch, or "
+              "readlist import DIGEST)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -448,10 +464,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
         raise UsageError("readlist mark: nothing to change (use --read, --unread, --star, --unstar, --note or --tags)")
     library = _open(args)
     try:
-        paper = library.find(args.id)
-        if paper is None:
-            print(f"readlist: no paper with id {one_line(args.id)!r}", file=sys.stderr)
-            return EXIT_INPUT
+        paper = library.lookup(args.id)
         # Explicit writes, so that this wins over what a running app saved meanwhile.
         state = library.state.update(paper.id, **changes)
     finally:

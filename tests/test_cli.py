@@ -266,7 +266,7 @@ def test_list_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_list_on_an_empty_library(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "list") == (0, "", "")
+    assert run(capsys, "list") == (0, "", "readlist: the library is empty (readlist fetch, or readlist import DIGEST)\n")
     assert run(capsys, "list", "--json") == (0, "[]\n", "")
 
 
@@ -285,7 +285,7 @@ def test_list_filters(capsys: pytest.CaptureFixture[str]) -> None:
     assert first("--unread") == ["Contrastive", "Counting"]
     assert first("--notes") == ["Lossless"]
     assert first("--starred", "--unread") == ["Contrastive"]
-    assert first("--read", "--unread") == []
+    assert run(capsys, "list", "--read", "--unread")[0] == 2  # no paper is both: a usage error, not an empty list
 
 
 def test_list_query_best_match_first(capsys: pytest.CaptureFixture[str]) -> None:
@@ -361,7 +361,7 @@ def test_mark_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "import", str(BASIC))
     code, out, err = run(capsys, "mark", "zzzzzzzz", "--read")
     assert (code, out) == (1, "")
-    assert err == "readlist: no paper with id 'zzzzzzzz'\n"
+    assert err == "readlist: no paper has the id or arXiv id 'zzzzzzzz'\n"
 
 
 def test_mark_without_a_change_is_a_usage_error(
@@ -539,3 +539,31 @@ def test_an_import_leaves_the_search_index_ready_for_the_app(isolated_data: Path
         assert index is not None and index.size == len(library.papers)
     finally:
         library.close()
+
+
+def test_usage_mistakes_are_named(capsys: pytest.CaptureFixture[str], isolated_data: Path) -> None:
+    assert main(["import", "--bogus"]) == 2
+    assert capsys.readouterr().err == "readlist import: no option --bogus (see readlist import --help)\n"
+    assert main(["list", "--read", "--unread"]) == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_mark_says_why_an_id_names_no_paper(capsys: pytest.CaptureFixture[str], isolated_data: Path) -> None:
+    assert main(["import", str(FIXTURES / "week1.txt")]) == 0
+    ids = Library(isolated_data).papers.ids
+    capsys.readouterr()
+    assert main(["mark", ids[0][:2], "--star"]) == 1
+    assert "too short to be the start of one" in capsys.readouterr().err
+    assert main(["mark", "ffffffffff", "--star"]) == 1
+    assert capsys.readouterr().err == "readlist: no paper has the id or arXiv id 'ffffffffff'\n"
+    assert main(["mark", ids[0][:6], "--star"]) == 0
+
+
+def test_list_says_when_nothing_matches(capsys: pytest.CaptureFixture[str], isolated_data: Path) -> None:
+    assert main(["list"]) == 0
+    assert "the library is empty" in capsys.readouterr().err
+    assert main(["import", str(FIXTURES / "week1.txt")]) == 0
+    capsys.readouterr()
+    assert main(["list", "--starred"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and err == "readlist: no paper matches\n"

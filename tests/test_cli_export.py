@@ -101,7 +101,7 @@ def test_export_to_a_file_keeps_the_old_file_whole_when_the_write_fails(
         (["export"], "readlist export: choose a --format (markdown, bibtex, csv or json)"),
         (["export", "-o", "notes.txt"], "readlist export: choose a --format (markdown, bibtex, csv or json)"),
         (["export", "--format", "pdf"], "readlist export: argument --format/-f: invalid choice: 'pdf'"),
-        (["export", "-f", "csv", "--bogus"], "readlist export: unrecognized arguments: --bogus"),
+        (["export", "-f", "csv", "--bogus"], "readlist export: no option --bogus (see readlist export --help)"),
     ],
 )
 def test_export_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:

@@ -26,9 +26,10 @@ from readlist.core.papers import Papers, PapersById, count_labels, split_joined
 from readlist.core.paths import ensure_dir
 from readlist.core.state import StateStore
 from readlist.core.storage import AtomicJSONStorage, FileLock, Signature, file_signature
-from readlist.core.text import clean_tags, plural, title_key
+from readlist.core.text import clean_tags, one_line, plural, title_key
 from readlist.core.undo import UNDO_FILE, Step, UndoLog
 
+MIN_PREFIX = 4  # the shortest start of an id that may name a paper
 LIBRARY_FILE = "library.json"
 FETCHED_TABLE = "fetched"  # the days fetched from the Hub: {"day": "2025-03-14", "at": when}
 STATE_FILE = "state.json"
@@ -446,14 +447,31 @@ class Library:
         return self.state.get(pid)
 
     def find(self, ref: str) -> Paper | None:
-        """A paper by id, id prefix (unique), or arXiv id."""
+        """A paper by id, id prefix (unique), or arXiv id; None when ``ref`` names none."""
+        try:
+            return self.lookup(ref)
+        except ReadlistError:
+            return None
+
+    def lookup(self, ref: str) -> Paper:
+        """A paper by id, id prefix (unique, at least MIN_PREFIX characters), or arXiv id; a
+        ReadlistError that says what is wrong with ``ref`` when it names no one paper."""
         ref = ref.strip()
         if ref in self.by_id:
             return self.by_id[ref]
         if ref in self._by_arxiv:
             return self.by_id[self._by_arxiv[ref]]
-        matches = [pid for pid in self.by_id if pid.startswith(ref)] if len(ref) >= 4 else []
-        return self.by_id[matches[0]] if len(matches) == 1 else None
+        shown = one_line(ref)
+        if len(ref) < MIN_PREFIX:
+            raise ReadlistError(f"{shown!r} is no id, and too short to be the start of one: give at least "
+                                f"{MIN_PREFIX} characters of an id as 'readlist list' shows it, or an arXiv id")
+        matches = [pid for pid in self.by_id if pid.startswith(ref)]
+        if len(matches) > 1:
+            some = ", ".join(sorted(matches)[:3]) + (", …" if len(matches) > 3 else "")
+            raise ReadlistError(f"{shown!r} is the start of {len(matches)} ids ({some}): give more of it")
+        if not matches:
+            raise ReadlistError(f"no paper has the id or arXiv id {shown!r}")
+        return self.by_id[matches[0]]
 
     # -- importing -------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from readlist.core.library import Library
+from readlist.core.library import Library, newest_first
 from readlist.core.links import CODE_HOSTS, find_urls, is_code_url
 from readlist.core.papers import SEP
 from readlist.core.query import Filter, Query, digest_key, needs_index, parse, parse_comparison
@@ -116,13 +116,20 @@ class Columns:
 
     # -- digests -----------------------------------------------------------------------
 
+    def digest_labels(self, key: str) -> set[str]:
+        """The digests ``digest:KEY`` names: those whose label folds to it (``mar14``), or with
+        ``latest`` the newest one."""
+        if key == "latest" and self.library.digests:
+            return {newest_first(self.library.digests.values())[0].label}
+        return {label for label in self.library.digests if digest_key(label) == key}
+
     def digest(self, key: str) -> np.ndarray:
         """Papers that appeared in the digest whose label folds to ``key``."""
         self._fresh()
         digests = self._digests
         mask = digests.get(key)
         if mask is None:
-            labels = {label for label in self.library.digests if digest_key(label) == key}
+            labels = self.digest_labels(key)
             if not labels:  # as while typing digest:mar1...: no need to look at the papers
                 mask = np.zeros(self.size, dtype=bool)
             else:
@@ -224,7 +231,7 @@ class Columns:
     def in_digest(self, rows: list[int], key: str) -> list[int]:
         """``rows`` in the order of the digest whose label folds to ``key``, as its page listed
         them; papers whose place there is not known follow, in the order they came."""
-        labels = {label for label in self.library.digests if digest_key(label) == key}
+        labels = self.digest_labels(key)
         places = [self.library.papers.place_in(i, labels) for i in rows]
         ranked = sorted(range(len(rows)), key=lambda n: (places[n] is None, places[n] or 0))
         return [rows[n] for n in ranked]

@@ -82,7 +82,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("PgUp PgDn  Space", "Page up / down"),
     ("↓ in the filter", "Move to the results"),
     ("Ctrl+P", "Command palette: every action by name"),
-    ("In the filter", 'is:unread is:read is:starred  has:note has:tags has:link  tag:NAME  digest:"Mar 14"  '
+    ("In the filter", 'is:unread is:read is:starred  has:note has:tags has:link  tag:NAME  digest:"Mar 14" digest:latest  '
                       'title:WORD  "exact phrase"  -word  (- before any operator negates it)'),
 )
 

@@ -411,3 +411,31 @@ def test_damaged_cache_costs_time_never_data(isolated_data: Path, damage: str) -
 def test_an_imported_note_is_added_unless_already_there(current: str, incoming: str, merged: str | None) -> None:
     fields = merge_state(PaperState(note=current), PaperState(note=incoming))
     assert fields.get("note") == merged
+
+
+def test_an_id_prefix_names_one_paper_or_says_why_not(isolated_data: Path) -> None:
+    from readlist.core.digest import parse_text
+    from readlist.core.errors import ReadlistError
+    from readlist.core.model import paper_id
+
+    # Two titles whose ids share their first four characters, found by trying.
+    seen: dict[str, str] = {}
+    n = 0
+    while True:
+        title = f"A Study of Shared Prefixes Number {n}"
+        head = paper_id(title)[:4]
+        if head in seen:
+            break
+        seen[head] = title
+        n += 1
+    pair = (seen[head], title)
+    library = Library(isolated_data)
+    library.import_digests([parse_text("Mar 14\n\n" + "".join(f"{t}\n\nAn abstract about {t}.\n\n" for t in pair),
+                                       "pair.txt")])
+    with pytest.raises(ReadlistError, match=f"'{head}' is the start of 2 ids"):
+        library.lookup(head)
+    with pytest.raises(ReadlistError, match="too short"):
+        library.lookup(head[:3])
+    assert library.lookup(paper_id(pair[0])[:8]).title == pair[0]
+    assert library.find(head) is None
+    library.close()

@@ -285,3 +285,8 @@ def test_only_has_link_needs_the_index() -> None:
     assert needs_index(parse("has:link"))
     assert not needs_index(parse("tag:link"))
     assert not needs_index(parse('digest:"link"'))
+
+
+def test_digest_latest_is_the_newest_digest(july: Library) -> None:
+    assert titles(july, "digest:latest") == JUL29_PAGE
+    assert titles(july, "-digest:latest") == ["Alpha Retrieval Benchmarks", "Beta Tokenizers Revisited"]
