@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from readlist.core.model import Paper
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("import", "fetch", "resolve", "list", "export", "mark", "doctor")
+COMMANDS = ("import", "fetch", "resolve", "list", "export", "mark", "remove", "doctor")
 
 
 class UsageError(Exception):
@@ -117,11 +117,22 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     mark.add_argument("--note", metavar="TEXT", help="replace the note ('' clears it)")
     mark.add_argument("--tags", metavar="TAGS", help="replace the tags, separated by spaces or commas ('' clears them)")
 
+    remove = _Parser(prog="readlist remove", description="Take papers out of the library. They are kept, with "
+                     "their read marks, stars, notes and tags, in backups/removed-*.json, which readlist import brings "
+                     "back.")
+    _common(remove)
+    what = remove.add_mutually_exclusive_group(required=True)
+    what.add_argument("ids", nargs="*", metavar="ID", default=[], help="papers by id (or a unique start of one, or an arXiv id)")
+    what.add_argument("--digest", metavar="LABEL", help='a digest ("Mar 14"), with its papers that are in no other')
+    what.add_argument("--last-import", action="store_true",
+                      help="undo the last import: the papers and digests it added (papers it only updated stay)")
+    what.add_argument("--query", "-q", metavar="Q", help="the papers a search shows (its strong matches)")
+
     doctor = _Parser(prog="readlist doctor", description="Check the data files and backups.")
     _common(doctor)
     doctor.add_argument("--restore", action="store_true", help="replace damaged files with their newest good backup")
     return {"tui": tui, "import": imp, "fetch": fetch, "resolve": resolve, "list": lst, "export": export, "mark": mark,
-            "doctor": doctor}
+            "remove": remove, "doctor": doctor}
 
 
 def _positive(text: str) -> int:
@@ -172,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parsers()[command].parse_args(rest)
         handler = {"tui": run_tui, "import": cmd_import, "fetch": cmd_fetch, "resolve": cmd_resolve, "list": cmd_list,
-                   "export": cmd_export, "mark": cmd_mark, "doctor": cmd_doctor}[command]
+                   "export": cmd_export, "mark": cmd_mark, "remove": cmd_remove, "doctor": cmd_doctor}[command]
         code = handler(args)
         if sys.stdout is not None:  # None when started with standard output closed
             sys.stdout.flush()  # a reader gone from the pipe (``| head``) shows here, not at exit
@@ -269,9 +280,9 @@ def _selected(library: Library, args: argparse.Namespace) -> list[int]:
         from readlist.core.search import SearchIndex
 
         index = SearchIndex.for_library(library)
-    views = [View(name) for name in ("starred", "unread", "read", "notes") if getattr(args, name)]
+    views = [View(name) for name in ("starred", "unread", "read", "notes") if getattr(args, name, False)]
     selection = select_papers(library, text, index=index, columns=Columns(library),
-                              views=views, sort=Sort(args.sort))
+                              views=views, sort=Sort(getattr(args, "sort", Sort.DIGEST.value)))
     for hint in dict.fromkeys(selection.hints):
         print(f"readlist: {one_line(hint)}", file=sys.stderr)
     weaker = len(selection.indices) - selection.strong
@@ -472,6 +483,27 @@ def cmd_mark(args: argparse.Namespace) -> int:
     flags = [("read" if state.read else "unread"), *(["starred"] if state.starred else []),
              *(["note"] if state.note else []), *(f"#{tag}" for tag in state.tags)]
     print(f"{paper.id}  {', '.join(flags)}  {one_line(paper.title)}")
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from readlist.core.removal import remove_digest, remove_papers, undo_last_import
+
+    library = _open(args)
+    try:
+        if args.last_import:
+            removal = undo_last_import(library)
+        elif args.digest is not None:
+            removal = remove_digest(library, args.digest)
+        elif args.query is not None:
+            removal = remove_papers(library, {library.papers.ids[i] for i in _selected(library, args)})
+        else:
+            removal = remove_papers(library, {library.lookup(ref).id for ref in args.ids})
+    finally:
+        library.close()
+    gone = [plural(removal.papers, "paper")] + [f"the digest {one_line(label)}" for label in removal.digests]
+    print(f"removed {' and '.join(gone)}" + (f"; kept with their state in {removal.kept} (readlist import "
+                                               "brings them back)" if removal.kept else ""))
     return EXIT_OK
 
 

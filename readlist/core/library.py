@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from readlist.core.undo import UNDO_FILE, Step, UndoLog
 
 MIN_PREFIX = 4  # the shortest start of an id that may name a paper
 LIBRARY_FILE = "library.json"
+LAST_IMPORT_TABLE = "last_import"  # one record: {"at", "added": [ids], "digests": [labels it made]}
 FETCHED_TABLE = "fetched"  # the days fetched from the Hub: {"day": "2025-03-14", "at": when}
 STATE_FILE = "state.json"
 LOCK_FILE = ".lock"
@@ -488,6 +489,7 @@ class Library:
             new_ids: list[str] = []
             changed_ids: set[str] = set()
             changed_digests: set[str] = set()
+            labels_before = set(self.digests)
             for digest in digests:
                 if digest.entries:
                     self._claim_day(digest, changed_digests)
@@ -537,7 +539,9 @@ class Library:
             days = {day: at for day, at in (fetched or {}).items() if at > self.fetched.get(day, float("-inf"))}
             self.fetched.update(days)
             if new_ids or changed_ids or changed_digests or days:
-                self._save(new_ids, changed_ids - set(new_ids), changed_digests, bool(days))
+                made = [label for label in self.digests if label not in labels_before]
+                last = {"at": time.time(), "added": new_ids, "digests": made} if new_ids or made else None
+                self._save(new_ids, changed_ids - set(new_ids), changed_digests, bool(days), last)
         if restores:
             self.state.refresh()  # merge with what another process may have saved meanwhile
         for pid, state, file_report in restores:  # only once the papers are saved
@@ -676,10 +680,14 @@ class Library:
             self._by_arxiv[paper.arxiv_id] = paper.id
 
     def _save(self, new_ids: list[str], changed_ids: set[str], changed_digests: set[str],
-              fetched_changed: bool = False) -> None:
+              fetched_changed: bool = False, last_import: dict[str, Any] | None = None) -> None:
         papers = self.db.table("papers")
         digests = self.db.table("digests")
         with self.storage.batch():
+            if last_import is not None:
+                table = self.db.table(LAST_IMPORT_TABLE)
+                table.truncate()
+                table.insert(last_import)
             if fetched_changed:
                 table = self.db.table(FETCHED_TABLE)
                 table.truncate()
@@ -701,6 +709,43 @@ class Library:
         doc_ids = [self._doc_ids[pid] for pid in self.papers.ids]
         records = [d.to_record() for d in self.digests.values()]
         self._write_snapshot(self._loaded, self.papers, self.order, doc_ids, records, self.fetched)
+
+    # -- taking papers out -------------------------------------------------------------
+
+    def last_import(self) -> dict[str, Any] | None:
+        """What the last import that added anything added: ``at``, ``added`` (paper ids) and
+        ``digests`` (the labels it made); None when there is nothing to undo."""
+        records = self.db.table(LAST_IMPORT_TABLE).all()
+        return dict(records[0]) if records else None
+
+    def take_out(self, pids: Collection[str], labels: Collection[str] = ()) -> None:
+        """Remove the papers ``pids`` and their state, and the digests ``labels`` (from the papers
+        that stay in the library too), in one write of each file. removal.py decides what goes
+        and keeps a copy of it."""
+        with self.lock:
+            if self.changed_on_disk():
+                self._load()
+            gone = {pid for pid in pids if pid in self.by_id}
+            labels = {label for label in labels if label in self.digests}
+            papers = self.db.table("papers")
+            with self.storage.batch():
+                if gone:
+                    papers.remove(doc_ids=[self._doc_ids[pid] for pid in gone])
+                if labels:
+                    for pid in self.by_id:
+                        paper = self.by_id[pid] if pid not in gone else None
+                        if paper is not None and labels & set(paper.digests):
+                            paper.digests = [label for label in paper.digests if label not in labels]
+                            paper.positions = {k: v for k, v in paper.positions.items() if k not in labels}
+                            papers.update(paper.to_record(), doc_ids=[self._doc_ids[pid]])
+                    for label in labels:
+                        del self.digests[label]
+                    table = self.db.table("digests")
+                    table.truncate()
+                    table.insert_multiple(d.to_record() for d in self.digests.values())
+                self.db.table(LAST_IMPORT_TABLE).truncate()
+            self._load()  # read back as written: the papers' places all change
+        self.state.forget(gone)
 
     # -- state changes, each one undo step -----------------------------------------
 

@@ -220,6 +220,24 @@ class StateStore:
                     self._records[doc["id"]] = dict(doc)
                 self._doc_ids.update((pid, first + i) for i, pid in enumerate(new))
 
+    def forget(self, pids: Iterable[str]) -> None:
+        """Drop the state of papers that left the library (saved at once, under the lock)."""
+        with self._mutex, self.lock:
+            if self.storage.changed_on_disk():
+                self._load()
+            gone = {pid for pid in pids if pid in self._records}
+            if not gone:
+                return
+            doc_ids = [self._doc_ids[pid] for pid in gone if pid in self._doc_ids]
+            if doc_ids:
+                self.table.remove(doc_ids=doc_ids)
+            for pid in gone:
+                self._records.pop(pid, None)
+                self._pending.pop(pid, None)
+                self._doc_ids.pop(pid, None)
+            self._recount()
+            self.version += 1
+
     def close(self) -> None:
         self.flush()
         self.db.close()
