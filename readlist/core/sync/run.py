@@ -22,6 +22,7 @@ from pathlib import Path
 
 from readlist.core.errors import LockTimeout, SyncError
 from readlist.core.library import Library
+from readlist.core.paths import ensure_dir
 from readlist.core.storage import FileLock
 from readlist.core.sync.local import Applied, apply, export_library
 from readlist.core.sync.records import Tree
@@ -37,7 +38,7 @@ SYNC_LOCK = ".sync-lock"
 @dataclass
 class SyncReport:
     remote: str
-    sent: int = 0  # papers whose record or state this machine sent
+    sent: int = 0  # papers whose record or state the push changed on the remote
     received: Applied = field(default_factory=Applied)
 
     def summary(self) -> str:
@@ -52,7 +53,7 @@ class SyncReport:
 @contextlib.contextmanager
 def _sync_lock(folder: Path) -> Iterator[None]:
     try:
-        with FileLock(folder / SYNC_LOCK, timeout=2.0):
+        with FileLock(ensure_dir(folder) / SYNC_LOCK, timeout=2.0):
             yield
     except LockTimeout:
         raise SyncError("sync: another sync of this library is running") from None
@@ -86,12 +87,11 @@ def _sync(repo: SyncRepo, library: Library, settings: Settings) -> SyncReport:
     export = export_library(library, head_tree, files, settings.keys)
     mine = export.tree if applied == head else merge_trees(repo.tree(applied), export.tree, head_tree, files)
     if _differ(mine, head_tree):
-        report.sent = len(changes(head_tree, mine, files).keys)
-        new = repo.commit(mine, [head] if head else [],
-                          f"{hostname()}: the changes of {plural(report.sent, 'paper')}")
+        count = len(changes(head_tree, mine, files).keys)
+        new = repo.commit(mine, [head] if head else [], f"{hostname()}: the changes of {plural(count, 'paper')}")
         repo.move(MAIN, new, head)
         head = new
-    head = _exchange(repo, head, files)
+    head = _exchange(repo, head, files, report)
     report.received = apply(library, export, repo.tree(head), files)
     if head is not None:
         repo.move(APPLIED, head, applied)
@@ -102,13 +102,16 @@ def _differ(one: Tree, other: Tree) -> bool:
     return one.keys() != other.keys() or any(not same(one[path], other[path]) for path in one)
 
 
-def _exchange(repo: SyncRepo, head: str | None, files: Files) -> str | None:
+def _exchange(repo: SyncRepo, head: str | None, files: Files, report: SyncReport) -> str | None:
     """Fetch, merge and push until the remote takes ``main``; the version both now hold."""
     for _ in range(PUSH_ATTEMPTS):
         theirs = repo.fetch()
         if theirs is not None and theirs != head:
             head = _merge(repo, head, theirs, files)
-        if head is None or head == theirs or repo.push(head):
+        if head is None or head == theirs:
+            return head
+        if repo.push(head):
+            report.sent = len(changes(repo.tree(theirs), repo.tree(head), files).keys)
             return head
     raise SyncError(f"sync: {repo.remote} kept changing while this sync merged ({PUSH_ATTEMPTS} tries); nothing was "
                     "lost: run readlist sync again")
