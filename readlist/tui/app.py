@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import shutil
+import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ from readlist.clipboard import system_copy
 from readlist.core.errors import CorruptFileError, ReadlistError
 from readlist.core.library import ImportReport, Library
 from readlist.core.state import Saver
-from readlist.core.text import one_line, plural, strip_controls
+from readlist.core.text import ago, one_line, plural, strip_controls
 from readlist.core.undo import Step
 from readlist.tui.actions import palette_commands
 from readlist.tui.screens.main import MainScreen
@@ -40,8 +41,10 @@ if TYPE_CHECKING:
     from readlist.core.digests import DigestCounts
     from readlist.core.search import SearchIndex
     from readlist.core.similar import MoreLikeThis
+    from readlist.core.sync.run import SyncReport
 
 POLL_SECONDS = 1.0
+QUIT_SYNC_SECONDS = 10.0  # the most a sync at quit may hold quitting up (the state is saved before it)
 NOTES_ONE_BY_ONE = 50  # more changed notes than this: rebuild the note index once
 
 
@@ -68,6 +71,13 @@ class ReadlistApp(App[None]):
         fields: frozenset[str] | None = None
 
     @dataclass
+    class Synced(Message):
+        """A sync in the background ended: its report, or why it failed."""
+
+        report: SyncReport | None
+        error: str | None = None
+
+    @dataclass
     class Saved(Message):
         pass
 
@@ -76,6 +86,7 @@ class ReadlistApp(App[None]):
         error: str
 
     save_status: reactive[str] = reactive("saved", init=False)
+    sync_status: reactive[str] = reactive("", init=False)  # "synced 2 min ago", "sync failed: …", or nothing
 
     def __init__(
         self,
@@ -111,6 +122,8 @@ class ReadlistApp(App[None]):
         self.shutdown = ShutdownGuard(save=self._save_everything, ask_app=self._ask_to_exit,
                                       terminal_modes=self._terminal_modes, before_exit=self._forget_demo)
         self._event_loop: asyncio.AbstractEventLoop | None = None
+        self.last_sync: float | None = None
+        self.sync_at_quit = False
         self.main = MainScreen()
 
     def get_default_screen(self) -> Screen:
@@ -140,6 +153,7 @@ class ReadlistApp(App[None]):
         self.count_digests()
         if not self.demo:
             self.back_up()
+            self._start_sync()
         self.set_interval(POLL_SECONDS, self.poll_outside)
 
     def _announce(self, report: ImportReport) -> None:
@@ -214,6 +228,91 @@ class ReadlistApp(App[None]):
         changed = self.library.state.refresh()
         if changed:
             self.post_message(self.PapersChanged(changed))
+
+    # -- syncing through git (core/sync) ---------------------------------------------------------
+
+    def _start_sync(self) -> None:
+        """When sync is set up: say when it last ran, and sync now if it is to run at start and quit."""
+        from readlist.core.sync.repo import SYNC_DIR
+        from readlist.core.sync.settings import Settings
+
+        if (self.library.folder / SYNC_DIR).is_dir():
+            settings = Settings.load(self.library.folder / SYNC_DIR)
+            self.last_sync, self.sync_at_quit = settings.last_sync, settings.auto
+            self.set_interval(30, self._show_sync_age)
+            self._show_sync_age()
+            if settings.auto:
+                self.sync_now()
+
+    def _show_sync_age(self) -> None:
+        """Keep "synced 5 min ago" true (a failure, or a sync under way, is left as it is said)."""
+        if self.last_sync is not None and (not self.sync_status or self.sync_status.startswith("synced")):
+            self.sync_status = f"synced {ago(self.last_sync, time.time())}"
+
+    def action_sync_now(self) -> None:
+        """Save what is waiting, then sync in the background."""
+        try:
+            self.library.flush()
+        except (ReadlistError, OSError) as exc:
+            self.post_message(self.Synced(None, str(exc)))
+            return
+        self.sync_status = "syncing…"
+        self.sync_now()
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def sync_now(self) -> None:
+        """A sync through a library of its own on the same folder: this app's library is only
+        touched on the UI thread, once the sync has ended (``synced``)."""
+        from readlist.core.sync.run import sync
+
+        try:
+            report = sync(self.library.folder)
+        except (ReadlistError, OSError) as exc:
+            self.post_message(self.Synced(None, str(exc)))
+        else:
+            self.post_message(self.Synced(report))
+
+    @on(Synced)
+    def synced(self, message: Synced) -> None:
+        if message.report is None:
+            self.sync_status = f"sync failed: {message.error}"
+            self.notify(one_line(self.sync_status), severity="error", markup=False, timeout=10)
+            return
+        self.last_sync = time.time()
+        self.sync_status = "synced just now"
+        self.notify(one_line(message.report.summary()), markup=False)
+        try:
+            if self.library.reload_if_changed():
+                self._papers_reloaded()
+            changed = self.library.state.refresh()
+        except (ReadlistError, OSError) as exc:
+            self.report_problem(exc, doing="reading what the sync brought")
+            return
+        if changed:
+            self.post_message(self.PapersChanged(changed))
+
+    def _papers_reloaded(self) -> None:
+        """Papers came from elsewhere: the list, the search index and the digest counts catch up."""
+        current = self.main.paper_list.current
+        self.main.paper_list.papers = self.library.papers
+        self.index = self.similar = None
+        self.build_index()
+        self.main.refilter(keep=current.id if current else None)
+
+    def watch_sync_status(self) -> None:
+        self.main.refresh_status()
+
+    async def _sync_before_quitting(self) -> None:
+        """The sync at quit: bounded, and the state is saved before it, so it can only add."""
+        from readlist.core.sync.run import sync
+
+        deadline = time.monotonic() + QUIT_SYNC_SECONDS
+        self.sync_status = "syncing before quitting…"
+        try:
+            await asyncio.wait_for(asyncio.to_thread(sync, self.library.folder, deadline=deadline),
+                                   QUIT_SYNC_SECONDS + 2)
+        except (TimeoutError, ReadlistError, OSError):
+            pass  # the next sync sends what this one could not
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
@@ -336,6 +435,8 @@ class ReadlistApp(App[None]):
                             "changes are then kept in a recovery file and applied at the next start.",
                             severity="error", markup=False, timeout=15)
                 return
+        if self.sync_at_quit and not self.demo:
+            await self._sync_before_quitting()
         if self.end_promptly:
             self.shutdown.end_soon()
         self.exit()
@@ -349,7 +450,10 @@ class ReadlistApp(App[None]):
             yield from self.readlist_commands()
 
     def readlist_commands(self) -> Iterable[SystemCommand]:
-        return palette_commands(self.main)
+        yield from palette_commands(self.main)
+        if not self.demo:
+            yield SystemCommand("Sync now", "Sync the library with its git remote, as readlist sync does",
+                                self.action_sync_now)
 
 
 def keep_for_good() -> None:
