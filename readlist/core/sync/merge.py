@@ -23,7 +23,7 @@ same by its arXiv id or a shared title, is folded into one record under the smal
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -38,23 +38,30 @@ from readlist.core.text import title_key
 
 NOTE_SEPARATOR = "\n\n--- an older note, written on another machine before this sync; both are kept ---\n\n"
 
+T = TypeVar("T")
 Field = tuple[Any, float | None]  # a field's value and when it last changed
 Merge = Callable[[str, Record | None, Record | None, Record | None], Record | None]
 
 
-def three_way(base: Record | None, ours: Record | None, theirs: Record | None,
-              both: Callable[[Record, Record], Record]) -> Record | None:
-    """The side that changed (``None``: not there); ``both(ours, theirs)`` when both did.
-    A record deleted on one side and changed on the other keeps the change."""
+def three_way(base: T, ours: T, theirs: T, both: Callable[[T, T], T]) -> T:
+    """The side that changed since ``base``; ``both(ours, theirs)`` when both did."""
     if ours == theirs:
         return ours
     if ours == base:
         return theirs
     if theirs == base:
         return ours
-    if ours is None or theirs is None:
-        return ours if theirs is None else theirs
     return both(ours, theirs)
+
+
+def _records(both: Callable[[Record, Record], Record]) -> Callable[[Record | None, Record | None], Record | None]:
+    """``both`` for two changed records, where one side may have deleted its record (``None``):
+    the change is kept."""
+    def merged(ours: Record | None, theirs: Record | None) -> Record | None:
+        if ours is None or theirs is None:
+            return ours if theirs is None else theirs
+        return both(ours, theirs)
+    return merged
 
 
 def merge_records(base: dict[str, Record], ours: dict[str, Record], theirs: dict[str, Record],
@@ -97,17 +104,11 @@ def _later(one: float | None, other: float | None) -> float | None:
 
 
 def _merge_field(name: str, base: Field, ours: Field, theirs: Field) -> Field:
-    if ours == theirs:
-        return ours
-    if ours == base:
-        return theirs
-    if theirs == base:
-        return ours
     if name == "note":
-        return _both_notes(ours, theirs)
+        return three_way(base, ours, theirs, _both_notes)
     if name == "tags":
-        return _both_tags(base, ours, theirs)
-    return max(ours, theirs, key=_when)
+        return three_way(base, ours, theirs, lambda one, other: _both_tags(base, one, other))
+    return three_way(base, ours, theirs, lambda one, other: max(one, other, key=_when))
 
 
 def _both_notes(ours: Field, theirs: Field) -> Field:
@@ -168,12 +169,12 @@ def merge_papers(key: str, one: Record, other: Record) -> Record:
 
 
 def merge_paper(key: str, base: Record | None, ours: Record | None, theirs: Record | None) -> Record | None:
-    return three_way(base, ours, theirs, lambda one, other: merge_papers(key, one, other))
+    return three_way(base, ours, theirs, _records(lambda one, other: merge_papers(key, one, other)))
 
 
 def merge_digest(label: str, base: Record | None, ours: Record | None, theirs: Record | None) -> Record | None:
     """A digest's date, when both sides gave it another: the same choice on both sides."""
-    return three_way(base, ours, theirs, lambda one, other: min(one, other, key=_canonical))
+    return three_way(base, ours, theirs, _records(lambda one, other: min(one, other, key=_canonical)))
 
 
 # -- the same paper under two ids --------------------------------------------------------------------
