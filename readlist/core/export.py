@@ -44,13 +44,6 @@ def _paper_fields(paper: Paper) -> dict[str, Any]:
     }
 
 
-def paper_record(paper: Paper) -> dict[str, Any]:
-    """A paper as the JSON export holds it, without its state: what ``readlist import`` reads
-    back into the same paper (sync keeps papers in this shape too)."""
-    return {**_paper_fields(paper), "positions": dict(paper.positions), "aliases": list(paper.aliases),
-            "hub_at": paper.hub_at}
-
-
 def paper_json(paper: Paper, state: PaperState) -> dict[str, Any]:
     """One row of ``readlist list --json``."""
     return {**_paper_fields(paper), "read": state.read, "starred": state.starred, "note": state.note or None,
@@ -240,7 +233,10 @@ def to_json(pairs: Sequence[Pair], digest_dates: Mapping[str, str | None] | None
         "digests": [{"label": label, "date": digest_dates.get(label)} for label in labels],
         "papers": [
             {
-                **paper_record(paper),
+                **_paper_fields(paper),
+                "positions": dict(paper.positions),
+                "aliases": list(paper.aliases),
+                "hub_at": paper.hub_at,
                 "state": {"read": state.read, "starred": state.starred, "note": state.note, "tags": list(state.tags)},
             }
             for paper, state in pairs

@@ -194,6 +194,11 @@ def read_paper_entries(items: list[Any], source: str) -> list[Entry]:
     return [entry for entry in entries if entry is not None]
 
 
+def read_export(doc: dict[str, Any], source: str) -> list[Digest]:
+    """The digests of a readlist export document already in memory, as an import of it reads them."""
+    return _Reader(source, source).export(doc)
+
+
 def read_export_papers(items: list[Any], source: str) -> tuple[list[Entry], list[Problem]]:
     """The papers of a readlist export's ``papers`` list (each entry's ``line`` is its number
     there, from 1), and what was wrong with them: a paper without a title is skipped, a field

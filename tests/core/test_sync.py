@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from readlist.core.errors import SyncError
+from readlist.core.model import Paper
+from readlist.core.sync import local, run
 from readlist.core.sync import repo as repo_module
-from readlist.core.sync import run
 from readlist.core.sync.merge import NOTE_SEPARATOR
 from readlist.core.sync.records import MARKER, README, STATE
 from readlist.core.sync.repo import APPLIED, MAIN, SYNC_DIR, SyncRepo
@@ -420,3 +421,27 @@ def test_lock_files_left_by_a_killed_git_are_cleared(tmp_path: Path) -> None:
     laptop.mark(laptop.ids()[0], starred=True)
     assert laptop.sync().sent == 1
     assert not list(sync_dir.rglob("*.lock"))
+
+
+def test_an_unchanged_library_is_not_written_out_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The papers' files of the last export serve while library.json is the same (a star is in
+    state.json); an import makes them again."""
+    laptop, _, remote = two_machines(tmp_path)
+    laptop.sync(remote)
+    made: list[str] = []
+    real = local.paper_record_of
+
+    def counted(paper: Paper, key: str) -> dict[str, object]:
+        made.append(key)
+        return real(paper, key)
+
+    monkeypatch.setattr(local, "paper_record_of", counted)
+    laptop.mark(laptop.ids()[0], starred=True)
+    assert laptop.sync().sent == 1
+    assert made == []
+    with laptop.library() as library:
+        from readlist.core.digest import parse_text
+
+        library.import_digests([parse_text(JUL28, "jul28.txt")])
+    assert laptop.sync().sent == 3
+    assert set(made) == set(laptop.ids())  # written out again, every paper

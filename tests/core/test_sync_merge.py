@@ -18,9 +18,17 @@ from readlist.core.sync.merge import (
     merge_papers,
     merge_records,
     merge_state,
-    paper_record_of,
 )
-from readlist.core.sync.records import STATE, Blob, Tree, lines, parse_lines, shard, state_record
+from readlist.core.sync.records import (
+    STATE,
+    Blob,
+    Tree,
+    lines,
+    paper_record_of,
+    parse_lines,
+    shard,
+    state_record,
+)
 from readlist.core.sync.trees import Files, merge_trees
 
 FIELDS = ("read", "starred", "note", "tags")

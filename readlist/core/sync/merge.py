@@ -27,13 +27,10 @@ from typing import Any, TypeVar
 
 import orjson
 
-from readlist.core.errors import SyncError
-from readlist.core.export import paper_record
-from readlist.core.json_input import read_export_papers
-from readlist.core.library import holds_note, merge_into, paper_of_entry
-from readlist.core.model import Paper, PaperState
+from readlist.core.library import holds_note, merge_into
+from readlist.core.model import PaperState
 from readlist.core.state import STATE_FIELDS
-from readlist.core.sync.records import Record, is_blank
+from readlist.core.sync.records import Record, is_blank, paper_record_of, papers_of
 from readlist.core.text import title_key
 
 NOTE_SEPARATOR = "\n\n--- an older note, written on another machine before this sync; both are kept ---\n\n"
@@ -140,23 +137,6 @@ def _both_tags(base: Field, ours: Field, theirs: Field) -> Field:
 
 def _canonical(record: Record) -> bytes:
     return orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
-
-
-def papers_of(records: list[Record], where: str) -> list[Paper]:
-    """Paper records read as an import reads a readlist export (text cleaned, bad fields left out);
-    SyncError for one that is no paper at all."""
-    entries, problems = read_export_papers(records, where)
-    if len(entries) != len(records):
-        raise SyncError(f"sync: {problems[0] if problems else where + ': a record that is not a paper'}")
-    return [paper_of_entry(entry) for entry in entries]
-
-
-def paper_record_of(paper: Paper, key: str) -> Record:
-    """A paper as the repository keeps it, under ``key``."""
-    record = paper_record(paper)
-    del record["url"]  # made from the others
-    record["id"] = key
-    return record
 
 
 def merge_papers(key: str, one: Record, other: Record) -> Record:

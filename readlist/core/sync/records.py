@@ -2,9 +2,11 @@
 
 - ``readlist-sync.json``: says what the repository is (``{"format": "readlist-sync", "version": 1}``);
   a remote whose files lack it holds something else, and is refused.
-- ``papers/<first two hex digits of the id>.jsonl``: one paper a line, as the JSON export writes
-  it (export.paper_record, without its state), sorted by id. Sharding by id keeps a sync's
-  commit small: a fetch of a day's papers rewrites a few dozen files of a few hundred papers.
+- ``papers/<first two hex digits of the id>.jsonl``: one paper a line, sorted by id, in the shape
+  of a paper in the JSON export (what ``readlist import`` reads), except that ``links`` holds the
+  links beyond those in the abstract and there is no ``url`` (both are made from the others).
+  Sharding by id keeps a sync's commit small: a fetch of a day's papers rewrites a few dozen
+  files of a few hundred papers.
 - ``state.jsonl``: one line per paper with reading state, sorted by id: ``read``, ``starred``,
   ``note``, ``tags`` and, for each, when it last changed (``read_at``...).
 - ``digests.jsonl``: one line per digest: its ``label`` and ISO ``date``.
@@ -25,7 +27,9 @@ from typing import Any
 import orjson
 
 from readlist.core.errors import SyncError
-from readlist.core.model import PaperState
+from readlist.core.json_input import read_export_papers
+from readlist.core.library import paper_of_entry
+from readlist.core.model import Paper, PaperState
 from readlist.core.state import STATE_FIELDS, full_record
 from readlist.core.text import clean_note, clean_tags
 
@@ -112,6 +116,29 @@ def check_marker(data: bytes | None, where: str) -> None:
     version = marker.get("version")
     if not isinstance(version, int) or version > VERSION:
         raise SyncError(f"sync: {where} was written by a newer readlist (sync format {version}); update readlist")
+
+
+# -- paper records ------------------------------------------------------------------------------------
+
+
+def paper_record_of(paper: Paper, key: str) -> Record:
+    """A paper as the repository keeps it, under ``key``: its stored fields but the ones that
+    only say where it stands in this library (``seq``, ``pos``, ``rev``)."""
+    record = paper.to_record()
+    for local in ("seq", "pos", "rev"):
+        del record[local]
+    record["links"] = record.pop("extra_links")
+    record["id"] = key
+    return record
+
+
+def papers_of(records: list[Record], where: str) -> list[Paper]:
+    """Paper records read as an import reads a readlist export (text cleaned, bad fields left out);
+    SyncError for one that is no paper at all."""
+    entries, problems = read_export_papers(records, where)
+    if len(entries) != len(records):
+        raise SyncError(f"sync: {problems[0] if problems else where + ': a record that is not a paper'}")
+    return [paper_of_entry(entry) for entry in entries]
 
 
 # -- state records ------------------------------------------------------------------------------------

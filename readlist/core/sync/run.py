@@ -28,7 +28,7 @@ from readlist.core.sync.local import Applied, apply, export_library
 from readlist.core.sync.records import Tree
 from readlist.core.sync.repo import APPLIED, MAIN, SYNC_DIR, SyncRepo, hostname
 from readlist.core.sync.settings import Settings
-from readlist.core.sync.trees import Files, changes, merge_trees, same
+from readlist.core.sync.trees import Files, changed_papers, merge_trees, same
 from readlist.core.text import plural
 
 PUSH_ATTEMPTS = 5
@@ -84,10 +84,12 @@ def _sync(repo: SyncRepo, library: Library, settings: Settings) -> SyncReport:
     files = Files(repo.read)
     head, applied = repo.ref(MAIN), repo.ref(APPLIED)
     head_tree = repo.tree(head)
-    export = export_library(library, head_tree, files, settings.keys)
+    export = export_library(library, head_tree, files, settings.keys, settings.papers)
     mine = export.tree if applied == head else merge_trees(repo.tree(applied), export.tree, head_tree, files)
+    # The export's files are all in the repository once ``mine`` is committed, if ``mine`` is the export.
+    settings.papers = export.papers if mine is export.tree else None
     if _differ(mine, head_tree):
-        count = len(changes(head_tree, mine, files).keys)
+        count = changed_papers(head_tree, mine, files)
         new = repo.commit(mine, [head] if head else [], f"{hostname()}: the changes of {plural(count, 'paper')}")
         repo.move(MAIN, new, head)
         head = new
@@ -111,7 +113,7 @@ def _exchange(repo: SyncRepo, head: str | None, files: Files, report: SyncReport
         if head is None or head == theirs:
             return head
         if repo.push(head):
-            report.sent = len(changes(repo.tree(theirs), repo.tree(head), files).keys)
+            report.sent = changed_papers(repo.tree(theirs), repo.tree(head), files)
             return head
     raise SyncError(f"sync: {repo.remote} kept changing while this sync merged ({PUSH_ATTEMPTS} tries); nothing was "
                     "lost: run readlist sync again")
@@ -148,8 +150,8 @@ def status(folder: Path, library: Library) -> SyncStatus:
         settings = Settings.load(repo.dir)
         files = Files(repo.read)
         applied = repo.ref(APPLIED)
-        export = export_library(library, repo.tree(repo.ref(MAIN)), files, settings.keys)
-        ahead = len(changes(repo.tree(applied), export.tree, files).keys)
+        export = export_library(library, repo.tree(repo.ref(MAIN)), files, settings.keys, settings.papers)
+        ahead = changed_papers(repo.tree(applied), export.tree, files)
         found = SyncStatus(repo.remote, settings.last_sync, settings.auto, ahead, None)
         try:
             theirs = repo.fetch()
@@ -159,7 +161,7 @@ def status(folder: Path, library: Library) -> SyncStatus:
         found.behind = 0
         if theirs is not None and not (applied and repo.is_ancestor(theirs, applied)):
             base = repo.merge_base(applied, theirs) if applied else None
-            found.behind = len(changes(repo.tree(base), repo.tree(theirs), files).keys)
+            found.behind = changed_papers(repo.tree(base), repo.tree(theirs), files)
         return found
 
 

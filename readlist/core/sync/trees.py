@@ -7,7 +7,7 @@ papers reads what changed, not the library.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from readlist.core.sync import merge
@@ -51,19 +51,20 @@ class Files:
         self.prefetch([blob])
         return self._data[blob.id]
 
-    def scan(self, tree: Tree, batch: int = 64) -> Iterator[dict[str, Record]]:
-        """The records of each file of ``tree``, read a few at a time and not kept: for a look
-        at every paper without holding them all."""
-        paths = sorted(tree)
-        for start in range(0, len(paths), batch):
-            chunk = paths[start:start + batch]
-            missing = [tree[path] for path in chunk if tree[path].data is None and tree[path].id not in self._data]
-            read = dict(zip((blob.id for blob in missing), self._read(missing) if missing else [], strict=True))
-            for path in chunk:
-                blob = tree[path]
-                known = self._data if blob.id in self._data else read
-                data = blob.data if blob.data is not None else known[blob.id]
-                yield _parser(path)(data, path)
+    def scan(self, items: Sequence[tuple[str, Blob | None]], batch: int = 64) -> Iterator[dict[str, Record]]:
+        """The records of each file (path and blob, None: not there), in order, read a few files
+        at a time and not kept: for a look at every paper without holding them all."""
+        for start in range(0, len(items), batch):
+            chunk = items[start:start + batch]
+            missing = {b.id: b for _, b in chunk if b is not None and b.data is None and b.id not in self._data}
+            read = dict(zip(missing, self._read(list(missing.values())), strict=True)) if missing else {}
+            for path, blob in chunk:
+                if blob is None or (path, blob.id) in self._parsed:
+                    yield self.records(path, blob)
+                else:
+                    known = self._data if blob.id in self._data else read
+                    data = blob.data if blob.data is not None else known[blob.id]
+                    yield _parser(path)(data, path)
 
     def records(self, path: str, blob: Blob | None) -> dict[str, Record]:
         """The records of file ``path`` in this version (none when it is not there)."""
@@ -164,15 +165,31 @@ class Changes:
 def changes(old: Tree, new: Tree, files: Files) -> Changes:
     """How ``new`` differs from ``old`` (records gone from ``new`` count in the state only)."""
     found = Changes()
-    paths = [path for path in (old.keys() | new.keys()) - {MARKER, README} if not same(old.get(path), new.get(path))]
-    files.prefetch(tree.get(path) for path in paths for tree in (old, new))
-    for path in paths:
-        before, after = files.records(path, old.get(path)), files.records(path, new.get(path))
-        differ = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    for path, before, after, differ in _differences(old, new, files):
         if path == STATE:
             found.state.update((key, (before.get(key), after.get(key))) for key in differ)
         elif path == DIGESTS:
             found.digests.update((key, after[key]) for key in differ if key in after)
-        elif is_papers(path):
+        else:
             found.papers.update((key, after[key]) for key in differ if key in after)
     return found
+
+
+def changed_papers(old: Tree, new: Tree, files: Files) -> int:
+    """How many papers' record or state differ between two versions (without keeping them)."""
+    keys: set[str] = set()
+    for path, _, _, differ in _differences(old, new, files):
+        if path != DIGESTS:
+            keys |= differ
+    return len(keys)
+
+
+def _differences(old: Tree, new: Tree, files: Files) -> Iterator[tuple[str, dict[str, Record], dict[str, Record],
+                                                                       set[str]]]:
+    """Each file that differs: its path, its records in both versions, and the keys that differ."""
+    paths = sorted(path for path in (old.keys() | new.keys()) - {MARKER, README}
+                   if not same(old.get(path), new.get(path)))
+    records = files.scan([(path, tree.get(path)) for path in paths for tree in (old, new)])
+    for path in paths:
+        before, after = next(records), next(records)
+        yield path, before, after, {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
