@@ -445,3 +445,22 @@ def test_an_unchanged_library_is_not_written_out_again(tmp_path: Path, monkeypat
         library.import_digests([parse_text(JUL28, "jul28.txt")])
     assert laptop.sync().sent == 3
     assert set(made) == set(laptop.ids())  # written out again, every paper
+
+
+def test_the_same_paper_spelled_differently_on_two_machines_settles(tmp_path: Path) -> None:
+    """Other capitals, other digests (so another order of them): once merged, neither machine
+    sends its own spelling back at every sync."""
+    page = "new\n\nSubscribe\n\n{day}\n\n{title}\n\nWe study attention at scale.\n"
+    laptop = Machine(tmp_path / "laptop", (page.format(day="Mar 14", title="Sparse Attention Scales"), "a.txt"),
+                     (page.format(day="Mar 16", title="Sparse Attention Scales"), "c.txt"))
+    desktop = Machine(tmp_path / "desktop", (page.format(day="Mar 15", title="Sparse attention scales"), "b.txt"),
+                      (page.format(day="Mar 14", title="Sparse attention scales"), "a.txt"))
+    remote = bare_repo(tmp_path / "remote.git")
+    for machine in (laptop, desktop, laptop, desktop):
+        machine.sync(remote)
+    commits = git(remote, "rev-list", "--count", "main")
+    for machine in (laptop, desktop, laptop):
+        assert machine.sync().summary().endswith("already up to date")
+        with machine.library() as library:
+            assert run.status(machine.folder, library).ahead == 0
+    assert git(remote, "rev-list", "--count", "main") == commits

@@ -19,7 +19,7 @@ import orjson
 
 from readlist.core.json_input import EXPORT_FORMAT, EXPORT_VERSION, read_export
 from readlist.core.library import Library
-from readlist.core.sync.merge import identities, merge_state
+from readlist.core.sync.merge import adds_nothing, identities, merge_state
 from readlist.core.sync.records import (
     DIGESTS,
     STATE,
@@ -48,6 +48,7 @@ class Export:
     tree: Tree
     keys: dict[str, str] = field(default_factory=dict)
     papers: dict[str, Any] = field(default_factory=dict)
+    stamp: dict[str, Any] = field(default_factory=dict)  # the version of library.json the papers' files are of
 
     def key(self, pid: str) -> str:
         return self.keys.get(pid, pid)
@@ -77,7 +78,25 @@ def export_library(library: Library, head: Tree, files: Files, known: dict[str, 
                 remapped = True
         if remapped:
             export.tree = _files(library, export)
+    _settle(export, head, files)
+    export.papers = {**export.stamp, "files": {path: blob.id for path, blob in export.tree.items() if is_papers(path)}}
     return export
+
+
+def _settle(export: Export, head: Tree, files: Files) -> None:
+    """Where this machine's record of a paper tells nothing that ``head``'s does not (another
+    capital in the title, the digests in another order), and for a digest ``head`` knows,
+    ``head``'s record stands: else two machines would send their own spelling of one paper back
+    and forth at every sync."""
+    for path, blob in list(export.tree.items()):
+        if not (is_papers(path) or path == DIGESTS) or path not in head or same(head[path], blob):
+            continue
+        ours, known = files.records(path, blob), files.records(path, head[path])
+        settled = {key: known[key] if key in known and record != known[key]
+                   and (path == DIGESTS or adds_nothing(known[key], record)) else record
+                   for key, record in ours.items()}
+        if settled != ours:
+            export.tree[path] = Blob.of(lines(settled))
 
 
 def _files(library: Library, export: Export, last: dict[str, Any] | None = None) -> Tree:
@@ -100,9 +119,9 @@ def _paper_files(library: Library, export: Export, last: dict[str, Any] | None) 
     """The papers' files: the last export's while ``library.json`` is the same version (and the
     keys the same), else made afresh (seconds at 100k papers, where the rest of a sync that
     changed a few papers takes a fraction of one)."""
-    stamp = {"format": VERSION, "revision": orjson.loads(orjson.dumps(library.revision)), "keys": dict(export.keys)}
-    if last is not None and all(last.get(name) == value for name, value in stamp.items()):
-        export.papers = last
+    export.stamp = {"format": VERSION, "revision": orjson.loads(orjson.dumps(library.revision)),
+                    "keys": dict(export.keys)}
+    if last is not None and all(last.get(name) == value for name, value in export.stamp.items()):
         return {path: Blob(blob_id) for path, blob_id in last["files"].items()}
     by_shard: dict[str, list[int]] = {}
     for i, pid in enumerate(library.papers.ids):
@@ -111,7 +130,6 @@ def _paper_files(library: Library, export: Export, last: dict[str, Any] | None) 
     for path, numbers in by_shard.items():
         papers = (library.papers.peek(i) for i in numbers)
         tree[path] = Blob.of(lines({export.key(p.id): paper_record_of(p, export.key(p.id)) for p in papers}))
-    export.papers = {**stamp, "files": {path: blob.id for path, blob in tree.items()}}
     return tree
 
 

@@ -148,6 +148,13 @@ def merge_papers(key: str, one: Record, other: Record) -> Record:
     return paper_record_of(paper, key)
 
 
+def adds_nothing(known: Record, other: Record) -> bool:
+    """Whether ``other`` tells nothing about a paper that ``known`` does not (another capital in
+    the title, the same digests in another order): merging it in, as an import would, changes nothing."""
+    paper, incoming = papers_of([known, other], f"paper {known['id']}")
+    return not merge_into(paper, incoming)
+
+
 def merge_paper(key: str, base: Record | None, ours: Record | None, theirs: Record | None) -> Record | None:
     return three_way(base, ours, theirs, _records(lambda one, other: merge_papers(key, one, other)))
 
