@@ -87,6 +87,7 @@ def test_the_first_sync_of_a_new_machine_brings_everything(tmp_path: Path) -> No
     assert laptop.sync(remote).sent == len(laptop.ids())
     report = desktop.sync(remote)
     assert report.received.new == len(laptop.ids())
+    assert git(remote, "rev-list", "--count", "main") == "1\n"  # the empty library made no commit
     assert desktop.titles() == laptop.titles() and desktop.state() == laptop.state()
     with desktop.library() as library:  # the digests came with their dates
         assert library.digest_dates() == {"Mar 14": library.digest_dates()["Mar 14"], "Mar 15": library.digest_dates()["Mar 15"]}

@@ -25,7 +25,7 @@ from readlist.core.library import Library
 from readlist.core.paths import ensure_dir
 from readlist.core.storage import FileLock
 from readlist.core.sync.local import Applied, apply, export_library
-from readlist.core.sync.records import Tree
+from readlist.core.sync.records import MARKER, README, Tree
 from readlist.core.sync.repo import APPLIED, MAIN, SYNC_DIR, SyncRepo, hostname
 from readlist.core.sync.settings import Settings
 from readlist.core.sync.trees import Files, changed_papers, merge_trees, same
@@ -88,7 +88,7 @@ def _sync(repo: SyncRepo, library: Library, settings: Settings) -> SyncReport:
     mine = export.tree if applied == head else merge_trees(repo.tree(applied), export.tree, head_tree, files)
     # The export's files are all in the repository once ``mine`` is committed, if ``mine`` is the export.
     settings.papers = export.papers if mine is export.tree else None
-    if _differ(mine, head_tree):
+    if _differ(mine, head_tree) and (head is not None or mine.keys() - {MARKER, README}):  # an empty library adds nothing
         count = changed_papers(head_tree, mine, files)
         new = repo.commit(mine, [head] if head else [], f"{hostname()}: the changes of {plural(count, 'paper')}")
         repo.move(MAIN, new, head)
