@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from readlist.cli import main
+from tests.conftest import FIXTURES
 from tests.helpers.durability import readlist_cmd, subprocess_env
 from tests.helpers.sync_machines import Machine, bare_repo, two_machines
 
@@ -85,3 +86,15 @@ def test_a_sync_as_a_process_with_no_git_config_at_all(tmp_path: Path) -> None:
         assert (result.returncode, result.stderr) == (0, ""), result.stderr
     assert desktop.titles() == laptop.titles()
     assert not (tmp_path / "home" / ".gitconfig").exists()
+
+
+def test_papers_without_an_abstract_sync_quietly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    laptop = Machine(tmp_path / "laptop")
+    remote = bare_repo(tmp_path / "remote.git")
+    assert main(["import", "--data-dir", str(laptop.folder), str(FIXTURES / "missing_abstract.txt")]) == 1
+    capsys.readouterr()
+    assert run(capsys, laptop, str(remote))[0] == 0
+    desktop = Machine(tmp_path / "desktop")
+    code, out, err = run(capsys, desktop, str(remote))
+    assert (code, err) == (0, "") and "new paper" in out
+    assert desktop.titles() == laptop.titles()

@@ -275,7 +275,7 @@ class ReadlistApp(App[None]):
     @on(Synced)
     def synced(self, message: Synced) -> None:
         if message.report is None:
-            self.sync_status = f"sync failed: {message.error}"
+            self.sync_status = f"sync failed: {one_line(message.error or '')}"
             self.notify(one_line(self.sync_status), severity="error", markup=False, timeout=10)
             return
         self.last_sync = time.time()

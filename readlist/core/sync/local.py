@@ -180,7 +180,8 @@ def apply(library: Library, export: Export, merged: Tree, files: Files) -> Appli
                "papers": [diff.papers[key] for key in sorted(diff.papers)]}
         report = library.import_digests(read_export(doc, SOURCE))
         applied.papers, applied.new = report.new + report.updated, report.new
-        applied.problems = report.problems
+        # A paper without an abstract is no problem here (an import of a file says so once).
+        applied.problems = [problem for problem in report.problems if not problem.endswith("has no abstract")]
     pids = _local_papers(library, export, merged, files, set(diff.state), applied)
     exported = files.records(STATE, export.tree.get(STATE)) if diff.state else {}
     with library.lock:
