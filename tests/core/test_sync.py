@@ -465,3 +465,35 @@ def test_the_same_paper_spelled_differently_on_two_machines_settles(tmp_path: Pa
         with machine.library() as library:
             assert run.status(machine.folder, library).ahead == 0
     assert git(remote, "rev-list", "--count", "main") == commits
+
+
+@pytest.mark.parametrize(("stderr", "kind"), [
+    ("git@example.org: Permission denied (publickey).\r\nfatal: Could not read from remote repository.\n\n"
+     "Please make sure you have the correct access rights\nand the repository exists.\n", "authentication failed for"),
+    ("fatal: could not read Username for 'https://example.org': terminal prompts disabled\n", "authentication failed for"),
+    ("remote: Invalid username or password.\nfatal: Authentication failed for 'https://example.org/me/r.git/'\n",
+     "authentication failed for"),
+    ("ssh: Could not resolve hostname example.invalid: Name or service not known\r\n"
+     "fatal: Could not read from remote repository.\n", "cannot reach"),
+    ("fatal: unable to access 'https://example.org/r.git/': Failed to connect to example.org port 443\n", "cannot reach"),
+    ("fatal: the remote end hung up unexpectedly\n", "fetching from"),
+])
+def test_git_failures_are_told_apart_in_one_line(stderr: str, kind: str) -> None:
+    from readlist.core.sync.git import remote_failure
+
+    message = str(remote_failure("fetching from", "REMOTE", stderr))
+    assert message.startswith(f"sync: {kind} REMOTE") and "\n" not in message and "\r" not in message
+
+
+def test_git_runs_on_readlists_repository_and_never_asks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from readlist.core.sync.git import Git
+
+    monkeypatch.setenv("GIT_DIR", "/elsewhere")
+    monkeypatch.setenv("GIT_WORK_TREE", "/elsewhere")
+    monkeypatch.setenv("GIT_INDEX_FILE", "/elsewhere/index")
+    monkeypatch.setenv("GIT_SSH_COMMAND", "ssh -i ~/.ssh/reading")
+    env = Git(tmp_path / "sync").env
+    assert env["GIT_DIR"] == str(tmp_path / "sync")
+    assert "GIT_WORK_TREE" not in env and "GIT_INDEX_FILE" not in env
+    assert env["GIT_TERMINAL_PROMPT"] == "0"
+    assert env["GIT_SSH_COMMAND"].startswith("ssh -i ~/.ssh/reading ") and "BatchMode=yes" in env["GIT_SSH_COMMAND"]
