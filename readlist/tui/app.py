@@ -236,10 +236,10 @@ class ReadlistApp(App[None]):
         from readlist.core.sync.repo import SYNC_DIR
         from readlist.core.sync.settings import Settings
 
+        self.set_interval(30, self._show_sync_age)
         if (self.library.folder / SYNC_DIR).is_dir():
             settings = Settings.load(self.library.folder / SYNC_DIR)
             self.last_sync, self.sync_at_quit = settings.last_sync, settings.auto
-            self.set_interval(30, self._show_sync_age)
             self._show_sync_age()
             if settings.auto:
                 self.sync_now()
@@ -251,6 +251,9 @@ class ReadlistApp(App[None]):
 
     def action_sync_now(self) -> None:
         """Save what is waiting, then sync in the background."""
+        if any(worker.group == "sync" and worker.is_running for worker in self.workers):
+            self.notify("A sync is under way already.", markup=False)
+            return
         try:
             self.library.flush()
         except (ReadlistError, OSError) as exc:
@@ -259,7 +262,7 @@ class ReadlistApp(App[None]):
         self.sync_status = "syncing…"
         self.sync_now()
 
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    @work(thread=True, group="sync", exit_on_error=False)
     def sync_now(self) -> None:
         """A sync through a library of its own on the same folder: this app's library is only
         touched on the UI thread, once the sync has ended (``synced``)."""
@@ -292,7 +295,8 @@ class ReadlistApp(App[None]):
             self.post_message(self.PapersChanged(changed))
 
     def _papers_reloaded(self) -> None:
-        """Papers came from elsewhere: the list, the search index and the digest counts catch up."""
+        """Papers came from elsewhere: the list and the search index catch up (the digest counts and
+        the filter's columns see the new papers by themselves)."""
         current = self.main.paper_list.current
         self.main.paper_list.papers = self.library.papers
         self.index = self.similar = None

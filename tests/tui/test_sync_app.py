@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -110,3 +111,26 @@ async def test_quitting_is_never_held_up_long_by_a_remote_that_hangs(
         # A generous limit: the remote would hold a sync for ten minutes.
         await asyncio.wait_for(pilot.press("s", "q"), 60)
     assert Library(isolated_data).state_of(pid).starred  # saved before the sync was tried
+
+
+async def test_sync_now_while_a_sync_runs_says_so(app: ReadlistApp, library: Library, isolated_data: Path,
+                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    remote = bare_repo(tmp_path / "remote.git")
+    run.sync(isolated_data, str(remote))
+    release = threading.Event()
+    real = run.sync
+
+    def held(*args: object, **kwargs: object) -> object:
+        release.wait(60)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "sync", held)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_sync_now()
+        await wait_for(pilot, lambda: syncing(app))
+        app.action_sync_now()
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == "A sync is under way already."
+        release.set()
+        await wait_for(pilot, lambda: app.sync_status == "synced just now")
