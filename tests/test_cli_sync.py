@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def test_sync_then_status_then_auto(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == f"remote: {remote}"
-    assert lines[1].startswith("last sync: ") and lines[1].endswith("(just now)")
+    assert re.fullmatch(r"last sync: \d{4}-\d\d-\d\d \d\d:\d\d \((just now|\d+ min ago)\)", lines[1])
     assert lines[2:] == ["ahead: 0 papers changed here since the last sync",
                          "behind: 0 papers changed on the remote since the last sync",
                          "sync at the app's start and quit: off"]

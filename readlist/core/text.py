@@ -108,8 +108,8 @@ def ago(then: float, now: float) -> str:
     seconds = max(0.0, now - then)
     if seconds < 60:
         return "just now"
-    for size, unit in ((86400, "day"), (3600, "h"), (60, "min")):
-        if seconds >= size:
-            count = int(seconds // size)
-            return f"{plural(count, unit) if unit == 'day' else f'{count} {unit}'} ago"
-    return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{plural(int(seconds // 86400), 'day')} ago"

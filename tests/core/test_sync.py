@@ -497,3 +497,12 @@ def test_git_runs_on_readlists_repository_and_never_asks(tmp_path: Path, monkeyp
     assert "GIT_WORK_TREE" not in env and "GIT_INDEX_FILE" not in env
     assert env["GIT_TERMINAL_PROMPT"] == "0"
     assert env["GIT_SSH_COMMAND"].startswith("ssh -i ~/.ssh/reading ") and "BatchMode=yes" in env["GIT_SSH_COMMAND"]
+
+
+def test_how_long_ago() -> None:
+    from readlist.core.text import ago
+
+    now = 1_000_000.0
+    assert [ago(now - seconds, now) for seconds in (0, 59, 60, 119, 3599, 3600, 86399, 86400, 3 * 86400)] == [
+        "just now", "just now", "1 min ago", "1 min ago", "59 min ago", "1 h ago", "23 h ago", "1 day ago", "3 days ago"]
+    assert ago(now + 5, now) == "just now"  # a clock a little ahead
