@@ -140,11 +140,6 @@ class SyncRepo:
     def merge_base(self, one: str, other: str) -> str | None:
         return self.git.run("merge-base", one, other, ok=(0, 1)).text or None
 
-    def counts(self, one: str, other: str) -> tuple[int, int]:
-        """Commits on ``one`` and not ``other``, and the other way round."""
-        left, right = self.git.run("rev-list", "--left-right", "--count", f"{one}...{other}").text.split()
-        return int(left), int(right)
-
     # -- writing -------------------------------------------------------------------------------
 
     def identity(self) -> tuple[str, str]:

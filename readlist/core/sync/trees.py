@@ -155,11 +155,6 @@ class Changes:
 
     papers: dict[str, Record] = field(default_factory=dict)
     state: dict[str, tuple[Record | None, Record | None]] = field(default_factory=dict)
-    digests: dict[str, Record] = field(default_factory=dict)
-
-    @property
-    def keys(self) -> set[str]:
-        return self.papers.keys() | self.state.keys()
 
 
 def changes(old: Tree, new: Tree, files: Files) -> Changes:
@@ -168,9 +163,7 @@ def changes(old: Tree, new: Tree, files: Files) -> Changes:
     for path, before, after, differ in _differences(old, new, files):
         if path == STATE:
             found.state.update((key, (before.get(key), after.get(key))) for key in differ)
-        elif path == DIGESTS:
-            found.digests.update((key, after[key]) for key in differ if key in after)
-        else:
+        elif path != DIGESTS:
             found.papers.update((key, after[key]) for key in differ if key in after)
     return found
 
