@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from readlist.core.model import Paper
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("import", "fetch", "resolve", "list", "export", "mark", "remove", "doctor")
+COMMANDS = ("import", "fetch", "resolve", "list", "export", "mark", "remove", "sync", "doctor")
 
 
 class UsageError(Exception):
@@ -128,11 +128,22 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
                       help="undo the last import: the papers and digests it added (papers it only updated stay)")
     what.add_argument("--query", "-q", metavar="Q", help="the papers a search shows (its strong matches)")
 
+    sync = _Parser(prog="readlist sync", description="Sync the library with a git repository that your other "
+                   "machines sync with too: commit what changed here, fetch, merge, push. Read marks, stars, notes "
+                   "and tags merge per paper and per field (the later change wins; two different notes are both kept).")
+    _common(sync)
+    sync.add_argument("remote", nargs="?", metavar="REMOTE", help="the first time (or to change it): the repository "
+                      "to sync with: an ssh or https URL, a local path or a bare repository, empty or made by readlist")
+    what = sync.add_mutually_exclusive_group()
+    what.add_argument("--status", action="store_true", help="how many papers changed here and on the remote since "
+                      "the last sync, and when it was (fetches, merges nothing)")
+    what.add_argument("--auto", choices=("on", "off"), help="sync when the app starts and when it quits")
+
     doctor = _Parser(prog="readlist doctor", description="Check the data files and backups.")
     _common(doctor)
     doctor.add_argument("--restore", action="store_true", help="replace damaged files with their newest good backup")
     return {"tui": tui, "import": imp, "fetch": fetch, "resolve": resolve, "list": lst, "export": export, "mark": mark,
-            "remove": remove, "doctor": doctor}
+            "remove": remove, "sync": sync, "doctor": doctor}
 
 
 def _positive(text: str) -> int:
@@ -183,7 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parsers()[command].parse_args(rest)
         handler = {"tui": run_tui, "import": cmd_import, "fetch": cmd_fetch, "resolve": cmd_resolve, "list": cmd_list,
-                   "export": cmd_export, "mark": cmd_mark, "remove": cmd_remove, "doctor": cmd_doctor}[command]
+                   "export": cmd_export, "mark": cmd_mark, "remove": cmd_remove, "sync": cmd_sync,
+                   "doctor": cmd_doctor}[command]
         code = handler(args)
         if sys.stdout is not None:  # None when started with standard output closed
             sys.stdout.flush()  # a reader gone from the pipe (``| head``) shows here, not at exit
@@ -504,6 +516,49 @@ def cmd_remove(args: argparse.Namespace) -> int:
     gone = [plural(removal.papers, "paper")] + [f"the digest {one_line(label)}" for label in removal.digests]
     print(f"removed {' and '.join(gone)}" + (f"; kept with their state in {removal.kept} (readlist import "
                                                "brings them back)" if removal.kept else ""))
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from readlist.core.sync import run
+
+    if args.remote is not None and (args.status or args.auto):
+        raise UsageError("readlist sync: give REMOTE without --status or --auto (set it up first, then ask)")
+    folder = data_dir(args.data_dir)
+    if args.auto:
+        run.set_auto(folder, args.auto == "on")
+        print("the app now syncs when it starts and when it quits" if args.auto == "on"
+              else "the app no longer syncs by itself (readlist sync, or Sync now in its palette, still do)")
+        return EXIT_OK
+    library = _open(args)
+    try:
+        if args.status:
+            return _print_sync_status(run.status(folder, library))
+        report = run.sync(folder, args.remote, library=library)
+    finally:
+        library.close()
+    for problem in report.received.problems:
+        print(f"readlist: {one_line(problem)}", file=sys.stderr)
+    print(one_line(report.summary()))
+    return EXIT_OK
+
+
+def _print_sync_status(found: Any) -> int:
+    import time
+
+    from readlist.core.text import ago
+
+    last = "never" if found.last_sync is None else (
+        f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(found.last_sync))} ({ago(found.last_sync, time.time())})")
+    print(f"remote: {one_line(found.remote)}")
+    print(f"last sync: {last}")
+    print(f"ahead: {plural(found.ahead, 'paper')} changed here since the last sync")
+    print(f"behind: {'unknown' if found.behind is None else plural(found.behind, 'paper')} changed on the remote "
+          "since the last sync")
+    print(f"sync at the app's start and quit: {'on' if found.auto else 'off'}")
+    if found.error:
+        print(f"readlist: {one_line(found.error)}", file=sys.stderr)
+        return EXIT_INPUT
     return EXIT_OK
 
 

@@ -18,11 +18,17 @@ SAMPLE = ROOT / "readlist" / "sample" / "daily_papers_sample.txt"
 
 @pytest.fixture(autouse=True)
 def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point READLIST_DATA_DIR, HOME and XDG dirs into the test's temporary folder."""
+    """Point READLIST_DATA_DIR, HOME and XDG dirs into the test's temporary folder; no git config."""
     data = tmp_path / "data"
     monkeypatch.setenv("READLIST_DATA_DIR", str(data))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
+    # No git configuration of the machine's or the user's (sync runs git): tests see git as installed.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("GIT_CONFIG_GLOBAL", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
+                 "GIT_COMMITTER_EMAIL", "GIT_SSH_COMMAND"):
+        monkeypatch.delenv(name, raising=False)
     # No test reaches the real Hub: one that forgets its local server finds nothing listening.
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     monkeypatch.delenv("HF_TOKEN", raising=False)

@@ -19,3 +19,8 @@ class LockTimeout(ReadlistError):
 
 class UnsavedChanges(ReadlistError):
     """The state could not be saved; the pending changes went to the recovery file instead."""
+
+
+class SyncError(ReadlistError):
+    """``readlist sync`` could not finish (git missing, a remote out of reach or refusing us, a
+    remote that holds something else); the library was left as it was."""

@@ -194,6 +194,20 @@ def read_paper_entries(items: list[Any], source: str) -> list[Entry]:
     return [entry for entry in entries if entry is not None]
 
 
+def read_export(doc: dict[str, Any], source: str) -> list[Digest]:
+    """The digests of a readlist export document already in memory, as an import of it reads them."""
+    return _Reader(source, source).export(doc)
+
+
+def read_export_papers(items: list[Any], source: str) -> tuple[list[Entry], list[Problem]]:
+    """The papers of a readlist export's ``papers`` list (each entry's ``line`` is its number
+    there, from 1), and what was wrong with them: a paper without a title is skipped, a field
+    of the wrong kind left out."""
+    reader = _Reader(source, source)
+    entries = (reader.entry(n, item, reader.export_fields) for n, item in enumerate(items, 1))
+    return [entry for entry in entries if entry is not None], reader.problems
+
+
 def day_label(iso: str) -> str:
     """``2025-03-14`` → ``Mar 14``: the label the page itself gives that day's digest."""
     day = dt.date.fromisoformat(iso)

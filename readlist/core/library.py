@@ -234,7 +234,7 @@ def _labels(entry: Entry, digest: Digest) -> list[str]:
     return list(entry.digests or [digest.label])
 
 
-def _holds_note(note: str, part: str) -> bool:
+def holds_note(note: str, part: str) -> bool:
     """Is ``part`` all of ``note``, or a run of its paragraphs (split at blank lines)?"""
     return (note == part or note.startswith(part + "\n\n") or note.endswith("\n\n" + part)
             or f"\n\n{part}\n\n" in note)
@@ -256,9 +256,15 @@ def merge_state(current: PaperState, incoming: PaperState) -> dict[str, Any]:
     tags = list(dict.fromkeys((*current.tags, *incoming.tags)))
     if tags != list(current.tags):
         fields["tags"] = tags
-    if incoming.note and not _holds_note(current.note, incoming.note):
+    if incoming.note and not holds_note(current.note, incoming.note):
         fields["note"] = f"{current.note}\n\n{incoming.note}" if current.note else incoming.note
     return fields
+
+
+def paper_of_entry(entry: Entry) -> Paper:
+    """The paper an entry of a readlist export describes, in the digests the entry names, at
+    the places it gives (sync merges two versions of a paper this way)."""
+    return Library._entry_paper(entry, list(entry.digests), dict(entry.positions), 0, 0)
 
 
 def digest_day(info: DigestInfo) -> str:
@@ -510,7 +516,7 @@ class Library:
                     for label in entry.digests:
                         self._digest_info(label, None, digest.source, changed_digests)
                     incoming = self._paper_of(entry, digest, pos)
-                    existing = self._match(incoming)
+                    existing = self.match(incoming)
                     if existing is None:
                         self._add(incoming)
                         new_ids.append(incoming.id)
@@ -651,7 +657,9 @@ class Library:
             hub_at=entry.hub_at,
         )
 
-    def _match(self, paper: Paper) -> Paper | None:
+    def match(self, paper: Paper) -> Paper | None:
+        """The paper of the library that ``paper`` is, as an import matches them: the same arXiv
+        id, else the same title (or one of its other titles)."""
         pid = None
         if paper.arxiv_id:
             pid = self._by_arxiv.get(paper.arxiv_id)

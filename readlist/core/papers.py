@@ -116,6 +116,11 @@ class Papers(Sequence[Paper]):
         for i in range(len(self)):
             yield self[i]
 
+    def peek(self, i: int) -> Paper:
+        """Paper ``i``, not kept when it was not made before: one pass over every paper (a sync's
+        export) need not hold 100k objects afterwards."""
+        return self._objects[i] or self._make(i)
+
     def _make(self, i: int) -> Paper:
         c = self._columns
         digests, aliases, links, names, keywords = (split_joined(c[name][i]) for name in _JOINED)

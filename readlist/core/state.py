@@ -161,10 +161,10 @@ class StateStore:
     def adopt(self, changes: dict[str, dict[str, Any]]) -> int:
         """Take changes kept from an earlier run (recovery.py) where they are newer than what is
         stored, keeping their times; the next flush saves them. How many papers gained one."""
-        adopted = 0
+        newer_by_pid: dict[str, dict[str, Any]] = {}
         with self._mutex:
             for pid, fields in changes.items():
-                current = self._records.get(pid) or {"id": pid}
+                current = self._records.get(pid) or {}
                 newer: dict[str, Any] = {}
                 for key in STATE_FIELDS:
                     stamp = fields.get(f"{key}_at") or 0
@@ -172,13 +172,23 @@ class StateStore:
                             and fields[key] != current.get(key, PaperState.DEFAULTS[key]):
                         newer[key], newer[f"{key}_at"] = fields[key], stamp
                 if newer:
-                    self._records[pid] = {**current, **newer}
-                    self._pending.setdefault(pid, {}).update(newer)
-                    adopted += 1
-            if adopted:
-                self._recount()
-                self.version += 1
-        return adopted
+                    newer_by_pid[pid] = newer
+            self.put(newer_by_pid)
+        return len(newer_by_pid)
+
+    def put(self, changes: dict[str, dict[str, Any]]) -> None:
+        """Set fields to the values and times given (paper id → ``{"note": ..., "note_at": ...}``),
+        as they are: the caller has decided they win (a recovered change, a merge from another
+        machine). Applied in memory at once; the next flush saves them."""
+        if not changes:
+            return
+        with self._mutex:
+            for pid, fields in changes.items():
+                current = self._records.get(pid) or {"id": pid}
+                self._records[pid] = {**current, **fields}
+                self._pending.setdefault(pid, {}).update(fields)
+            self._recount()
+            self.version += 1
 
     def refresh(self) -> set[str]:
         """Pick up changes another process saved; return the ids that changed."""
@@ -214,7 +224,7 @@ class StateStore:
                 # Explicit ids: TinyDB caches its next id, which another process may have used.
                 first = self._max_doc_id + 1
                 self._max_doc_id += len(new)
-                docs = [Document(_full_record(self._records[pid]), doc_id=first + i) for i, pid in enumerate(new)]
+                docs = [Document(full_record(self._records[pid]), doc_id=first + i) for i, pid in enumerate(new)]
                 self.table.insert_multiple(docs)
                 for doc in docs:  # memory now matches the file, so a reload sees no change
                     self._records[doc["id"]] = dict(doc)
@@ -248,7 +258,8 @@ def search_text(record: dict[str, Any]) -> str:
     return f"{note}\n{' '.join(tags)}" if tags else note
 
 
-def _full_record(record: dict[str, Any]) -> dict[str, Any]:
+def full_record(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with every state field and its time, defaults filled in."""
     full = {"id": record["id"]}
     for key in STATE_FIELDS:
         value = record.get(key, PaperState.DEFAULTS[key])

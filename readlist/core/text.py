@@ -101,3 +101,15 @@ def shorten(text: str, width: int = 50) -> str:
     """One safe line of at most ``width`` characters, cut with ``…``: a title in a notification."""
     text = one_line(text)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def ago(then: float, now: float) -> str:
+    """``just now``, ``5 min ago``, ``3 h ago``, ``2 days ago``: how long since ``then``."""
+    seconds = max(0.0, now - then)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{plural(int(seconds // 86400), 'day')} ago"

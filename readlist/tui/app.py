@@ -15,6 +15,7 @@ import asyncio
 import gc
 import shutil
 import sys
+import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from readlist.core.errors import CorruptFileError, ReadlistError, UnsavedChanges
 from readlist.core.library import ImportReport, Library, Loaded
 from readlist.core.settings import Settings
 from readlist.core.state import Saver
-from readlist.core.text import one_line, plural, strip_controls
+from readlist.core.text import ago, one_line, plural, strip_controls
 from readlist.core.undo import Step
 from readlist.tui.actions import palette_commands
 from readlist.tui.screens.main import MainScreen
@@ -44,8 +45,10 @@ if TYPE_CHECKING:
     from readlist.core.hub import HubClient
     from readlist.core.search import SearchIndex
     from readlist.core.similar import MoreLikeThis
+    from readlist.core.sync.run import SyncReport
 
 POLL_SECONDS = 1.0
+QUIT_SYNC_SECONDS = 10.0  # the most a sync at quit may hold quitting up (the state is saved before it)
 NOTES_ONE_BY_ONE = 50  # more changed notes than this: rebuild the note index once
 
 
@@ -89,6 +92,13 @@ class ReadlistApp(App[None]):
         fields: frozenset[str] | None = None
 
     @dataclass
+    class Synced(Message):
+        """A sync in the background ended: its report, or why it failed."""
+
+        report: SyncReport | None
+        error: str | None = None
+
+    @dataclass
     class Saved(Message):
         outside: set[str]  # papers another process changed, found while saving
 
@@ -98,6 +108,7 @@ class ReadlistApp(App[None]):
 
     save_status: reactive[str] = reactive("saved", init=False)
     activity: reactive[str | None] = reactive(None, init=False)
+    sync_status: reactive[str] = reactive("", init=False)  # "synced 2 min ago", "sync failed: …", or nothing
 
     def __init__(
         self,
@@ -139,6 +150,8 @@ class ReadlistApp(App[None]):
         self.shutdown = ShutdownGuard(save=self._save_everything, ask_app=self._ask_to_exit,
                                       terminal_modes=self._terminal_modes, before_exit=self._forget_demo)
         self._event_loop: asyncio.AbstractEventLoop | None = None
+        self.last_sync: float | None = None
+        self.sync_at_quit = False
         self.main = MainScreen()
 
     def get_default_screen(self) -> Screen:
@@ -168,6 +181,7 @@ class ReadlistApp(App[None]):
         self.count_digests(first=True)
         if not self.demo:
             self.back_up()
+            self._start_sync()
         self.set_interval(POLL_SECONDS, self.poll_outside)
 
     def _announce(self, report: ImportReport) -> None:
@@ -254,12 +268,14 @@ class ReadlistApp(App[None]):
     def library_changed(self, message: LibraryChanged) -> None:
         if message.loaded.source == self.library.revision[1]:
             return  # taken in already
-        before = len(self.library.papers)
+        before = self.library.papers.ids
         self.library.take(message.loaded)
+        if self.library.papers.ids[: len(before)] != before:  # papers left: the index's places moved
+            self.index = self.similar = None
         self.main.papers_reloaded()
         self.build_index()  # the cached index is extended with the new papers
         self.count_digests()
-        added = len(self.library.papers) - before
+        added = len(self.library.papers) - len(before)
         if added > 0:
             self.notify(f"{plural(added, 'new paper')} came in.", markup=False)
 
@@ -308,6 +324,78 @@ class ReadlistApp(App[None]):
             self.notify(f"Fetched from the Hub: {imported.totals()}"
                         + (f", {imported.updated} updated" if imported.updated else "") + ".", markup=False)
         self.poll_outside()
+
+    # -- syncing through git (core/sync) ---------------------------------------------------------
+
+    def _start_sync(self) -> None:
+        """When sync is set up: say when it last ran, and sync now if it is to run at start and quit."""
+        from readlist.core.sync.repo import SYNC_DIR
+        from readlist.core.sync.settings import Settings as SyncSettings
+
+        self.set_interval(30, self._show_sync_age)
+        if (self.library.folder / SYNC_DIR).is_dir():
+            settings = SyncSettings.load(self.library.folder / SYNC_DIR)
+            self.last_sync, self.sync_at_quit = settings.last_sync, settings.auto
+            self._show_sync_age()
+            if settings.auto:
+                self.sync_now()
+
+    def _show_sync_age(self) -> None:
+        """Keep "synced 5 min ago" true (a failure, or a sync under way, is left as it is said)."""
+        if self.last_sync is not None and (not self.sync_status or self.sync_status.startswith("synced")):
+            self.sync_status = f"synced {ago(self.last_sync, time.time())}"
+
+    def action_sync_now(self) -> None:
+        """Save what is waiting, then sync in the background."""
+        if any(worker.group == "sync" and worker.is_running for worker in self.workers):
+            self.notify("A sync is under way already.", markup=False)
+            return
+        try:
+            self.library.flush()
+        except (ReadlistError, OSError) as exc:
+            self.post_message(self.Synced(None, str(exc)))
+            return
+        self.sync_status = "syncing…"
+        self.sync_now()
+
+    @work(thread=True, group="sync", exit_on_error=False)
+    def sync_now(self) -> None:
+        """A sync through a library of its own on the same folder: this app's library is only
+        touched on the UI thread, once the sync has ended (``synced``)."""
+        from readlist.core.sync.run import sync
+
+        try:
+            report = sync(self.library.folder)
+        except (ReadlistError, OSError) as exc:
+            self.post_message(self.Synced(None, str(exc)))
+        else:
+            self.post_message(self.Synced(report))
+
+    @on(Synced)
+    def synced(self, message: Synced) -> None:
+        if message.report is None:
+            self.sync_status = f"sync failed: {one_line(message.error or '')}"
+            self.notify(one_line(self.sync_status), severity="error", markup=False, timeout=10)
+            return
+        self.last_sync = time.time()
+        self.sync_status = "synced just now"
+        self.notify(one_line(message.report.summary()), markup=False)
+        self.poll_outside()  # what the sync brought comes in as any change from outside does
+
+    def watch_sync_status(self) -> None:
+        self.main.refresh_status()
+
+    async def _sync_before_quitting(self) -> None:
+        """The sync at quit: bounded, and the state is saved before it, so it can only add."""
+        from readlist.core.sync.run import sync
+
+        deadline = time.monotonic() + QUIT_SYNC_SECONDS
+        self.sync_status = "syncing before quitting…"
+        try:
+            await asyncio.wait_for(asyncio.to_thread(sync, self.library.folder, deadline=deadline),
+                                   QUIT_SYNC_SECONDS + 2)
+        except (TimeoutError, ReadlistError, OSError):
+            pass  # the next sync sends what this one could not
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
@@ -439,6 +527,8 @@ class ReadlistApp(App[None]):
                 self.notify(f"Could not save before quitting: {exc}. Press q again to quit anyway{kept}.",
                             severity="error", markup=False, timeout=15)
                 return
+        if self.sync_at_quit and not self.demo:
+            await self._sync_before_quitting()
         if self.end_promptly:
             self.shutdown.end_soon()
         self.exit()
@@ -452,7 +542,10 @@ class ReadlistApp(App[None]):
             yield from self.readlist_commands()
 
     def readlist_commands(self) -> Iterable[SystemCommand]:
-        return palette_commands(self.main)
+        yield from palette_commands(self.main)
+        if not self.demo:
+            yield SystemCommand("Sync now", "Sync the library with its git remote, as readlist sync does",
+                                self.action_sync_now)
 
 
 def keep_for_good() -> None:

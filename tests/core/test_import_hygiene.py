@@ -45,6 +45,8 @@ EXPECTED_CORE = {
     "readlist.core.resolve",
     "readlist.core.search",
     "readlist.core.state",
+    "readlist.core.sync.merge",
+    "readlist.core.sync.run",
     "readlist.core.storage",
     "readlist.core.text",
     "readlist.core.views",

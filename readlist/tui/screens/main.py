@@ -264,6 +264,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         # Most important first: a narrow terminal cuts the end. The filter bar shows the query.
         parts = [
             note or self.readlist.activity or self.readlist.save_status,
+            *([self.readlist.sync_status] if self.readlist.sync_status else []),
             f"{self.paper_list.shown_count()} / {len(papers)} total",
             f"{len(papers) - read} unread",
             f"{starred} starred",
