@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from readlist.core.foryou import ForYou, for_you
 from readlist.core.library import Library
 from readlist.core.links import CODE_HOSTS, find_urls, is_code_url
 from readlist.core.papers import SEP
@@ -42,6 +43,7 @@ from readlist.core.query import (
     span_bounds,
 )
 from readlist.core.search import SearchIndex, SearchResult
+from readlist.core.similar import MoreLikeThis
 from readlist.core.text import fold
 from readlist.core.tokens import holds_phrase, phrase_pattern, plain_words
 from readlist.core.views import Sort, View
@@ -86,6 +88,8 @@ class Columns:
         self._authors: dict[str, np.ndarray] = {}
         self._author_texts: list[str] | None = None
         self._days: tuple[np.ndarray, np.ndarray] | None = None
+        self._similar: MoreLikeThis | None = None
+        self._for_you: tuple[tuple[object, ...], ForYou] | None = None
 
     @property
     def size(self) -> int:
@@ -304,16 +308,34 @@ class Columns:
         ranked = sorted(range(len(rows)), key=lambda n: (places[n] is None, places[n] or 0))
         return [rows[n] for n in ranked]
 
-    def sort(self, rows: list[int], sort: Sort) -> list[int]:
+    def for_you(self, index: SearchIndex) -> ForYou:
+        """The for-you ranking (foryou.py) for the current stars, tags, notes and read marks,
+        kept until they or the papers change."""
+        self._fresh()
+        key = (self._papers_seen, self._state_seen, id(index), index.size)
+        if self._for_you is None or self._for_you[0] != key:
+            if self._similar is None or self._similar.index is not index:
+                self._similar = MoreLikeThis(index)
+            ranking = for_you(self.library, self._similar, self.state("read"), self.display_rank())
+            self._for_you = (key, ranking)
+        return self._for_you[1]
+
+    def sort(self, rows: list[int], sort: Sort, index: SearchIndex | None = None) -> list[int]:
         """``rows`` in ``sort`` order. Starred first keeps the order of ``rows`` among the starred
-        and the rest; newest published, title and upvotes break ties by the display order."""
+        and the rest; newest published, title and upvotes break ties by the display order. For
+        you needs the search ``index``."""
         if sort is Sort.DIGEST or not rows:
             return rows
         array = np.asarray(rows, dtype=np.int64)
         if sort is Sort.STARRED:
             starred = self.state("starred")[array]
             return np.concatenate([array[starred], array[~starred]]).tolist()
-        return array[np.argsort(self.rank(sort)[array], kind="stable")].tolist()
+        if sort is Sort.FORYOU:
+            assert index is not None
+            rank = self.for_you(index).rank
+        else:
+            rank = self.rank(sort)
+        return array[np.argsort(rank[array], kind="stable")].tolist()
 
 
 _NEWEST_FIRST = str.maketrans("0123456789", "9876543210")
@@ -337,8 +359,15 @@ def select_papers(
     hint says so.
     """
     query = parse(text)
-    if index is None and needs_index(query):
+    if index is None and (needs_index(query) or sort is Sort.FORYOU):
         query = Query(text, hints=["the search index is not ready yet"])
+        sort = Sort.DIGEST
+    elif sort is Sort.FORYOU:
+        assert index is not None
+        hint = columns.for_you(index).hint
+        if hint:
+            query.hints.append(hint)
+            sort = Sort.DIGEST
     extra = [VIEW_FILTERS[view] for view in views if view in VIEW_FILTERS]
     if digest is not None:
         extra.append(Filter("digest", digest_key(digest)))
@@ -349,7 +378,7 @@ def select_papers(
     if len(picked) == 1 and sort is Sort.DIGEST and not query.fuzzy.strip():
         rows = columns.in_digest(rows, picked.pop())  # one digest: its own page order
     # The strong matches and the weaker ones are sorted each on their own.
-    rows = columns.sort(rows[: chosen.strong], sort) + columns.sort(rows[chosen.strong :], sort)
+    rows = columns.sort(rows[: chosen.strong], sort, index) + columns.sort(rows[chosen.strong :], sort, index)
     return Selection(rows, chosen.matched, chosen.hints, chosen.strong)
 
 
