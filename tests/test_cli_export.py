@@ -83,8 +83,8 @@ def test_export_to_a_file(capsys: pytest.CaptureFixture[str], marked: dict[str, 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["export"], "readlist export: choose a --format (markdown, bibtex, csv or json)"),
-        (["export", "-o", "notes.txt"], "readlist export: choose a --format (markdown, bibtex, csv or json)"),
+        (["export"], "readlist export: choose a --format (markdown, bibtex, ris, csv or json)"),
+        (["export", "-o", "notes.txt"], "readlist export: choose a --format (markdown, bibtex, ris, csv or json)"),
         (["export", "--format", "pdf"], "readlist export: argument --format/-f: invalid choice: 'pdf'"),
         (["export", "-f", "csv", "--bogus"], "readlist export: unrecognized arguments: --bogus"),
     ],
