@@ -295,7 +295,7 @@ class Columns:
         self._fresh()
         rank = self._ranks.get(Sort.DIGEST)
         if rank is None:
-            rank = np.empty(self.size, dtype=np.int64)
+            rank = np.full(self.size, self.size, dtype=np.int64)  # a paper not in the order: last
             rank[self.library.order] = np.arange(len(self.library.order))
             self._ranks[Sort.DIGEST] = rank
         return rank
