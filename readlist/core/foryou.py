@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from readlist.core.library import Library
-from readlist.core.search import SearchIndex
 from readlist.core.similar import FIELD_WEIGHTS, Q_ABSTRACT, Q_TITLE, MoreLikeThis
 from readlist.core.tokens import STOP_WORDS, words
 
@@ -39,6 +38,7 @@ class ForYou:
     scores: np.ndarray  # per paper; 0: nothing in common with the profile
     seeds: np.ndarray  # per paper: starred, tagged or noted (the profile's own papers)
     rank: np.ndarray  # per paper: its place in the for-you order
+    key: tuple[object, ...]  # what the profile was made from
 
     @property
     def hint(self) -> str | None:
@@ -73,7 +73,10 @@ class ForYou:
         return sorted(earned, key=lambda word: (-earned[word], word))[:limit]
 
 
-def seed_papers(library: Library) -> dict[str, tuple[float, str, tuple[str, ...]]]:
+Seeds = dict[str, tuple[float, str, tuple[str, ...]]]
+
+
+def seed_papers(library: Library) -> Seeds:
     """Paper id → (how much it counts: one per star, tags and note, its note, its tags) for the
     papers the reader starred, tagged or wrote a note on."""
     seeds = {}
@@ -86,28 +89,51 @@ def seed_papers(library: Library) -> dict[str, tuple[float, str, tuple[str, ...]
     return seeds
 
 
-def for_you(library: Library, similar: MoreLikeThis, read: np.ndarray, display_rank: np.ndarray) -> ForYou:
+def for_you(library: Library, similar: MoreLikeThis, read: np.ndarray, display_rank: np.ndarray,
+            previous: ForYou | None = None) -> ForYou:
     """Rank the papers of ``similar``'s index for the reader of ``library`` (``read`` and
-    ``display_rank`` per paper of the library, see selection.Columns)."""
-    index: SearchIndex = similar.index
-    size = len(read)
-    seeds = np.zeros(size, dtype=bool)
-    weights: dict[str, float] = {}
-    for pid, (weight, note, tags) in seed_papers(library).items():
+    ``display_rank`` per paper of the library, see selection.Columns). The profile and scores of
+    ``previous`` are kept when they were made from the same papers, stars, tags and notes: a read
+    mark changes only the order."""
+    seeds = seed_papers(library)
+    key = (similar.index.size, tuple(sorted(seeds.items())))
+    if previous is not None and previous.similar is similar and previous.key == key and len(previous.scores) == len(read):
+        profile, scores, seeded = previous.profile, previous.scores, previous.seeds
+    else:
+        profile, scores, seeded = _profile(similar, seeds, len(read))
+    tier = np.where(seeded, 2, np.where(scores > 0, np.where(read, 1, 0), 3))
+    order = np.lexsort((display_rank, -np.where(tier == 3, 0.0, scores), tier))
+    rank = np.empty(len(read), dtype=np.int64)
+    rank[order] = np.arange(len(read))
+    return ForYou(similar, profile, scores, seeded, rank, key)
+
+
+def _profile(similar: MoreLikeThis, seeds: Seeds, size: int) -> tuple[dict[int, float], np.ndarray, np.ndarray]:
+    """(word id → weight, every paper's score against those words, which papers are seeds).
+
+    The seeds' words come from the index's posting lists, not from their text: one pass over the
+    lists in numpy, however many papers the reader has starred."""
+    index = similar.index
+    seeded = np.zeros(size, dtype=bool)
+    counts = np.zeros(index.size, dtype=np.float64)  # how much each indexed paper counts
+    weights = np.zeros(len(index.vocab), dtype=np.float64)
+    for pid, (weight, note, tags) in seeds.items():
         i = index.position.get(pid)
         if i is not None:
-            seeds[i] = True
-            paper = index.papers[i]
-            found = dict.fromkeys(words(paper.abstract), Q_ABSTRACT)
-            found.update(dict.fromkeys(words(" ".join([paper.title, *paper.aliases])), Q_TITLE))
-        else:
-            found = {}
-        found.update(dict.fromkeys(words(note), Q_ABSTRACT))  # the reader's own words say much
-        found.update(dict.fromkeys(words(" ".join(tags)), Q_TITLE))
-        for word, quality in found.items():
-            if word not in STOP_WORDS:
-                weights[word] = weights.get(word, 0.0) + weight * quality
-    ids, weight = similar.distinctive(weights)
+            seeded[i] = True
+            counts[i] = weight
+        # The reader's own words say much: a note's words as an abstract's, a tag's as a title's.
+        for found, quality in ((words(note), Q_ABSTRACT), (words(" ".join(tags)), Q_TITLE)):
+            for wid in {index.vocab[w] for w in found if w in index.vocab}:
+                weights[wid] += weight * quality
+    for field, quality in (("title", Q_TITLE), ("abstract", Q_ABSTRACT)):
+        offsets, data = index.field_postings(field)
+        held = counts[data]
+        at = np.flatnonzero(held)
+        word_ids = np.searchsorted(offsets, at, side="right") - 1  # the list each posting is in
+        weights += quality * np.bincount(word_ids, weights=held[at], minlength=len(weights))[: len(weights)]
+    weights[[index.vocab[w] for w in STOP_WORDS if w in index.vocab]] = 0.0
+    ids, weight = similar.distinctive(np.flatnonzero(weights), weights[weights > 0])
     if ids.size > PROFILE_WORDS:
         heaviest = np.argsort(-weight, kind="stable")[:PROFILE_WORDS]
         ids, weight = ids[heaviest], weight[heaviest]
@@ -115,9 +141,4 @@ def for_you(library: Library, similar: MoreLikeThis, read: np.ndarray, display_r
     if ids.size:
         known = similar.score_ids(ids, weight)
         scores[: len(known)] = known
-    tier = np.where(seeds, 2, np.where(scores > 0, np.where(read, 1, 0), 3))
-    order = np.lexsort((display_rank, -np.where(tier == 3, 0.0, scores), tier))
-    rank = np.empty(size, dtype=np.int64)
-    rank[order] = np.arange(size)
-    profile = dict(zip(ids.tolist(), weight.tolist(), strict=True))
-    return ForYou(similar, profile, scores, seeds, rank)
+    return dict(zip(ids.tolist(), weight.tolist(), strict=True)), scores, seeded

@@ -216,14 +216,13 @@ class Columns:
         self._fresh()
         days = self._days
         if days is None:
-            dates = self._published_dates()
-            first = np.full(len(dates), -1, dtype=np.int64)
-            last = first.copy()
-            for i, date in enumerate(dates):
-                span = day_span(date) if date else None
-                if span is not None:
-                    first[i], last[i] = span[0].toordinal(), span[1].toordinal()
-            days = self._days = (first, last)
+            spans: dict[str | None, tuple[int, int]] = {None: (-1, -1)}  # papers share their days
+            for date in (dates := self._published_dates()):
+                if date not in spans:
+                    span = day_span(date)
+                    spans[date] = (span[0].toordinal(), span[1].toordinal()) if span else (-1, -1)
+            ends = np.array([spans[date] for date in dates], dtype=np.int64).reshape(-1, 2)
+            days = self._days = (ends[:, 0], ends[:, 1])
         return days
 
     def code(self, index: SearchIndex) -> np.ndarray:
@@ -316,7 +315,8 @@ class Columns:
         if self._for_you is None or self._for_you[0] != key:
             if self._similar is None or self._similar.index is not index:
                 self._similar = MoreLikeThis(index)
-            ranking = for_you(self.library, self._similar, self.state("read"), self.display_rank())
+            previous = self._for_you[1] if self._for_you is not None else None
+            ranking = for_you(self.library, self._similar, self.state("read"), self.display_rank(), previous)
             self._for_you = (key, ranking)
         return self._for_you[1]
 

@@ -77,15 +77,11 @@ class MoreLikeThis:
         shares = np.minimum(score[best] / itself, 1.0) if itself > 0 else np.ones(len(best))
         return list(zip(best.tolist(), shares.tolist(), strict=True))
 
-    def distinctive(self, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        """The word ids of ``weights`` (folded words and how much each says of the topic) that tell
-        topics apart, and their weights times BM25's inverse document frequency. A word that only
-        one paper has, or a large share of them, is left out."""
-        index = self.index
-        size = index.size
-        known = [(index.vocab[w], q) for w, q in weights.items() if w in index.vocab]
-        ids = np.fromiter((wid for wid, _ in known), dtype=np.int64, count=len(known))
-        query = np.fromiter((q for _, q in known), dtype=np.float64, count=len(known))
+    def distinctive(self, ids: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Of the word ids ``ids`` (with ``query``, how much each says of the topic), those that
+        tell topics apart, and their weights times BM25's inverse document frequency. A word that
+        only one paper has, or a large share of them, is left out."""
+        size = self.index.size
         df = sum(offsets[ids + 1] - offsets[ids] for offsets, _ in self._fields().values())
         df = np.minimum(df, size)
         common = max(COMMON_SHARE * size, min(COMMON_FLOOR, size / 2))
@@ -93,10 +89,13 @@ class MoreLikeThis:
         return ids[useful], query[useful] * idf(df[useful], size)
 
     def score(self, weights: dict[str, float]) -> np.ndarray:
-        """Every indexed paper's score against the words ``weights`` (see ``distinctive``): the
-        weights of the words it holds, a title hit counting double, evened out for length."""
-        ids, weight = self.distinctive(weights)
-        return self.score_ids(ids, weight)
+        """Every indexed paper's score against the folded words ``weights`` (see ``distinctive``):
+        the weights of the words it holds, a title hit counting double, evened out for length."""
+        vocab = self.index.vocab
+        known = [(vocab[w], q) for w, q in weights.items() if w in vocab]
+        ids = np.fromiter((wid for wid, _ in known), dtype=np.int64, count=len(known))
+        query = np.fromiter((q for _, q in known), dtype=np.float64, count=len(known))
+        return self.score_ids(*self.distinctive(ids, query))
 
     def score_ids(self, ids: np.ndarray, weight: np.ndarray) -> np.ndarray:
         """As ``score``, for word ids already weighed."""
