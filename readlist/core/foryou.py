@@ -5,7 +5,7 @@ Those papers make the reader's *profile*: the words of their titles (counting do
 abstracts, summed over the papers so that a theme several of them share weighs more, plus the
 words of the notes and tags themselves, each word then weighed by how rare it is in the library
 (similar.py's distinctive-word model behind "more like this", which also leaves out words in a
-large share of the papers). Every paper then scores the weights of the profile words it holds,
+large share of the papers; common English words are left out too). Every paper then scores the weights of the profile words it holds,
 as "more like this" scores a paper against one other; the words that earned a paper most of its
 score are what ``ForYou.words`` gives, to show why it was suggested.
 
@@ -39,6 +39,7 @@ class ForYou:
     seeds: np.ndarray  # per paper: starred, tagged or noted (the profile's own papers)
     rank: np.ndarray  # per paper: its place in the for-you order
     key: tuple[object, ...]  # what the profile was made from
+    best: float  # the best score of a paper that is no seed
 
     @property
     def hint(self) -> str | None:
@@ -52,8 +53,7 @@ class ForYou:
 
     def share(self, i: int) -> float:
         """Paper ``i``'s score as a share of the best suggestion's, in [0, 1], for a bar or a percentage."""
-        suggestions = self.scores[~self.seeds] if self.seeds.size else self.scores
-        best = float(suggestions.max()) if suggestions.size else 0.0
+        best = self.best
         return min(float(self.scores[i]) / best, 1.0) if best > 0 and 0 <= i < len(self.scores) else 0.0
 
     def words(self, i: int, limit: int = 5) -> list[str]:
@@ -105,7 +105,8 @@ def for_you(library: Library, similar: MoreLikeThis, read: np.ndarray, display_r
     order = np.lexsort((display_rank, -np.where(tier == 3, 0.0, scores), tier))
     rank = np.empty(len(read), dtype=np.int64)
     rank[order] = np.arange(len(read))
-    return ForYou(similar, profile, scores, seeded, rank, key)
+    suggestions = scores[~seeded]
+    return ForYou(similar, profile, scores, seeded, rank, key, float(suggestions.max()) if suggestions.size else 0.0)
 
 
 def _profile(similar: MoreLikeThis, seeds: Seeds, size: int) -> tuple[dict[int, float], np.ndarray, np.ndarray]:
