@@ -32,7 +32,7 @@ from readlist.core.model import PaperState, partial_date
 from readlist.core.text import clean_line, clean_note, clean_tags
 
 # An entry opens a BibTeX file (after blank lines and % comments): @article{ or @misc(.
-_ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+_ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]")
 _COMMENT = re.compile(r"^\s*(?:%.*)?$")
 _ARXIV_REF = re.compile(
     r"(?:arxiv(?:\.org/(?:abs|pdf)/|[:.]\s*)|10\.48550/arxiv\.)"
@@ -52,8 +52,9 @@ _NOT_NAMES = {"others"}
 
 def is_bibtex(text: str, source: str) -> bool:
     """Does ``text`` read as BibTeX: an entry (``@article{``) before anything but blank lines and
-    ``%`` comments, or anywhere in a file named ``.bib``?"""
-    if source.lower().endswith(".bib") and _ENTRY_START.search(text):
+    ``%`` comments, whatever the file's name? A file named ``.bib`` is BibTeX in any case: one
+    without an entry is reported as such."""
+    if source.lower().endswith(".bib"):
         return True
     for line in text.splitlines():
         if not _COMMENT.match(line):

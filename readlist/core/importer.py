@@ -1,8 +1,9 @@
 """Reading digest files (or stdin) into the library, collecting every problem.
 
 A file is a saved Daily Papers page (text), JSON (a readlist export or a saved answer of the
-Daily Papers API, see json_input.py), or BibTeX (bibtex_input.py). The bytes decide which, not
-the file name; a text that looks like none of them is refused (``force`` reads it as a page).
+Daily Papers API, see json_input.py), or BibTeX (bibtex_input.py). The bytes decide which (a
+``.bib`` name makes BibTeX too); a text that looks like none of them is refused (``force`` reads
+it as a page).
 """
 
 from __future__ import annotations

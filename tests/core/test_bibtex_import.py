@@ -172,8 +172,10 @@ def test_a_key_used_twice_reads_both_entries_with_a_warning() -> None:
 def test_bibtex_is_told_by_its_content() -> None:
     assert is_bibtex(ARXIV, "refs.txt")
     assert is_bibtex(LATEX, "-")  # after % comments
-    assert is_bibtex("Some words JabRef wrote first\n" + ARXIV, "refs.bib")  # named .bib: an entry anywhere
+    assert is_bibtex("Some words JabRef wrote first\n" + ARXIV, "refs.bib")  # named .bib: BibTeX in any case
     assert not is_bibtex("Some words first\n" + ARXIV, "notes.txt")
+    assert [str(p) for p in parse("% nothing but a comment\n").problems] == [
+        "refs.bib: no BibTeX entries found in this file"]
     assert not is_bibtex("new\n\nSubscribe\n\nMar 14\n\n@article{x, is a title\n\nAn abstract.", "mar14.txt")
     [entry] = parse(ARXIV, "<stdin>").entries
     assert entry.arxiv_id == "2006.11239"
