@@ -42,7 +42,9 @@ _ARXIV_REF = re.compile(
 # A note that only cites the arXiv id (``arXiv:1810.04805 [cs]``, as Zotero writes it).
 _ARXIV_ONLY = re.compile(r"^\s*(?:arxiv\s*(?:preprint)?\s*)?" + _ARXIV_REF.pattern + r"\s*(?:\[[^\]]*\])?\s*\.?\s*$",
                          re.IGNORECASE)
-_LATEX = re.compile(r"[\\{}$~]")
+# A command (\url, \'e, \\), math or a tie: anything but escaped characters and braces.
+_COMMAND = re.compile(r"\\(?![&%_#${}])|(?<!\\)[$~]")
+_ESCAPE_OR_BRACE = re.compile(r"\\([&%_#${}])|[{}]")  # \& \% \{ ... and the braces of {BERT}
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _MONTHS = {name: n for n, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
@@ -86,12 +88,16 @@ def _decoder() -> Any:
 
 
 def latex_text(value: str) -> str:
-    """The text a LaTeX field value stands for, on one line (or as written if it holds no LaTeX)."""
-    if _LATEX.search(value):
+    """The text a LaTeX field value stands for, on one line (or as written if it holds no LaTeX).
+    Braces and escaped characters alone (most abstracts) are undone here; a command, math or a
+    tie takes pylatexenc, a hundred times slower."""
+    if _COMMAND.search(value):
         try:  # a lone % in a title is text, not a LaTeX comment
             value = _decoder().latex_to_text(_BARE_PERCENT.sub(r"\\%", value))
         except Exception:  # pylatexenc's own errors have no common base; a field never stops an import
             value = value.replace("{", "").replace("}", "")
+    else:
+        value = _ESCAPE_OR_BRACE.sub(lambda m: m[1] or "", value)
     return clean_line(" ".join(value.split()))
 
 
