@@ -1,4 +1,4 @@
-"""Command line: import digests, list and mark papers, or open the TUI.
+"""Command line: import digests, list, export and mark papers, keep saved searches, or open the TUI.
 
 The TUI is imported only when it is about to run, so ``import``, ``list`` and
 ``mark`` stay fast and work without a terminal; what only one command needs is
@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,11 +34,12 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from readlist.core.fetch import FetchReport, Period
+    from readlist.core.foryou import ForYou
     from readlist.core.hub import HubClient
     from readlist.core.model import Paper
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("import", "fetch", "resolve", "list", "export", "mark", "remove", "sync", "doctor")
+COMMANDS = ("import", "fetch", "resolve", "list", "export", "mark", "search", "remove", "sync", "doctor")
 
 
 class UsageError(Exception):
@@ -73,9 +75,13 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     tui.add_argument("--fetch", action="store_true", help="fetch today's papers from the Hub first (as readlist fetch)")
     tui.add_argument("digests", nargs="*", metavar="DIGEST", help="digest files to import before opening")
 
-    imp = _Parser(prog="readlist import", description="Import digest files into the library.")
+    imp = _Parser(prog="readlist import", description="Import digest files into the library: saved Daily Papers "
+                  "pages, the Hub's JSON, a readlist JSON export, or BibTeX (.bib). What is which is read from the "
+                  "content; a text file that looks like none of them is refused.")
     _common(imp)
     imp.add_argument("digests", nargs="+", metavar="DIGEST", help="digest files; - reads standard input")
+    imp.add_argument("--force", action="store_true",
+                     help="import a text file as a digest page even when it does not look like one")
 
     fetch = _Parser(prog="readlist fetch", description="Fetch the Hub's Daily Papers into the library (today's, "
                     "by default; a day is the Hub's day, in UTC). Base URL from $HF_ENDPOINT, token from $HF_TOKEN.")
@@ -99,7 +105,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     _filters(lst)
 
     export = _Parser(prog="readlist export", description="Write papers and their state as Markdown notes, "
-                     "BibTeX, CSV or JSON (which 'readlist import' reads back).")
+                     "BibTeX, RIS, CSV or JSON ('readlist import' reads JSON and BibTeX back).")
     _common(export)
     export.add_argument("--format", "-f", choices=FORMATS, help="the format (default: from the -o file's extension)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
@@ -116,6 +122,21 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     star.add_argument("--unstar", dest="starred", action="store_const", const=False)
     mark.add_argument("--note", metavar="TEXT", help="replace the note ('' clears it)")
     mark.add_argument("--tags", metavar="TAGS", help="replace the tags, separated by spaces or commas ('' clears them)")
+
+    search = _Parser(prog="readlist search", description="Saved searches: named queries for 'list --saved', "
+                     "'export --saved' and the app.")
+    _common(search)
+    actions = search.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=_Parser)
+    save = actions.add_parser("save", help="save QUERY as NAME, replacing a search of that name",
+                              description="Save QUERY as NAME, replacing a search of that name.")
+    save.add_argument("name", metavar="NAME")
+    save.add_argument("query", metavar="QUERY")
+    shown = actions.add_parser("list", help="list the saved searches: name, a tab, the query",
+                               description="List the saved searches: name, a tab, the query.")
+    delete = actions.add_parser("delete", help="delete the saved search NAME", description="Delete the saved search NAME.")
+    delete.add_argument("name", metavar="NAME")
+    for sub in (save, shown, delete):  # --data-dir after the action too
+        sub.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     remove = _Parser(prog="readlist remove", description="Take papers out of the library. They are kept, with "
                      "their read marks, stars, notes and tags, in backups/removed-*.json, which readlist import brings "
@@ -143,7 +164,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     _common(doctor)
     doctor.add_argument("--restore", action="store_true", help="replace damaged files with their newest good backup")
     return {"tui": tui, "import": imp, "fetch": fetch, "resolve": resolve, "list": lst, "export": export, "mark": mark,
-            "remove": remove, "sync": sync, "doctor": doctor}
+            "search": search, "remove": remove, "sync": sync, "doctor": doctor}
 
 
 def _positive(text: str) -> int:
@@ -162,9 +183,13 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--query", "-q", metavar="Q",
                         help='search titles, abstracts, notes and tags (typo-tolerant), with is:unread is:read '
                              'is:starred has:note has:tags has:link has:code has:summary tag:NAME digest:"Mar 14" '
-                             'title:WORD upvotes:>20 "exact phrase" -word')
+                             'title:WORD abstract:WORD author:NAME upvotes:>20 published:>2024-06 '
+                             'published:2024-01..2024-06 "exact phrase" -word, and a OR b, a | b, NOT a, ( )')
+    parser.add_argument("--saved", metavar="NAME",
+                        help="the saved search NAME ('readlist search list' shows them); with --query both must hold")
     parser.add_argument("--sort", choices=[s.value for s in Sort], default=Sort.DIGEST.value,
-                        help="order: digest (best match first with --query), published, title, starred, upvotes")
+                        help="order: digest (best match first with --query), published, title, starred, upvotes, "
+                             "foryou (most like what you starred, tagged and wrote notes on; unread first)")
 
 
 def _split_command(argv: Sequence[str]) -> tuple[str, list[str]]:
@@ -194,7 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parsers()[command].parse_args(rest)
         handler = {"tui": run_tui, "import": cmd_import, "fetch": cmd_fetch, "resolve": cmd_resolve, "list": cmd_list,
-                   "export": cmd_export, "mark": cmd_mark, "remove": cmd_remove, "sync": cmd_sync,
+                   "export": cmd_export, "mark": cmd_mark, "search": cmd_search,
+                   "remove": cmd_remove, "sync": cmd_sync,
                    "doctor": cmd_doctor}[command]
         code = handler(args)
         if sys.stdout is not None:  # None when started with standard output closed
@@ -274,7 +300,7 @@ def _index_new_papers(library: Library, report: ImportReport) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     library = _open(args)
     try:
-        report = import_files(library, args.digests)
+        report = import_files(library, args.digests, force=args.force)
         _index_new_papers(library, report)
     finally:
         library.close()
@@ -282,19 +308,39 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_INPUT
 
 
-def _selected(library: Library, args: argparse.Namespace) -> list[int]:
-    """Indices into ``library.papers`` that the filter options choose, in the order to show them."""
+@dataclass(slots=True)
+class _Chosen:
+    rows: list[int]  # indices into ``library.papers``, in the order to show them
+    for_you: ForYou | None = None  # with --sort foryou: why each paper was suggested
+
+
+def _query_text(library: Library, args: argparse.Namespace) -> str:
+    """--query, and the saved search --saved names: both must hold."""
+    text = args.query or ""
+    if getattr(args, "saved", None) is None:
+        return text
+    from readlist.core.saved import SavedSearches
+
+    saved = SavedSearches(library.folder).get(args.saved)
+    if saved is None:
+        raise ReadlistError(f"no saved search named {args.saved!r} ('readlist search list' shows them)")
+    return f"({saved}) ({text})" if text.strip() else saved
+
+
+def _selected(library: Library, args: argparse.Namespace) -> _Chosen:
+    """The papers the filter options choose."""
     from readlist.core.selection import Columns, select_papers
 
-    text = args.query or ""
+    text = _query_text(library, args)
+    sort = Sort(getattr(args, "sort", Sort.DIGEST.value))
     index = None
-    if needs_index(parse(text)):
+    if needs_index(parse(text)) or sort is Sort.FORYOU:
         from readlist.core.search import SearchIndex
 
         index = SearchIndex.for_library(library)
     views = [View(name) for name in ("starred", "unread", "read", "notes") if getattr(args, name, False)]
-    selection = select_papers(library, text, index=index, columns=Columns(library),
-                              views=views, sort=Sort(getattr(args, "sort", Sort.DIGEST.value)))
+    columns = Columns(library)
+    selection = select_papers(library, text, index=index, columns=columns, views=views, sort=sort)
     for hint in dict.fromkeys(selection.hints):
         print(f"readlist: {one_line(hint)}", file=sys.stderr)
     weaker = len(selection.indices) - selection.strong
@@ -302,7 +348,8 @@ def _selected(library: Library, args: argparse.Namespace) -> list[int]:
         noun = "match" if weaker == 1 else "matches"
         print(f"readlist: {weaker} weaker {noun} left out (they miss a word or score far below the best)",
               file=sys.stderr)
-    return selection.strong_indices
+    for_you = columns.for_you(index) if sort is Sort.FORYOU and index is not None else None
+    return _Chosen(selection.strong_indices, for_you if for_you is not None and for_you.hint is None else None)
 
 
 def make_hub(**options: Any) -> HubClient:
@@ -441,18 +488,27 @@ def cmd_list(args: argparse.Namespace) -> int:
     library = _open(args)
     papers = library.papers
     chosen = _selected(library, args)
+    for_you = chosen.for_you
     if args.json:
-        rows = [paper_json(papers[i], library.state_of(papers[i].id)) for i in chosen]
+        rows = []
+        for i in chosen.rows:
+            row = paper_json(papers[i], library.state_of(papers[i].id))
+            if for_you is not None:
+                row["for_you"] = {"share": round(for_you.share(i), 3), "words": for_you.words(i)}
+            rows.append(row)
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
-    for i in chosen:
+    for i in chosen.rows:
         paper = papers[i]
         state = library.state_of(paper.id)
         digest = one_line(library.newest_digest(paper))
         tags = "".join(f"  #{tag}" for tag in state.tags)
-        print(f"{paper.id}  {''.join(marks(state))}  {digest:<7}  {one_line(paper.title)}{tags}")
-    if not chosen:
+        why = ""
+        if for_you is not None and (words := for_you.words(i, limit=4)):
+            why = f"  ~ {', '.join(words)}"
+        print(f"{paper.id}  {''.join(marks(state))}  {digest:<7}  {one_line(paper.title)}{tags}{why}")
+    if not chosen.rows:
         print("readlist: no paper matches" if papers else "readlist: the library is empty (readlist fetch, or "
               "readlist import DIGEST)", file=sys.stderr)
     return EXIT_OK
@@ -461,9 +517,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or (EXTENSIONS.get(Path(args.output).suffix.lower()) if args.output else None)
     if fmt is None:
-        raise UsageError("readlist export: choose a --format (markdown, bibtex, csv or json)")
+        raise UsageError(f"readlist export: choose a --format ({', '.join(FORMATS[:-1])} or {FORMATS[-1]})")
     library = _open(args)
-    text, count = library.export(_selected(library, args), fmt)
+    text, count = library.export(_selected(library, args).rows, fmt)
     if not args.output:
         sys.stdout.write(text)
         return EXIT_OK
@@ -498,6 +554,30 @@ def cmd_mark(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from readlist.core.saved import SavedSearches
+
+    searches = SavedSearches(data_dir(args.data_dir))
+    if args.action == "list":
+        saved = searches.all()
+        for name, query in saved.items():
+            print(f"{one_line(name)}\t{one_line(query)}")
+        if not saved:
+            print("readlist: no saved searches yet ('readlist search save NAME QUERY' saves one)", file=sys.stderr)
+        return EXIT_OK
+    if args.action == "delete":
+        if not searches.delete(args.name):
+            print(f"readlist: no saved search named {one_line(args.name)!r}", file=sys.stderr)
+            return EXIT_INPUT
+        print(f"deleted {one_line(args.name)!r}")
+        return EXIT_OK
+    for hint in parse(args.query).hints:  # saved all the same: it may be finished in the app
+        print(f"readlist: {one_line(hint)}", file=sys.stderr)
+    name = searches.save(args.name, args.query)
+    print(f"saved {one_line(name)!r}: {one_line(searches.get(name) or '')}")
+    return EXIT_OK
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
     from readlist.core.removal import remove_digest, remove_papers, undo_last_import
 
@@ -508,7 +588,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         elif args.digest is not None:
             removal = remove_digest(library, args.digest)
         elif args.query is not None:
-            removal = remove_papers(library, {library.papers.ids[i] for i in _selected(library, args)})
+            removal = remove_papers(library, {library.papers.ids[i] for i in _selected(library, args).rows})
         else:
             removal = remove_papers(library, {library.lookup(ref).id for ref in args.ids})
     finally:

@@ -514,7 +514,8 @@ def test_a_mistyped_command_opens_nothing(capsys: pytest.CaptureFixture[str], is
                                           app_runs: list[Any]) -> None:
     code, out, err = run(capsys, "bogus")
     assert (code, out) == (2, "")
-    assert err == "readlist: bogus: no such file (commands: import, fetch, resolve, list, export, mark, remove, sync, doctor)\n"
+    assert err == ("readlist: bogus: no such file (commands: import, fetch, resolve, list, export, mark, search, "
+                   "remove, sync, doctor)\n")
     code, _, err = run(capsys, "--demo", str(WEEK1), "bogus")  # one missing name is enough
     assert code == 2 and err.startswith("readlist: bogus: no such file")
     assert app_runs == []

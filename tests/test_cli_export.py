@@ -98,8 +98,8 @@ def test_export_to_a_file_keeps_the_old_file_whole_when_the_write_fails(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["export"], "readlist export: choose a --format (markdown, bibtex, csv or json)"),
-        (["export", "-o", "notes.txt"], "readlist export: choose a --format (markdown, bibtex, csv or json)"),
+        (["export"], "readlist export: choose a --format (markdown, bibtex, ris, csv or json)"),
+        (["export", "-o", "notes.txt"], "readlist export: choose a --format (markdown, bibtex, ris, csv or json)"),
         (["export", "--format", "pdf"], "readlist export: argument --format/-f: invalid choice: 'pdf'"),
         (["export", "-f", "csv", "--bogus"], "readlist export: no option --bogus (see readlist export --help)"),
     ],

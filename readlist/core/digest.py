@@ -202,6 +202,31 @@ def parse_text(text: str, source: str, default_label: str = "digest") -> Digest:
     return digest
 
 
+def not_a_digest(text: str) -> str | None:
+    """Why ``text`` is not a saved Daily Papers page, or None when it may be one.
+
+    A page opens with its chrome (``Get trending papers in your email inbox!``, ``Subscribe``,
+    ``Daily Papers``, ``byAK and the research community``) or the digest's date (``Mar 14``)
+    before its first paper. A text with neither must be nothing but papers: each a title, a
+    blank line and an abstract (a long line, or a sentence), then perhaps its metadata. A README,
+    a script or a spreadsheet is not: it has lines that would make titles without abstracts, or
+    abstracts that are no prose. (A lone ``new`` line is no header: any list may start so.) An
+    empty file is let through: the digest parser says it holds no papers.
+    """
+    if not text.strip():
+        return None
+    lines = [clean_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    start, date = _skip_header(lines)
+    if date is not None or {line.casefold() for line in lines[:start] if line.casefold() in _CHROME} - {"new"}:
+        return None
+    digest = parse_text(text, "")
+    if digest.entries and not digest.problems and all(_looks_like_abstract(e.abstract) for e in digest.entries):
+        return None
+    return ("not a Daily Papers page, BibTeX or JSON: no page header (Subscribe, Daily Papers…) or digest date "
+            "(Mar 14), and not only papers (a title, a blank line, an abstract); "
+            "readlist import --force reads it as a page anyway")
+
+
 def _skip_header(lines: list[str]) -> tuple[int, DateLine | None]:
     """Index of the first line after the page chrome, and the digest date if any."""
     seen = 0

@@ -1,4 +1,4 @@
-"""Turning papers and their state into Markdown notes, BibTeX, CSV and JSON.
+"""Turning papers and their state into Markdown notes, BibTeX, RIS, CSV and JSON.
 
 Every function here is pure: it takes ``(Paper, PaperState)`` pairs (or one paper and its state)
 and returns text. ``to_json`` writes the document ``readlist import`` reads back (json_input.py).
@@ -14,12 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from readlist.core.json_input import EXPORT_FORMAT, EXPORT_VERSION
+from readlist.core.links import arxiv_abs_url
 from readlist.core.model import Paper, PaperState, display_date
-from readlist.core.text import fold, plural
+from readlist.core.text import clean_line, fold, plural
 
 Pair = tuple[Paper, PaperState]
-FORMATS = ("markdown", "bibtex", "csv", "json")
-EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".bib": "bibtex", ".csv": "csv", ".json": "json"}
+FORMATS = ("markdown", "bibtex", "ris", "csv", "json")
+EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".bib": "bibtex", ".ris": "ris", ".csv": "csv",
+              ".json": "json"}
 
 
 def _paper_fields(paper: Paper) -> dict[str, Any]:
@@ -54,7 +56,7 @@ def render(fmt: str, pairs: Sequence[Pair], digest_dates: Mapping[str, str | Non
     """``pairs`` in one of ``FORMATS``; ``digest_dates`` (label → ISO day) goes into JSON only."""
     if fmt == "json":
         return to_json(pairs, digest_dates)
-    return {"markdown": to_markdown, "bibtex": to_bibtex, "csv": to_csv}[fmt](pairs)
+    return {"markdown": to_markdown, "bibtex": to_bibtex, "ris": to_ris, "csv": to_csv}[fmt](pairs)
 
 
 # -- Markdown --------------------------------------------------------------------------------------
@@ -184,6 +186,58 @@ def to_bibtex(pairs: Iterable[Pair]) -> str:
         used.add(key)
         entries.append(paper_bibtex(paper, state, key))
     return "\n".join(entries)
+
+
+# -- RIS -------------------------------------------------------------------------------------------
+
+# RIS (what Zotero, Mendeley and EndNote import) is one "XX  - value" line per field. Zotero's
+# importer knows no preprint type and reads GEN as a journal article too, while Mendeley and
+# EndNote read GEN as a generic document: JOUR means the same everywhere, and keeps the DOI and
+# the abstract (ELEC, a web page, would not keep the DOI). The arXiv id goes where Zotero cites a
+# preprint from: the DOI arXiv gives every paper (DO), the archive (DB) and the place in it (AN),
+# and the abstract page (UR).
+RIS_TYPE = "JOUR"
+ARXIV_DOI = "10.48550/arXiv."
+
+
+def ris_name(name: str) -> str:
+    """``Ashish Vaswani`` → ``Vaswani, Ashish``: RIS names are family name first. A name of one
+    word, of four or more (a team, a consortium) or already with a comma is kept as it is."""
+    parts = name.split()
+    if "," in name or not 2 <= len(parts) <= 3:
+        return name
+    return f"{parts[-1]}, {' '.join(parts[:-1])}"
+
+
+def _ris_value(text: str) -> str:
+    """One line, whatever the text holds: no line break can start a field or end the record."""
+    return clean_line(" ".join(text.split()))
+
+
+def paper_ris(paper: Paper, state: PaperState) -> str:
+    """One RIS record, ``TY`` to ``ER``."""
+    fields = [("TY", RIS_TYPE), ("TI", paper.title)]
+    fields += [("AU", ris_name(name)) for name in paper.author_names]
+    if paper.abstract:
+        fields.append(("AB", paper.abstract))
+    if paper.published and not paper.published.startswith("--"):
+        year, _, rest = paper.published.partition("-")
+        month, _, day = rest.partition("-")
+        fields += [("PY", year), ("DA", f"{year}/{month}/{day}/")]
+    if paper.arxiv_id:
+        fields += [("T2", "arXiv"), ("DO", ARXIV_DOI + paper.arxiv_id), ("DB", "arXiv"),
+                   ("AN", f"arXiv:{paper.arxiv_id}"), ("UR", arxiv_abs_url(paper.arxiv_id))]
+    else:
+        fields.append(("UR", paper.url))
+    fields += [("KW", tag) for tag in state.tags]
+    if state.note.strip():
+        fields.append(("N1", state.note))
+    lines = [f"{tag}  - {value}" for tag, value in ((tag, _ris_value(value)) for tag, value in fields) if value]
+    return "\n".join([*lines, "ER  - "]) + "\n"
+
+
+def to_ris(pairs: Iterable[Pair]) -> str:
+    return "\n".join(paper_ris(paper, state) for paper, state in pairs)
 
 
 # -- CSV -------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ import orjson
 from readlist.core.digest import MAX_TITLE, Digest, Entry, Problem
 from readlist.core.errors import InputError
 from readlist.core.links import is_arxiv_id, is_safe_to_open
-from readlist.core.model import PaperState
+from readlist.core.model import PaperState, partial_date
 from readlist.core.text import clean_line, clean_note, clean_tags
 
 EXPORT_FORMAT = "readlist-export"
@@ -98,12 +98,16 @@ def _day(value: Any) -> str:
 
 
 def _date(value: Any) -> str:
-    """A day as ``_day`` reads it, or the year-less ``--12-09`` of a digest that gave no year."""
+    """A day as ``_day`` reads it, the year-less ``--12-09`` of a digest that gave no year, or the
+    year or month alone (``2017``, ``2017-06``) of a BibTeX entry."""
     if not isinstance(value, str):
         raise TypeError("not a string")
     value = value.strip()
     if _ISO_DAY.match(value):
         return _day(value)
+    partial = partial_date(value)
+    if partial is not None:
+        return partial
     yearless = _YEARLESS.match(value)
     if yearless:
         dt.date(2000, int(yearless[1]), int(yearless[2]))  # 2000 has a Feb 29

@@ -183,8 +183,9 @@ def merge_into(paper: Paper, other: Paper) -> bool:
         if getattr(paper, name) is None and getattr(other, name) is not None:
             setattr(paper, name, getattr(other, name))
             changed = True
-    if paper.published and paper.published.startswith("--") and other.published and not other.published.startswith("--"):
-        paper.published = other.published  # a date with its year beats one without
+    better = _better_date(other.published, paper.published)
+    if better is not None:
+        paper.published = better
         changed = True
     changed |= _merge_hub(paper, other)
     for label in other.digests:
@@ -199,6 +200,17 @@ def merge_into(paper: Paper, other: Paper) -> bool:
         paper.hub_at = other.hub_at  # when the Hub last told something this paper now holds
         changed = True
     return changed
+
+
+def _better_date(new: str | None, old: str | None) -> str | None:
+    """The published date to keep when ``old`` meets ``new``, if it is not ``old``: a date with its
+    year beats one without (``--10-08``), a day beats the month or the year alone it is in, and a
+    year alone gives a date without one its year."""
+    if not new or not old or new == old or new.startswith("--"):
+        return None
+    if old.startswith("--"):
+        return new + old[1:] if len(new) == 4 else new
+    return new if len(new) > len(old) and new.startswith(old) else None
 
 
 def _merge_hub(paper: Paper, other: Paper) -> bool:

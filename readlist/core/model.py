@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -230,10 +232,32 @@ def marks(state: PaperState) -> tuple[str, str, str]:
     return (" " if state.read else "●", "★" if state.starred else " ", "✎" if state.note.strip() else " ")
 
 
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def partial_date(text: str) -> str | None:
+    """``2024``, ``2024-6`` or ``2024-06-15`` as a published date is kept (``2024``, ``2024-06``,
+    ``2024-06-15``): a day, or only the month or year a source gave; None if it is no date."""
+    match = _PARTIAL_DATE.match(text.strip())
+    if not match:
+        return None
+    year, month, day = match[1], match[2], match[3]
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return "-".join([year, *(f"{int(part):02d}" for part in (month, day) if part)])
+
+
 def display_date(iso: str | None) -> str:
-    """``2024-12-09`` → ``Dec 9, 2024``; ``--10-08`` → ``Oct 8``."""
+    """``2024-12-09`` → ``Dec 9, 2024``; ``--10-08`` → ``Oct 8``; ``2024-12`` → ``Dec 2024``;
+    ``2024`` → ``2024``."""
     if not iso:
         return ""
+    if len(iso) == 4:
+        return iso
+    if len(iso) == 7 and not iso.startswith("--"):
+        return f"{calendar.month_abbr[int(iso[5:])]} {iso[:4]}"
     if iso.startswith("--"):
         year = ""
         month, day = iso[2:].split("-")

@@ -114,12 +114,15 @@ class SearchResult:
     """Indices into the indexed sequence, best first, and the words that matched.
 
     The first ``strong`` indices are the strong matches; the rest scored far below the best.
+    ``scores`` (when the query had words) says how well each matched, in the same order: higher is
+    better, comparable within one result only.
     """
 
     query: str
     indices: list[int]
     matched: frozenset[str] = field(default_factory=frozenset)
     strong: int = -1  # -1: all of them
+    scores: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.strong < 0:
@@ -619,8 +622,9 @@ class SearchIndex:
 
     # -- filters: plain look-ups without ranking ------------------------------
 
-    def containing(self, terms: str | Sequence[str], *, title_only: bool = False, prefix: bool = False) -> np.ndarray:
-        """A mask of the papers whose title (or abstract, or note, unless ``title_only``) holds
+    def containing(self, terms: str | Sequence[str], *, only: Literal["title", "abstract"] | None = None,
+                   prefix: bool = False) -> np.ndarray:
+        """A mask of the papers whose title, abstract or note (or ``only`` the one field) holds
         one of the folded words ``terms``, or with ``prefix`` a word starting with one: no typos."""
         terms = [terms] if isinstance(terms, str) else list(terms)
         mask = np.zeros(self.size, dtype=bool)
@@ -629,9 +633,10 @@ class SearchIndex:
         else:
             found = [term for term in terms if term in self.vocab]
         ids = [self.vocab[w] for w in found]
-        for postings in (self._title,) if title_only else (self._title, self._abstract):
+        fields = {"title": (self._title,), "abstract": (self._abstract,), None: (self._title, self._abstract)}
+        for postings in fields[only]:
             mask[postings.gather(ids)] = True
-        if not title_only:
+        if only is None:
             note_words = self._notes[1]
             hits = ([w for w in note_words if w.startswith(tuple(terms))] if prefix
                     else [term for term in terms if term in note_words])
@@ -728,7 +733,7 @@ class SearchIndex:
             rank += 10 * (weights @ held)
             rank += self._adjacency(found, hits, held.all(axis=0), strength, weight)
         order = np.argsort(-(rank + np.where(strong, _STRONG, 0.0)), kind="stable")
-        return SearchResult(query, hits[order].tolist(), matched, int(strong.sum()))
+        return SearchResult(query, hits[order].tolist(), matched, int(strong.sum()), rank[order])
 
     def _adjacency(self, found: list[_Term], hits: np.ndarray, every: np.ndarray, strength: np.ndarray,
                    weight: float) -> np.ndarray:

@@ -16,7 +16,7 @@ from readlist.core.search import SearchIndex, gather_positions, idf
 from readlist.core.tokens import words
 
 Q_TITLE, Q_ABSTRACT = 2.0, 1.0  # a word of the paper's own title says more about its topic
-W_TITLE, W_ABSTRACT = 2.0, 1.0  # a shared word in the other paper's title counts more
+FIELD_WEIGHTS = {"title": 2.0, "abstract": 1.0}  # a shared word in the other paper's title counts more
 K1, B = 1.2, 0.75  # BM25's usual saturation and length normalisation
 COMMON_SHARE = 0.05  # a word in more than 5% of the papers is too common to tell topics apart
 COMMON_FLOOR = 20  # ...but a small library skips only words in more than min(20, half) of its papers
@@ -53,41 +53,65 @@ class MoreLikeThis:
         """Indices (into ``index.papers``) of up to ``limit`` papers most like paper ``i``, best first;
         equal scores keep the index's display order. Never ``i`` itself; empty when the paper shares
         no distinctive word with any other (or ``i`` is not indexed)."""
+        return [j for j, _ in self.similar(i, limit)]
+
+    def similar(self, i: int, limit: int = 50) -> list[tuple[int, float]]:
+        """As ``find``, each paper with how similar it is to paper ``i``, in (0, 1]: the share of
+        the score paper ``i`` would get against itself (1: as close as the paper is to itself)."""
         index = self.index
         size = index.size
         if not 0 <= i < size or limit <= 0:
             return []
-        norm = self.prepare()
         paper = index.papers[i]
         weights: dict[str, float] = dict.fromkeys(words(paper.abstract), Q_ABSTRACT)
         weights.update(dict.fromkeys(words(" ".join([paper.title, *paper.aliases])), Q_TITLE))
-        known = [(index.vocab[w], q) for w, q in weights.items() if w in index.vocab]
-        if not known:
-            return []
-        ids = np.fromiter((wid for wid, _ in known), dtype=np.int64, count=len(known))
-        query = np.fromiter((q for _, q in known), dtype=np.float64, count=len(known))
-        fields = {name: index.field_postings(name) for name in ("title", "abstract")}
-        df = sum(offsets[ids + 1] - offsets[ids] for offsets, _ in fields.values())
-        df = np.minimum(df, size)
-        common = max(COMMON_SHARE * size, min(COMMON_FLOOR, size / 2))
-        useful = (df > 1) & (df <= common)  # df 1: only this paper has the word
-        if not useful.any():
-            return []
-        ids, df = ids[useful], df[useful]
-        weight = query[useful] * idf(df, size)
-        score = np.zeros(size, dtype=np.float64)
-        for name, field_weight in (("title", W_TITLE), ("abstract", W_ABSTRACT)):
-            offsets, data = fields[name]
-            docs, doc_weights = _gather(offsets, data, ids, weight)
-            # ``[:size]``: a paper appended after ``size`` was read waits for the next call.
-            score += field_weight * norm[name] * np.bincount(docs, weights=doc_weights, minlength=size)[:size]
+        score = self.score(weights)
+        itself = float(score[i])
         score[i] = 0.0
         hits = np.flatnonzero(score > 0)
         if hits.size > limit:  # the best ``limit`` and every paper tied with the last of them
             cut = -np.partition(-score[hits], limit - 1)[limit - 1]
             hits = hits[score[hits] >= cut]
         order = np.lexsort((index.rank[hits], -score[hits]))
-        return hits[order][:limit].tolist()
+        best = hits[order][:limit]
+        shares = np.minimum(score[best] / itself, 1.0) if itself > 0 else np.ones(len(best))
+        return list(zip(best.tolist(), shares.tolist(), strict=True))
+
+    def distinctive(self, ids: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Of the word ids ``ids`` (with ``query``, how much each says of the topic), those that
+        tell topics apart, and their weights times BM25's inverse document frequency. A word that
+        only one paper has, or a large share of them, is left out."""
+        size = self.index.size
+        df = sum(offsets[ids + 1] - offsets[ids] for offsets, _ in self._fields().values())
+        df = np.minimum(df, size)
+        common = max(COMMON_SHARE * size, min(COMMON_FLOOR, size / 2))
+        useful = (df > 1) & (df <= common)  # df 1: only one paper has the word
+        return ids[useful], query[useful] * idf(df[useful], size)
+
+    def score(self, weights: dict[str, float]) -> np.ndarray:
+        """Every indexed paper's score against the folded words ``weights`` (see ``distinctive``):
+        the weights of the words it holds, a title hit counting double, evened out for length."""
+        vocab = self.index.vocab
+        known = [(vocab[w], q) for w, q in weights.items() if w in vocab]
+        ids = np.fromiter((wid for wid, _ in known), dtype=np.int64, count=len(known))
+        query = np.fromiter((q for _, q in known), dtype=np.float64, count=len(known))
+        return self.score_ids(*self.distinctive(ids, query))
+
+    def score_ids(self, ids: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """As ``score``, for word ids already weighed."""
+        size = self.index.size
+        norm = self.prepare()
+        score = np.zeros(size, dtype=np.float64)
+        if not ids.size:
+            return score
+        for name, (offsets, data) in self._fields().items():
+            docs, doc_weights = _gather(offsets, data, ids, weight)
+            # ``[:size]``: a paper appended after ``size`` was read waits for the next call.
+            score += FIELD_WEIGHTS[name] * norm[name] * np.bincount(docs, weights=doc_weights, minlength=size)[:size]
+        return score
+
+    def _fields(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {name: self.index.field_postings(name) for name in ("title", "abstract")}
 
 
 def _gather(offsets: np.ndarray, data: np.ndarray, ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

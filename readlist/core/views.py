@@ -31,13 +31,13 @@ class Sort(StrEnum):
     TITLE = "title"
     STARRED = "starred"
     UPVOTES = "upvotes"
+    FORYOU = "foryou"  # like what the reader starred, tagged and noted (foryou.py)
 
     def label(self, searching: bool = False) -> str:
         if self is Sort.DIGEST:
             return "relevance" if searching else "digest order"
         return {"published": "newest published", "title": "title A–Z", "starred": "starred first",
-                "upvotes": "most upvoted"}[self.value]
-
+                "upvotes": "most upvoted", "foryou": "for you"}[self.value]
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,7 @@ ACTIONS: tuple[Action, ...] = (
            "project page", footer=False, needs_paper=True),
     Action("copy_markdown", "c", "Copy MD", "Copy the paper as Markdown (title, link, tags, note)", footer=False, needs_paper=True),
     Action("copy_bibtex", "b", "Copy BibTeX", "Copy the paper as a BibTeX entry", footer=False, needs_paper=True),
-    Action("export", "e", "Export", "Export the papers shown: Markdown, BibTeX, CSV or JSON", footer=False),
+    Action("export", "e", "Export", "Export the papers shown: Markdown, BibTeX, RIS, CSV or JSON", footer=False),
     Action("cycle_view", "v", "View", "Cycle the view: all → unread → starred → with notes"),
     Action("digests", "d", "Digests", "Show the digests with read progress and what is new; Enter narrows the list to one"),
     Action("more_like_this", "m", "Similar", "More like this: the papers most similar to this one (Esc returns)",
@@ -82,8 +82,9 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("PgUp PgDn  Space", "Page up / down"),
     ("↓ in the filter", "Move to the results"),
     ("Ctrl+P", "Command palette: every action by name"),
-    ("In the filter", 'is:unread is:read is:starred  has:note has:tags has:link  tag:NAME  digest:"Mar 14" digest:latest  '
-                      'title:WORD  "exact phrase"  -word  (- before any operator negates it)'),
+    ("In the filter", 'is:unread is:read is:starred  has:note has:tags has:link has:code  tag:NAME  digest:"Mar 14" digest:latest  '
+                      'title:WORD  abstract:WORD  author:NAME  upvotes:>20  published:>2024-06  published:2024-01..2024-06  '
+                      '"exact phrase"  -word  (- before any operator negates it)  a OR b  a | b  NOT a  ( )'),
 )
 
 

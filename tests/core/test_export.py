@@ -300,12 +300,13 @@ def test_paper_json_has_author_names() -> None:
     assert paper_json(make("Bare"), PaperState())["author_names"] == []
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "bibtex", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["markdown", "bibtex", "ris", "csv", "json"])
 def test_render_of_nothing(fmt: str) -> None:
     text = render(fmt, [])
     assert text == {
         "markdown": "# Reading notes\n\n0 papers\n",
         "bibtex": "",
+        "ris": "",
         "csv": ",".join(CSV_COLUMNS) + "\r\n",
         "json": to_json([]),
     }[fmt]

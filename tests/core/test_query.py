@@ -11,7 +11,7 @@ import pytest
 from readlist.core.digest import parse_text
 from readlist.core.importer import parse_input
 from readlist.core.library import Library
-from readlist.core.query import Filter, needs_index, parse
+from readlist.core.query import Filter, Group, Words, needs_index, parse
 from readlist.core.search import SearchIndex
 from readlist.core.selection import Columns, select_papers
 from readlist.core.views import Sort, View
@@ -290,3 +290,132 @@ def test_only_has_link_needs_the_index() -> None:
 def test_digest_latest_is_the_newest_digest(july: Library) -> None:
     assert titles(july, "digest:latest") == JUL29_PAGE
     assert titles(july, "-digest:latest") == ["Alpha Retrieval Benchmarks", "Beta Tokenizers Revisited"]
+
+
+# -- OR, NOT, parentheses ---------------------------------------------------------------------------
+
+
+def test_or_not_and_parentheses(lib: Library) -> None:
+    # each the best match of its search: equal, so in display order (the newer digest first)
+    assert titles(lib, "zebra OR quantization") == ["Zebra Finches Learn Songs", "Quantization of Vision Transformers"]
+    assert titles(lib, "zebra | quantization") == titles(lib, "zebra OR quantization")
+    assert titles(lib, "zebra|quantization") == titles(lib, "zebra OR quantization")
+    assert titles(lib, "title:diffusion NOT survey") == ["Diffusion Policies for Robot Control"]
+    assert titles(lib, "title:diffusion NOT title:survey") == ["Diffusion Policies for Robot Control"]
+    assert titles(lib, "(zebra OR gaussian) digest:mar15") == ["Zebra Finches Learn Songs"]
+    assert titles(lib, "-(zebra OR gaussian) digest:mar15") == ["Diffusion Policies for Robot Control"]
+    assert titles(lib, "NOT (zebra OR gaussian) digest:mar15") == ["Diffusion Policies for Robot Control"]
+    # in small letters, or and not are words to search
+    assert parse("to be or not to be").tree == Words("to be or not to be")
+
+
+def test_the_tree_of_a_query() -> None:
+    assert parse("(diffusion OR gaussian) is:unread").tree == Group("and", (
+        Group("or", (Words("diffusion "), Words("gaussian "))), Filter("is", "unread")))
+    assert parse("diffusion NOT survey").tree == Group("and", (Words("diffusion "), Filter("word", "survey", True)))
+    assert parse("NOT (a b)").tree == Group("not", (Words("a b "),))
+    assert parse("NOT -tag:x").tree == Filter("tag", "x")  # two negations undo each other
+    # AND between words makes two searches; side by side they are one
+    assert parse("a AND b").tree == Group("and", (Words("b"), Words("a ")))
+    assert parse("a b").tree == Words("a b")
+    # a ")" closes a group unless the word opened it: links and f(x) stay whole
+    assert parse("f(x) https://en.wikipedia.org/wiki/Foo_(bar)").tree == Words(
+        "f(x) https://en.wikipedia.org/wiki/Foo_(bar)")
+    assert parse("(gaussian)").tree == Words("gaussian ")  # a closed group: no word is being typed
+    assert parse("(gauss").tree == Words("gauss")  # ...while in an open one it may be
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    ("(a b", "a ( is not closed: read as if it closed at the end"),
+    ("((a b", "2 ( are not closed"),
+    ("a) b", "a ) without its ( was left out"),
+    ("a OR", "OR needs a term on each side"),
+    ("| a", "OR needs a term on each side"),
+    ("a NOT", "NOT needs a term after it"),
+    ("NOT", "NOT needs a term after it"),
+    ("a () b", "an empty ( ) was left out"),
+    ("a AND", "AND needs a term on each side"),
+])
+def test_malformed_queries_name_what_is_wrong(text: str, hint: str) -> None:
+    assert any(hint in h for h in parse(text).hints), parse(text).hints
+
+
+def test_hints_are_not_given_for_what_is_right() -> None:
+    for text in ("(a OR b) NOT (c | d) -e", "author:x abstract:y published:2024..2025", "NOT a", "-(a b)"):
+        assert parse(text).hints == [], text
+
+
+# -- author:, abstract:, published: ----------------------------------------------------------------
+
+
+AUTHORS_JSON = [
+    {"paper": {"id": "2501.00001", "title": "Müller Writes About Splines", "summary": "Splines bend smoothly.",
+               "authors": [{"name": "Jérôme Müller"}, {"name": "Ana de la Cruz"}], "publishedAt": "2025-01-03"},
+     "submittedOnDailyAt": "2025-03-16T00:00:00Z"},
+    {"paper": {"id": "2501.00002", "title": "Mullers and Cruzes", "summary": "A paper about sparse splines.",
+               "authors": [{"name": "Paul Muller-Smith"}, {"name": "Cruz Ana"}]},
+     "submittedOnDailyAt": "2025-03-16T00:00:00Z"},
+]
+
+
+def test_author_matches_a_name_or_a_word_of_one(lib: Library) -> None:
+    lib.import_digests(parse_input(json.dumps(AUTHORS_JSON).encode(), "authors.json", "authors"))
+    assert titles(lib, "author:muller") == ["Müller Writes About Splines", "Mullers and Cruzes"]
+    assert titles(lib, 'author:"Jérôme Müller"') == ["Müller Writes About Splines"]
+    assert titles(lib, 'author:"jerome muller"') == ["Müller Writes About Splines"]  # case and accents aside
+    assert titles(lib, "author:muller-smith") == ["Mullers and Cruzes"]
+    assert titles(lib, 'author:"de la cruz"') == ["Müller Writes About Splines"]
+    assert titles(lib, 'author:"ana cruz"') == []  # the words side by side, in order, in one name
+    assert titles(lib, "author:mull") == []  # a word of the name, not the start of one
+    assert titles(lib, "-author:muller digest:mar16") == []
+    assert parse("author:").hints == ["author: needs a value, e.g. author:vaswani or author:\"Ashish Vaswani\""]
+
+
+def test_abstract_looks_in_the_abstract_only(lib: Library) -> None:
+    lib.import_digests(parse_input(json.dumps(AUTHORS_JSON).encode(), "authors.json", "authors"))
+    assert titles(lib, "abstract:splines") == ["Müller Writes About Splines", "Mullers and Cruzes"]
+    assert titles(lib, "abstract:spars") == ["Mullers and Cruzes"]  # the start of a word, as title: does
+    assert titles(lib, "abstract:mullers") == []  # in its title only
+    assert parse("abstract:splines").highlight == frozenset({"splines"})
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2024", ["Diffusion Policies for Robot Control", "Gaussian Splatting in the Wild"]),
+    ("2024-12", ["Diffusion Policies for Robot Control"]),
+    ("2024-12-09", ["Diffusion Policies for Robot Control"]),
+    ("2024-12-10", []),
+    (">2024-06", ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control"]),
+    (">=2024-12", ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control"]),
+    ("<2024", ["Quantization of Vision Transformers"]),
+    ("<=2024-03", ["Gaussian Splatting in the Wild", "Quantization of Vision Transformers"]),
+    ("2023..2024-06", ["Gaussian Splatting in the Wild", "Quantization of Vision Transformers"]),
+    ("2024-03..", ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control",
+                   "Gaussian Splatting in the Wild"]),
+    ("..2023-1", ["Quantization of Vision Transformers"]),
+])
+def test_published_compares_years_months_and_days(lib: Library, value: str, expected: list[str]) -> None:
+    assert titles(lib, f"published:{value}") == expected
+
+
+def test_published_dates_without_a_year_take_the_digest_year(lib: Library) -> None:
+    lib.import_digests([parse_text(digest("Mar 16, 2025", ("Yesterday's Paper", "An abstract about things.",
+                                                           "Mar 10")), "mar16.txt")])
+    assert titles(lib, "published:2025-03") == ["Yesterday's Paper"]
+
+
+def test_a_year_alone_is_in_a_span_only_when_all_of_it_is(lib: Library) -> None:
+    export = {"format": "readlist-export", "version": 1, "digests": [],
+              "papers": [{"title": "Only A Year", "abstract": "From a BibTeX entry.", "published": "2019"}]}
+    lib.import_digests(parse_input(json.dumps(export).encode(), "year.json", "year"))
+    assert titles(lib, "published:2019") == ["Only A Year"]
+    assert titles(lib, "published:2018..2020") == ["Only A Year"]
+    assert titles(lib, "published:2019-06") == []  # all of 2019 is not in June
+    assert "Only A Year" not in titles(lib, "published:>2019-06") + titles(lib, "published:<2019-06")
+    assert "Only A Year" in titles(lib, "published:>2018") and "Only A Year" in titles(lib, "published:<2020")
+
+
+@pytest.mark.parametrize("value", ["13", "2024-13", "2024-02-30", "yesterday", "..", "2024..x", ">"])
+def test_a_date_that_is_no_date_gets_a_hint(value: str) -> None:
+    query = parse(f"published:{value}")
+    assert query.tree is None
+    assert query.hints == [query.hints[0]] and f"published:{value} is not a date" in query.hints[0]

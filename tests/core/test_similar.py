@@ -129,3 +129,18 @@ def test_field_postings_are_read_only_views() -> None:
     splat = index.vocab["splatting"]
     assert sorted(data[offsets[splat] : offsets[splat + 1]].tolist()) == [0, 2, 10]
     assert isinstance(index.field_postings("abstract")[1], np.ndarray)
+
+
+def test_each_similar_paper_comes_with_how_similar_it_is(finder: MoreLikeThis) -> None:
+    """For a percentage or a bar beside each row of "more like this": the share of the score the
+    paper would get against itself, best first."""
+    scored = finder.similar(SPLATS[0])
+    assert [i for i, _ in scored] == finder.find(SPLATS[0])
+    shares = [share for _, share in scored]
+    assert shares == sorted(shares, reverse=True)
+    assert all(0 < share <= 1 for share in shares)
+    siblings = dict(scored)
+    assert min(siblings[i] for i in SPLATS[1:]) > max(share for i, share in scored if i not in SPLATS)
+    # A copy of the paper (another record of the same text) is as close as the paper is to itself.
+    papers = [*make(TEXTS), Paper("copy", *TEXTS[SPLATS[0]])]
+    assert MoreLikeThis(SearchIndex(papers)).similar(SPLATS[0])[0] == (len(TEXTS), 1.0)

@@ -212,7 +212,7 @@ async def test_export_format_buttons_change_the_file_extension(app: ReadlistApp)
         path_input = app.screen.query_one("#export-path", Input)
         assert path_input.value.endswith(".md")
         await pilot.press("shift+tab")  # to the format buttons
-        await pilot.press("down", "down", "down", "enter")
+        await pilot.press("down", "down", "down", "down", "enter")
         await wait_for(pilot, lambda: path_input.value.endswith(".json"))
 
 

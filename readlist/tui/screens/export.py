@@ -25,7 +25,8 @@ from readlist.core.storage import write_atomic
 from readlist.core.text import one_line, plural
 from readlist.tui.widgets.key_bar import KeyBar
 
-LABELS = {"markdown": "Markdown reading notes", "bibtex": "BibTeX", "csv": "CSV", "json": "JSON (re-importable)"}
+LABELS = {"markdown": "Markdown reading notes", "bibtex": "BibTeX", "ris": "RIS (Zotero, Mendeley, EndNote)",
+          "csv": "CSV", "json": "JSON (re-importable)"}
 SUFFIX = {fmt: ext for ext, fmt in reversed(list(EXTENSIONS.items()))}
 HINT = "↑↓ picks the format · Enter writes the file · Esc cancels"
 
