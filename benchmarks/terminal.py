@@ -340,6 +340,7 @@ def main() -> int:
             timings = first_start(data)
             row = Figures("first start").add(timings).row()
             row["first_max"] = max((t.first or 0) * 1000 for t in timings)
+            row["each"] = [round((t.first or 0) * 1000, 1) for t in timings]  # in the order pressed
             results[size]["first start"] = row
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     text = report(results)

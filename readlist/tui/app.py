@@ -147,6 +147,7 @@ class ReadlistApp(App[None]):
         self.saver: Saver | None = None
         self._last_error: str | None = None  # the problem last reported, so a retry says it once
         self._quit_despite_error = False
+        self._started = False  # the work that follows the first index has been set off
         self.shutdown = ShutdownGuard(save=self._save_everything, ask_app=self._ask_to_exit,
                                       terminal_modes=self._terminal_modes, before_exit=self._forget_demo)
         self._event_loop: asyncio.AbstractEventLoop | None = None
@@ -175,14 +176,20 @@ class ReadlistApp(App[None]):
         self.shutdown.uninstall()
 
     def _start_background(self) -> None:
-        """Indexing, backups and polling start once the first frame is up: their threads
-        would otherwise compete with it for the interpreter."""
+        """Background work starts once the first frame is up, one piece after another: threads
+        that run at once take turns at the interpreter with the keys the reader presses. The
+        index comes first (the filter waits for it); the poll costs a stat a second."""
         self.build_index()
-        self.count_digests(first=True)
-        if not self.demo:
-            self.back_up()
-            self._start_sync()
         self.set_interval(POLL_SECONDS, self.poll_outside)
+
+    def _after_the_index(self) -> None:
+        """What the start does once the index is there (or could not be made)."""
+        if self.digest_counts is None and not self._started:
+            self._started = True
+            self.count_digests(first=True)
+            if not self.demo:
+                self.back_up()
+                self._start_sync()
 
     def _announce(self, report: ImportReport) -> None:
         summary = report.summary()
@@ -214,6 +221,7 @@ class ReadlistApp(App[None]):
         self.reindex_notes(self._unindexed)  # notes and tags written while it was being built
         self._unindexed = set()
         self.main.index_ready()
+        self._after_the_index()
 
     def reindex_notes(self, pids: Collection[str]) -> None:
         """Make the search see these papers' current notes and tags."""
@@ -402,6 +410,8 @@ class ReadlistApp(App[None]):
         """No background failure ends the app: it is said in one line, and the work is tried
         again when it comes round (the poll each second, a save on the next change)."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
+            if event.worker.group == "index":
+                self._after_the_index()
             self.report_problem(event.worker.error, doing=event.worker.group)
 
     def report_problem(self, error: BaseException, doing: str = "") -> None:
