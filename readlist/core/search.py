@@ -41,7 +41,6 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from readlist.core.model import Paper
 from readlist.core.papers import Papers
 from readlist.core.stems import singular, stem
 from readlist.core.storage import file_signature, write_atomic
@@ -77,21 +76,26 @@ PAIR_BONUS = 0.5  # with three words or more: up to this much more for adjacent 
 WEAK_SHARE = 0.2  # a paper scoring below this share of the best is a weaker match
 _STRONG = 1e9  # added to a strong match's rank: far above any score
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 
-def _ids(papers: Sequence[Paper], size: int) -> list[str]:
-    """The first ``size`` papers' ids, without making paper objects."""
-    return papers.ids[:size] if isinstance(papers, Papers) else [p.id for p in papers[:size]]
-
-
-def _ids_digest(papers: Sequence[Paper], size: int) -> str:
+def _ids_digest(papers: Papers, size: int) -> str:
     """Identifies the first ``size`` papers, so a cached index is only used for the same ones."""
-    return hashlib.sha1("\n".join(_ids(papers, size)).encode()).hexdigest()
+    return hashlib.sha1("\n".join(papers.ids[:size]).encode()).hexdigest()
 
 
-def _revs(papers: Sequence[Paper]) -> list[int]:
-    return papers.column("rev") if isinstance(papers, Papers) else [p.rev for p in papers]
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    """An index as ``SearchIndex.load`` reads it from disk."""
+
+    size: int
+    vocab: dict[str, int]
+    words: list[str]
+    title: _Postings
+    abstract: _Postings
+    title_len: np.ndarray
+    abstract_len: np.ndarray
+    revs: list[int]
 
 
 def max_typos(term: str) -> int:
@@ -172,12 +176,6 @@ def gather_positions(offsets: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, 
     return np.arange(total, dtype=np.int64) + np.repeat(starts - first, lengths), lengths
 
 
-def _texts(papers: Sequence[Paper], numbers: Iterable[int]) -> Iterable[tuple[str, str]]:
-    """(titles, abstract) of the papers at ``numbers``; a library's papers give them from their
-    columns, without making an object of every paper."""
-    if isinstance(papers, Papers):
-        return papers.texts(numbers)
-    return ((" ".join([p.title, *p.aliases]), p.abstract) for p in (papers[i] for i in numbers))
 
 
 class _Pairs:
@@ -205,10 +203,10 @@ class _Pairs:
                 np.frombuffer(self.tf, np.uint16))
 
 
-def _pairs(papers: Sequence[Paper], numbers: Sequence[int], vocab: dict[str, int]) -> tuple[_Pairs, _Pairs]:
+def _pairs(papers: Papers, numbers: Sequence[int], vocab: dict[str, int]) -> tuple[_Pairs, _Pairs]:
     """The word triples of the titles and abstracts of the papers at ``numbers``."""
     title, abstract = _Pairs(), _Pairs()
-    for i, (titles, text) in zip(numbers, _texts(papers, numbers), strict=True):
+    for i, (titles, text) in zip(numbers, papers.texts(numbers), strict=True):
         title.add(i, titles, vocab)
         abstract.add(i, text, vocab)
     return title, abstract
@@ -250,24 +248,33 @@ class SearchIndex:
 
     def __init__(
         self,
-        papers: Sequence[Paper],
+        papers: Papers,
         notes: Mapping[str, str] | None = None,
         order: Sequence[int] | None = None,
+        *,
+        cached: _Cached | None = None,
     ) -> None:
+        """Index ``papers`` (or, with ``cached``, take an index ``load`` read from disk)."""
         self.papers = papers
-        self.vocab: dict[str, int] = {}
-        title, abstract = _pairs(papers, range(len(papers)), self.vocab)
-        self._title = _Postings.from_pairs(*title.arrays(), len(self.vocab))
-        self._abstract = _Postings.from_pairs(*abstract.arrays(), len(self.vocab))
-        self._title_len = _lengths(title, len(papers))
-        self._abstract_len = _lengths(abstract, len(papers))
-        self._setup(len(papers), notes, order)
-        self.revs = _revs(papers)
+        if cached is None:
+            self.vocab: dict[str, int] = {}
+            title, abstract = _pairs(papers, range(len(papers)), self.vocab)
+            self._title = _Postings.from_pairs(*title.arrays(), len(self.vocab))
+            self._abstract = _Postings.from_pairs(*abstract.arrays(), len(self.vocab))
+            self._title_len = _lengths(title, len(papers))
+            self._abstract_len = _lengths(abstract, len(papers))
+            self.words = sorted(self.vocab)
+            size, self.revs = len(papers), papers.column("rev")
+        else:
+            self.vocab, self.words = cached.vocab, cached.words
+            self._title, self._abstract = cached.title, cached.abstract
+            self._title_len, self._abstract_len = cached.title_len, cached.abstract_len
+            size, self.revs = cached.size, cached.revs
+        self._setup(size, notes, order)
 
     def _setup(self, size: int, notes: Mapping[str, str] | None, order: Sequence[int] | None) -> None:
         self.size = size
-        self.position = {pid: i for i, pid in enumerate(_ids(self.papers, size))}
-        self.words = sorted(self.vocab)
+        self.position = {pid: i for i, pid in enumerate(self.papers.ids[:size])}
         # BM25F's length factor of each paper, per field, as a multiplier of the field's weight.
         self._title_factor = self._factor(self._title_len, W_TITLE, B_TITLE)
         self._abstract_factor = self._factor(self._abstract_len, W_ABSTRACT, B_ABSTRACT)
@@ -302,9 +309,9 @@ class SearchIndex:
         self.rank = rank
         self._display = np.argsort(rank, kind="stable")  # every paper, in display order
 
-    def extend(self, papers: Sequence[Paper], order: Sequence[int] | None = None) -> None:
+    def extend(self, papers: Papers, order: Sequence[int] | None = None) -> None:
         """Index papers appended since this index was built, and re-index papers whose text changed."""
-        revs = _revs(papers)
+        revs = papers.column("rev")
         stale = [i for i in range(min(self.size, len(papers))) if revs[i] != self.revs[i]]
         numbers = stale + list(range(self.size, len(papers)))
         self.papers = papers
@@ -339,8 +346,10 @@ class SearchIndex:
             write_atomic(folder / f"{name}.npy", buffer.getvalue())
             signatures[name] = file_signature(folder / f"{name}.npy")
         vocab_in_id_order = sorted(self.vocab, key=self.vocab.__getitem__)
+        # The words in order too: sorting 100k words on loading would hold the interpreter for
+        # tens of milliseconds, while the reader's first keys wait.
         meta = {"version": INDEX_VERSION, "size": self.size, "ids": _ids_digest(self.papers, self.size),
-                "vocab": vocab_in_id_order, "arrays": signatures, "revs": self.revs}
+                "vocab": vocab_in_id_order, "words": self.words, "arrays": signatures, "revs": self.revs}
         write_atomic(folder / "index.meta", marshal.dumps(meta))
 
     def _arrays(self) -> dict[str, np.ndarray]:
@@ -349,7 +358,7 @@ class SearchIndex:
                 "abstract_tf": self._abstract.tf, "title_len": self._title_len, "abstract_len": self._abstract_len}
 
     @classmethod
-    def load(cls, folder: Path, papers: Sequence[Paper]) -> SearchIndex | None:
+    def load(cls, folder: Path, papers: Papers) -> SearchIndex | None:
         """The cached index if it covers a prefix of ``papers``, else None."""
         try:
             meta = marshal.loads((folder / "index.meta").read_bytes())
@@ -365,21 +374,17 @@ class SearchIndex:
                 arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             return None
-        index = cls.__new__(cls)
-        index.papers = papers
-        index.vocab = {word: i for i, word in enumerate(meta["vocab"])}
-        index._title = _Postings(arrays["title_offsets"], arrays["title_data"], arrays["title_tf"])
-        index._abstract = _Postings(arrays["abstract_offsets"], arrays["abstract_data"], arrays["abstract_tf"])
-        index._title_len, index._abstract_len = arrays["title_len"], arrays["abstract_len"]
-        index._setup(size, None, None)
-        index.revs = list(meta["revs"])
-        return index
+        return cls(papers, cached=_Cached(
+            size=size, vocab={word: i for i, word in enumerate(meta["vocab"])}, words=list(meta["words"]),
+            title=_Postings(arrays["title_offsets"], arrays["title_data"], arrays["title_tf"]),
+            abstract=_Postings(arrays["abstract_offsets"], arrays["abstract_data"], arrays["abstract_tf"]),
+            title_len=arrays["title_len"], abstract_len=arrays["abstract_len"], revs=list(meta["revs"])))
 
     @classmethod
     def open(
         cls,
         folder: Path,
-        papers: Sequence[Paper],
+        papers: Papers,
         notes: Mapping[str, str] | None = None,
         order: Sequence[int] | None = None,
     ) -> SearchIndex:
@@ -390,7 +395,7 @@ class SearchIndex:
         return index
 
     @classmethod
-    def cached(cls, folder: Path, papers: Sequence[Paper], order: Sequence[int] | None = None) -> SearchIndex:
+    def cached(cls, folder: Path, papers: Papers, order: Sequence[int] | None = None) -> SearchIndex:
         """The index of ``papers`` kept in ``folder``: loaded and extended with the papers it
         lacks, or built; saved when it changed."""
         index = cls.load(folder, papers)
@@ -749,7 +754,7 @@ class SearchIndex:
         groups = [self._phrase_words(t) for t in found]
         whole = phrase_pattern(groups)
         pairs = [phrase_pattern(groups[k : k + 2]) for k in range(len(groups) - 1)] if len(groups) > 2 else []
-        for n, texts in zip(candidates.tolist(), _texts(self.papers, hits[candidates].tolist()), strict=True):
+        for n, texts in zip(candidates.tolist(), self.papers.texts(hits[candidates].tolist()), strict=True):
             folded = [fold(text) for text in texts]
             if any(holds_phrase(whole, text) for text in folded):
                 bonus[n] = 10 * weight

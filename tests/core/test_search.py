@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from readlist.core.model import Paper
+from readlist.core.papers import Papers
 from readlist.core.search import SearchIndex, max_typos
 from readlist.core.tokens import highlight_spans, words
 
@@ -17,7 +18,7 @@ def paper(pid: str, title: str, abstract: str = FILLER) -> Paper:
     return Paper(id=pid, title=title, abstract=abstract)
 
 
-PAPERS = [
+PAPERS = Papers.of([
     paper("gs", "Sparse Gaussian Splatting for Real-Time Rendering"),
     paper("quant", "Post-Training Quantization of Language Models"),
     paper("nerf", "Neural Radiance Fields for Indoor Scenes",
@@ -25,7 +26,7 @@ PAPERS = [
     paper("moe", "Mixture of Experts at Scale", "A sparse router sends every token to two experts."),
     paper("kv", "Compressing Key-Value Caches", "Quantization of cached keys halves memory."),
     paper("diff", "Diffusion Models Beat GANs"),
-]
+])
 INDEX = {p.id: i for i, p in enumerate(PAPERS)}
 
 
@@ -94,7 +95,7 @@ def test_exact_beats_same_stem_beats_prefix() -> None:
         paper("stem", "Modelling Ocean Currents"),
         paper("exact", "A Model of Ocean Currents"),
     ]
-    index = SearchIndex(papers)
+    index = SearchIndex(Papers.of(papers))
     assert [papers[i].id for i in index.search("model").indices] == ["exact", "stem", "prefix"]
     assert [papers[i].id for i in index.search("model ").indices] == ["exact", "stem"]  # a finished word
 
@@ -103,7 +104,7 @@ def test_a_look_alike_of_a_word_the_library_has_is_no_match() -> None:
     """Only a word the library lacks is taken for a typo: "model" never finds "Modal"."""
     papers = [paper("modal", "Modal Logic for Agents"), paper("model", "A Model of Ocean Currents"),
               paper("unleash", "Unleashing Small Networks"), paper("unlearn", "Unlearning in Small Networks")]
-    index = SearchIndex(papers)
+    index = SearchIndex(Papers.of(papers))
     assert [papers[i].id for i in index.search("model ").indices] == ["model"]
     assert [papers[i].id for i in index.search("unlearning").indices] == ["unlearn"]
 
@@ -113,14 +114,14 @@ def test_a_typo_never_outranks_the_word_itself() -> None:
     paper holding the word as typed stays first, even in the abstract against titles."""
     papers = [paper("typed", "Ocean Currents", "We fit a modle to the data."),
               *(paper(f"m{n}", f"Model Number {n}", f"This model is model {n}.") for n in range(25))]
-    index = SearchIndex(papers)
+    index = SearchIndex(Papers.of(papers))
     found = [papers[i].id for i in index.search("modle ").indices]
     assert found[0] == "typed" and len(found) == 26
 
 
 def test_a_typo_is_corrected_to_the_nearest_words() -> None:
     papers = [paper("near", "Splatting Scenes"), paper("far", "Splitting Hairs")]
-    index = SearchIndex(papers)
+    index = SearchIndex(Papers.of(papers))
     assert [papers[i].id for i in index.search("splating ").indices] == ["near"]
 
 
@@ -129,7 +130,7 @@ def test_title_match_ranks_above_abstract_only_match() -> None:
         paper("abstract", "Learning Rates Revisited", "A study of warmup for transformers and other nets."),
         paper("title", "Warmup Schedules", FILLER),
     ]
-    index = SearchIndex(papers)
+    index = SearchIndex(Papers.of(papers))
     assert [papers[i].id for i in index.search("warmup").indices] == ["title", "abstract"]
 
 
@@ -140,7 +141,7 @@ def test_title_match_ranks_above_abstract_only_match() -> None:
 
 
 def ranked(papers: list[Paper], query: str, notes: dict[str, str] | None = None) -> list[str]:
-    return [papers[i].id for i in SearchIndex(papers, notes).search(query).indices]
+    return [papers[i].id for i in SearchIndex(Papers.of(papers), notes).search(query).indices]
 
 
 def test_a_word_in_the_title_weighs_more_than_the_same_word_in_the_abstract() -> None:
@@ -180,7 +181,7 @@ def test_whole_phrase_ranks_first() -> None:
         paper("apart", "Language Tricks for Large Vision Models"),
         paper("phrase", "Large Language Models"),
     ]
-    index = SearchIndex(papers)
+    index = SearchIndex(Papers.of(papers))
     assert [papers[i].id for i in index.search("large language").indices] == ["phrase", "apart"]
 
 
@@ -226,13 +227,13 @@ def test_title_above_abstract_above_note() -> None:
         paper("abstract", "First", "We measure robustness of classifiers."),
         paper("title", "Robustness of Classifiers", FILLER),
     ]
-    index = SearchIndex(papers, {"note": "robustness matters"})
+    index = SearchIndex(Papers.of(papers), {"note": "robustness matters"})
     assert [papers[i].id for i in index.search("robustness").indices] == ["title", "abstract", "note"]
 
 
 def test_exact_note_match_beats_prefix_note_match() -> None:
     papers = [paper("prefix", "First"), paper("exact", "Second")]
-    index = SearchIndex(papers, {"prefix": "diffusions", "exact": "diffusion"})
+    index = SearchIndex(Papers.of(papers), {"prefix": "diffusions", "exact": "diffusion"})
     assert [papers[i].id for i in index.search("diffusion").indices] == ["exact", "prefix"]
 
 
@@ -244,7 +245,7 @@ def test_result_matched_words(index: SearchIndex) -> None:
 
 def test_accents_and_case_are_folded() -> None:
     papers = [paper("a", "Théorie des Réseaux"), paper("b", "Unrelated")]
-    index = SearchIndex(papers)
+    index = SearchIndex(Papers.of(papers))
     assert index.search("theorie reseaux").indices == [0]
     assert highlight_spans(papers[0].title, index.search("reseaux").matched) == [(12, 19)]
 
@@ -258,7 +259,7 @@ def test_words_and_max_typos() -> None:
 
 def test_equal_scores_keep_the_display_order() -> None:
     papers = [paper(pid, f"Graph Networks {pid.upper()}") for pid in ("a", "b", "c")]
-    index = SearchIndex(papers, order=[2, 0, 1])
+    index = SearchIndex(Papers.of(papers), order=[2, 0, 1])
     assert index.search("graph").indices == [2, 0, 1]
     assert index.search("").indices == [2, 0, 1]
 
@@ -280,7 +281,7 @@ def test_on_disk_index_gives_the_same_results(tmp_path: Path) -> None:
 
 
 def test_on_disk_index_is_extended_with_new_papers(tmp_path: Path) -> None:
-    SearchIndex.open(tmp_path / "index", PAPERS[:3])
+    SearchIndex.open(tmp_path / "index", Papers.of(PAPERS[:3]))
     more = SearchIndex.open(tmp_path / "index", PAPERS, {"diff": "thursday"})
     assert strong(more, "gausian splating") == ["gs"]
     assert ids(more, "experts") == ["moe"]
@@ -290,7 +291,7 @@ def test_on_disk_index_is_extended_with_new_papers(tmp_path: Path) -> None:
 
 def test_on_disk_index_for_other_papers_is_not_used(tmp_path: Path) -> None:
     SearchIndex.open(tmp_path / "index", PAPERS)
-    others = [paper("x", "Completely Different Things"), *PAPERS[1:]]
+    others = Papers.of([paper("x", "Completely Different Things"), *PAPERS[1:]])
     assert SearchIndex.load(tmp_path / "index", others) is None
     index = SearchIndex.open(tmp_path / "index", others)
     assert [others[i].id for i in index.search("different").indices] == ["x"]

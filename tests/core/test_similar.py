@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from readlist.core.model import Paper, paper_id
+from readlist.core.papers import Papers
 from readlist.core.search import SearchIndex
 from readlist.core.similar import MoreLikeThis
 
@@ -40,8 +41,8 @@ SPLATS, QUANT, SPEECH = [0, 1, 2], [3, 4, 5], [6, 7, 8]
 PROTEIN, NO_ABSTRACT, UNIQUE = 9, 10, 11
 
 
-def make(texts: list[tuple[str, str]]) -> list[Paper]:
-    return [Paper(paper_id(title), title, abstract) for title, abstract in texts]
+def make(texts: list[tuple[str, str]]) -> Papers:
+    return Papers.of(Paper(paper_id(title), title, abstract) for title, abstract in texts)
 
 
 @pytest.fixture
@@ -142,5 +143,5 @@ def test_each_similar_paper_comes_with_how_similar_it_is(finder: MoreLikeThis) -
     siblings = dict(scored)
     assert min(siblings[i] for i in SPLATS[1:]) > max(share for i, share in scored if i not in SPLATS)
     # A copy of the paper (another record of the same text) is as close as the paper is to itself.
-    papers = [*make(TEXTS), Paper("copy", *TEXTS[SPLATS[0]])]
+    papers = Papers.of([*make(TEXTS), Paper("copy", *TEXTS[SPLATS[0]])])
     assert MoreLikeThis(SearchIndex(papers)).similar(SPLATS[0])[0] == (len(TEXTS), 1.0)
