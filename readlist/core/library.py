@@ -771,12 +771,17 @@ class Library:
 
     def change(self, pids: Iterable[str], label: str, **changes: Any) -> Step | None:
         """Set state fields of papers as one undoable step; None if nothing changed."""
-        if "tags" in changes:
-            changes["tags"] = clean_tags(changes["tags"])
+        return self.change_each({pid: changes for pid in pids}, label)
+
+    def change_each(self, changes_of: dict[str, dict[str, Any]], label: str) -> Step | None:
+        """Set each paper's own state fields (tags added to what each has...), all as one
+        undoable step; None if nothing changed."""
         defaults = PaperState.DEFAULTS
         before: dict[str, dict[str, Any]] = {}
         after: dict[str, dict[str, Any]] = {}
-        for pid in dict.fromkeys(pids):
+        for pid, changes in changes_of.items():
+            if "tags" in changes:
+                changes = {**changes, "tags": clean_tags(changes["tags"])}
             record = self.state.record(pid) or {}
             old = {key: record.get(key, defaults[key]) for key in changes}
             new = {key: value for key, value in changes.items() if old[key] != value}

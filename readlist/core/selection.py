@@ -314,6 +314,11 @@ class Columns:
         ranked = sorted(range(len(rows)), key=lambda n: (places[n] is None, places[n] or 0))
         return [rows[n] for n in ranked]
 
+    @property
+    def last_for_you(self) -> ForYou | None:
+        """The for-you ranking last made, as it was (making it again can take a second at 100k)."""
+        return self._for_you[1] if self._for_you is not None else None
+
     def for_you(self, index: SearchIndex) -> ForYou:
         """The for-you ranking (foryou.py) for the current stars, tags, notes and read marks,
         kept until they or the papers change."""

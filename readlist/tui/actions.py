@@ -38,12 +38,18 @@ class Action:
 ACTIONS: tuple[Action, ...] = (
     Action("focus_filter", "slash", "Filter", "Type to filter: fuzzy over title, abstract, note and tags; Enter returns to the list", key_display="/",
            priority=True),
-    Action("clear_filter", "escape", "Clear", "Step back: leave \"more like this\", clear the filter, then the digest", footer=False,
+    Action("clear_filter", "escape", "Clear", "Step back: let the picked papers go, leave \"more like this\", clear the "
+           "filter, then the digest", footer=False,
            key_display="Esc"),
     Action("toggle_read", "r", "Read", "Mark the paper read / unread", needs_paper=True),
     Action("toggle_star", "s", "Star", "Star / unstar the paper", needs_paper=True),
     Action("edit_note", "n", "Note", "Write the paper's note (Esc or Ctrl+S saves)", needs_paper=True),
     Action("edit_tags", "t", "Tags", "Edit the paper's tags (completes from tags in use)", needs_paper=True),
+    Action("toggle_select", "space", "Select", "Pick the paper for the next actions (read, star, tags, copy, "
+           "export act on all picked ones); the cursor moves on; Esc lets them go", footer=False, key_display="Space",
+           needs_paper=True),
+    Action("select_all", "asterisk", "Select all", "Pick every paper shown (above a weaker-matches line)", footer=False,
+           key_display="*"),
     Action("toggle_advance", "a", "Advance", "Advance: after r or s, move on to the next paper (top-down triage); "
            "a again stops it", footer=False),
     Action("undo", "u", "Undo", "Undo the last change (read, star, note, tags, bulk)"),
@@ -79,7 +85,7 @@ ACTIONS: tuple[Action, ...] = (
 NAVIGATION: tuple[tuple[str, str], ...] = (
     ("↑ ↓  j k", "Move the cursor (never marks a paper read)"),
     ("Home End  g G", "First / last paper"),
-    ("PgUp PgDn  Space", "Page up / down"),
+    ("PgUp PgDn", "Page up / down"),
     ("↓ in the filter", "Move to the results"),
     ("Ctrl+P", "Command palette: every action by name"),
     ("In the filter", 'is:unread is:read is:starred  has:note has:tags has:link has:code  tag:NAME  digest:"Mar 14" digest:latest  '

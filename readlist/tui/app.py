@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from readlist.core.digests import DigestCounts
     from readlist.core.fetch import FetchReport
     from readlist.core.hub import HubClient
+    from readlist.core.removal import Removal
     from readlist.core.search import SearchIndex
     from readlist.core.similar import MoreLikeThis
     from readlist.core.sync.run import SyncReport
@@ -82,6 +83,10 @@ class ReadlistApp(App[None]):
     @dataclass
     class FetchDone(Message):
         report: FetchReport
+
+    @dataclass
+    class ImportUndone(Message):
+        removal: Removal
 
     @dataclass
     class PapersChanged(Message):
@@ -442,6 +447,13 @@ class ReadlistApp(App[None]):
             self.stepped(step)
         return step
 
+    def change_each(self, changes_of: dict[str, dict[str, object]], label: str) -> Step | None:
+        """Each paper's own changes, as one undo step, shown."""
+        step = self.library.change_each(changes_of, label)
+        if step is not None:
+            self.stepped(step)
+        return step
+
     def undo(self) -> Step | None:
         step = self.library.undo()
         if step is not None:
@@ -553,9 +565,50 @@ class ReadlistApp(App[None]):
 
     def readlist_commands(self) -> Iterable[SystemCommand]:
         yield from palette_commands(self.main)
+        yield from self.main.saved_search_commands()
+        yield SystemCommand("Undo the last import", "Take out the papers and digests the last import or fetch added "
+                            "(kept in backups/, readlist import brings them back)", self.action_undo_import)
         if not self.demo:
             yield SystemCommand("Sync now", "Sync the library with its git remote, as readlist sync does",
                                 self.action_sync_now)
+
+    def action_undo_import(self) -> None:
+        from readlist.tui.screens.confirm import ConfirmScreen
+
+        last = self.library.last_import()
+        if last is None:
+            self.notify("No import to undo.", markup=False)
+            return
+        added, made = len(last.get("added", [])), last.get("digests", [])
+        what = plural(added, "paper") + (f" and the digest{'s' if len(made) > 1 else ''} {', '.join(made)}"
+                                         if made else "")
+        question = f"Take out the {what} the last import added? They are kept in backups/ with their state."
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.undo_import()
+
+        self.push_screen(ConfirmScreen(question), answer)
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def undo_import(self) -> None:
+        """Through a library of its own, as a fetch is; the poll takes the papers away here."""
+        from readlist.core.removal import undo_last_import
+
+        library = Library.open(self.library.folder)
+        try:
+            removal = undo_last_import(library)
+        finally:
+            library.close()
+        self.post_message(self.ImportUndone(removal))
+
+    @on(ImportUndone)
+    def import_undone(self, message: ImportUndone) -> None:
+        removal = message.removal
+        gone = [plural(removal.papers, "paper"), *(f"the digest {label}" for label in removal.digests)]
+        self.notify(f"Took out {' and '.join(gone)}" + (f"; kept in {removal.kept}." if removal.kept else "."),
+                    markup=False)
+        self.poll_outside()  # the papers go from the list as any change from outside does
 
 
 def keep_for_good() -> None:

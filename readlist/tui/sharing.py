@@ -23,6 +23,7 @@ class SharingActions:
 
     readlist: ReadlistApp
     paper: Paper
+    targets: list[Paper]
     paper_list: PaperList
 
     @dataclass
@@ -43,7 +44,8 @@ class SharingActions:
         app.notify(f"Copied {what} {how}:\n{first}{' …' if rest else ''}", markup=False)
 
     def action_copy_link(self) -> None:
-        self.copy(self.paper.url, "paper link")
+        papers = self.targets
+        self.copy("\n".join(p.url for p in papers), "paper link" if len(papers) == 1 else f"{len(papers)} links")
 
     def action_copy_code_link(self) -> None:
         links = self.paper.links
@@ -55,20 +57,21 @@ class SharingActions:
     def action_copy_markdown(self) -> None:
         from readlist.core.export import paper_markdown
 
-        paper = self.paper
-        self.copy(paper_markdown(paper, self.readlist.library.state_of(paper.id)),
-                                "the paper as Markdown")
+        papers, state_of = self.targets, self.readlist.library.state_of
+        self.copy("\n".join(paper_markdown(p, state_of(p.id)) for p in papers),
+                  "the paper as Markdown" if len(papers) == 1 else f"{len(papers)} papers as Markdown")
 
     def action_copy_bibtex(self) -> None:
         from readlist.core.export import paper_bibtex
 
-        paper = self.paper
-        self.copy(paper_bibtex(paper, self.readlist.library.state_of(paper.id)), "the paper as BibTeX")
+        papers, state_of = self.targets, self.readlist.library.state_of
+        self.copy("\n".join(paper_bibtex(p, state_of(p.id)) for p in papers),
+                  "the paper as BibTeX" if len(papers) == 1 else f"{len(papers)} papers as BibTeX")
 
     def action_export(self) -> None:
         from readlist.tui.screens.export import ExportScreen
 
-        rows = list(self.paper_list.strong_rows)
+        rows = self.paper_list.picked or list(self.paper_list.strong_rows)
         if not rows:
             self.readlist.notify("No papers shown: nothing to export.", severity="warning", markup=False)
             return
@@ -77,8 +80,9 @@ class SharingActions:
             if text:
                 self.readlist.notify(one_line(text), markup=False)
 
-        weaker = len(self.paper_list.rows) - len(rows)
-        self.readlist.push_screen(ExportScreen(self.readlist.library, rows, left_out=weaker), written)
+        weaker = 0 if self.paper_list.picked else len(self.paper_list.rows) - len(rows)
+        self.readlist.push_screen(ExportScreen(self.readlist.library, rows, left_out=weaker,
+                                               picked=bool(self.paper_list.picked)), written)
 
     def action_open_link(self) -> None:
         url = self.paper.url

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from readlist.core.model import Paper
-from readlist.core.text import clean_note, plural, shorten
+from readlist.core.text import clean_note, clean_tags, plural, shorten
 
 if TYPE_CHECKING:
     from readlist.tui.app import ReadlistApp
@@ -21,20 +21,25 @@ class TriageActions:
 
     readlist: ReadlistApp
     paper: Paper
+    targets: list[Paper]
     paper_list: PaperList
 
     def action_toggle_read(self) -> None:
-        paper = self.paper
-        read = not self.readlist.library.state_of(paper.id).read
-        self.readlist.change([paper.id], f"marked {'read' if read else 'unread'}: {shorten(paper.title)}", read=read)
-        self._advance()
+        self._toggle("read", ("marked read", "marked unread"))
 
     def action_toggle_star(self) -> None:
-        paper = self.paper
-        starred = not self.readlist.library.state_of(paper.id).starred
-        self.readlist.change([paper.id], f"{'starred' if starred else 'unstarred'}: {shorten(paper.title)}",
-                             starred=starred)
-        self._advance()
+        self._toggle("starred", ("starred", "unstarred"))
+
+    def _toggle(self, flag: str, says: tuple[str, str]) -> None:
+        """Set ``flag`` on the papers acted on (off when all of them have it), as one step."""
+        papers, library = self.targets, self.readlist.library
+        on = not all(getattr(library.state_of(p.id), flag) for p in papers)
+        what = shorten(papers[0].title) if len(papers) == 1 else plural(len(papers), "paper")
+        self.readlist.change([p.id for p in papers], f"{says[0] if on else says[1]}: {what}", **{flag: on})
+        if len(papers) > 1:
+            self.readlist.notify(f"{(says[0] if on else says[1]).capitalize()}: {what} (u undoes).", markup=False)
+        else:
+            self._advance()
 
     def _advance(self) -> None:
         """With the advance setting on, r and s move on to the next paper, as in a triage from
@@ -57,7 +62,19 @@ class TriageActions:
     def action_edit_tags(self) -> None:
         from readlist.tui.screens.tags import TagsScreen
 
-        paper, library = self.paper, self.readlist.library
+        papers, library = self.targets, self.readlist.library
+        if len(papers) > 1:  # tags typed are added to each picked paper's own
+            def add(text: str | None) -> None:
+                if text is not None and clean_tags(text):
+                    added = {p.id: {"tags": [*library.state_of(p.id).tags, *clean_tags(text)]} for p in papers}
+                    if self.readlist.change_each(added, f"tags added to {plural(len(papers), 'paper')}"):
+                        self.readlist.notify(f"Tags {' '.join(clean_tags(text))} added to "
+                                             f"{plural(len(papers), 'paper')} (u undoes).", markup=False)
+
+            title = f"tags to add to the {len(papers)} picked papers"
+            self.readlist.push_screen(TagsScreen("", title, (), library.state.tags()), add)
+            return
+        paper = papers[0]
 
         def save(text: str | None) -> None:
             if text is not None:

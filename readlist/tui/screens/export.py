@@ -63,18 +63,20 @@ class ExportScreen(ModalScreen[str | None]):
         text: str
         error: str | None
 
-    def __init__(self, library: Library, rows: list[int], fmt: str = "markdown", left_out: int = 0) -> None:
+    def __init__(self, library: Library, rows: list[int], fmt: str = "markdown", left_out: int = 0,
+                 picked: bool = False) -> None:
         super().__init__()
         self.library = library
         self.rows = rows
         self.left_out = left_out  # weaker matches of a search, below the list's divider
+        self.picked = picked  # the rows are the papers picked, not all those shown
         self.fmt = fmt
         self.replace_ok: Path | None = None
         self.writing = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            title = f"Export the {plural(len(self.rows), 'paper')} shown"
+            title = f"Export the {plural(len(self.rows), 'paper')} {'picked' if self.picked else 'shown'}"
             if self.left_out:
                 title += f" (not the {plural(self.left_out, 'weaker match')})"
             yield Static(title, id="export-title", markup=False)

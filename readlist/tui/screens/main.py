@@ -9,11 +9,13 @@ sharing actions live in their own modules (triage.py, sharing.py) as mixins of t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
@@ -23,9 +25,10 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from readlist.core.errors import ReadlistError
 from readlist.core.model import Paper
 from readlist.core.query import needs_index, parse
-from readlist.core.text import shorten
+from readlist.core.text import one_line, shorten
 from readlist.core.views import ListQuery, Sort, View
 from readlist.tui.actions import NEEDS_PAPER, VIEW_CYCLE, bindings
 from readlist.tui.sharing import SharingActions
@@ -57,6 +60,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         hints: list[str]
         keep: str | None
         strong: int | None = None  # rows after the first ``strong`` are weaker matches
+        badges: dict[int, str] | None = None  # a figure to show beside some rows (how similar)
 
     list_query: reactive[ListQuery] = reactive(ListQuery, init=False, always_update=False)
 
@@ -157,7 +161,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         if query.is_everything:
             self._show_rows(query, list(self.readlist.library.order), frozenset(), [], keep)
             return
-        if self.readlist.index is None and needs_index(parse(query.text)):
+        if self.readlist.index is None and (needs_index(parse(query.text)) or query.sort is Sort.FORYOU):
             self.refresh_status("indexing…")
             return
         self.run_search(query, keep)
@@ -170,8 +174,9 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         app = self.readlist
         if query.similar_to is not None and app.similar is not None:
             # More like this looks at the whole library, whatever the filter, view or digest.
-            rows = app.similar.find(app.library.by_id.index[query.similar_to])
-            self.post_message(self.SearchDone(query, rows, frozenset(), [], keep))
+            found = app.similar.similar(app.library.by_id.index[query.similar_to])
+            badges = {i: f"{share:.0%} alike" for i, share in found}
+            self.post_message(self.SearchDone(query, [i for i, _ in found], frozenset(), [], keep, badges=badges))
             return
         if self.columns is None:
             self.columns = Columns(app.library)
@@ -185,13 +190,14 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
     def search_done(self, message: SearchDone) -> None:
         if message.query == self.list_query:  # else a newer keystroke or view switch is on its way
             self._show_rows(message.query, message.rows, message.matched, message.hints, message.keep,
-                            message.strong)
+                            message.strong, message.badges or {})
 
     def _show_rows(self, query: ListQuery, rows: list[int], matched: frozenset[str], hints: list[str],
-                   keep: str | None, strong: int | None = None) -> None:
+                   keep: str | None, strong: int | None = None, badges: dict[int, str] | None = None) -> None:
         was_empty = self.paper_list.current is None
         self.matched, self.shown = matched, query  # before the rows: the new cursor shows its paper at once
         self.paper_list.picked_digest = query.digest
+        self.paper_list.badges = badges or {}
         self.paper_list.set_rows(rows, matched, keep=keep, strong=strong)
         if self.hint.display != bool(hints):
             self.hint.display = bool(hints)  # the hint line comes or goes: the screen is laid out again
@@ -230,7 +236,16 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         paper = self.paper_list.current
         state = library.state_of(paper.id if paper else "")
         why = NO_SIMILAR if self.shown.similar_to is not None else NOTHING_MATCHES
-        self.detail.show(paper, state, self.matched, empty=not library.papers, why_empty=why)
+        self.detail.show(paper, state, self.matched, empty=not library.papers, why_empty=why,
+                         reason=self._for_you(paper))
+
+    def _for_you(self, paper: Paper | None) -> str:
+        """In the "for you" order: the words that put the paper where it is."""
+        ranking = self.columns.last_for_you if self.columns is not None else None
+        if paper is None or self.shown.sort is not Sort.FORYOU or ranking is None:
+            return ""
+        words = ranking.words(self.readlist.library.by_id.index[paper.id], limit=6)
+        return f"For you: it shares {', '.join(words)} with what you starred, tagged or noted" if words else ""
 
     def papers_reloaded(self) -> None:
         """The library's papers were replaced (new papers from an import, fetch or sync)."""
@@ -262,8 +277,10 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         papers, query = library.papers, self.list_query
         read, starred = library.state.counts()
         # Most important first: a narrow terminal cuts the end. The filter bar shows the query.
+        picked = len(self.paper_list.picked)
         parts = [
             note or self.readlist.activity or self.readlist.save_status,
+            *([f"{picked} picked (Esc lets go)"] if picked else []),
             *([self.readlist.sync_status] if self.readlist.sync_status else []),
             f"{self.paper_list.shown_count()} / {len(papers)} total",
             f"{len(papers) - read} unread",
@@ -334,9 +351,29 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         # after it go to the filter even when they arrive together (a paste, a slow SSH link).
         self.set_focus(self.filter_input)
 
+    def action_toggle_select(self) -> None:
+        self.paper_list.toggle_selected()
+        self.refresh_status()
+
+    def action_select_all(self) -> None:
+        self.paper_list.select(set(self.paper_list.strong_rows))
+        self.refresh_status()
+
+    @property
+    def targets(self) -> list[Paper]:
+        """What an action acts on: the picked papers shown, else the one under the cursor."""
+        picked = self.paper_list.picked
+        if picked:
+            return [self.readlist.library.papers[i] for i in picked]
+        return [self.paper]
+
     def action_clear_filter(self) -> None:
-        """Step back one layer: "more like this", then the filter text, then the picked digest."""
+        """Step back one layer: the picked papers, "more like this", the filter text, the digest."""
         query = self.list_query
+        if self.paper_list.picked:
+            self.paper_list.select(set())
+            self.refresh_status()
+            return
         if query.similar_to is not None:
             self.list_query = replace(query, similar_to=None)
         elif self.filter_input.value:
@@ -356,6 +393,51 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
             self.detail.focus()
         else:
             self.paper_list.focus()
+
+    # -- saved searches -----------------------------------------------------------------------
+
+    def saved_search_commands(self) -> Iterable[SystemCommand]:
+        """The palette's entries for saving the filter's search and for each saved one."""
+        from readlist.core.saved import SavedSearches
+
+        yield SystemCommand("Save this search…", "Keep the filter's query under a name (readlist list --saved "
+                            "NAME uses it too)", self.ask_search_name)
+        try:
+            saved = SavedSearches(self.readlist.library.folder, self.readlist.library.lock).all()
+        except ReadlistError as exc:
+            self.notify(one_line(str(exc)), severity="error", markup=False)
+            return
+        for name, query in saved.items():
+            yield SystemCommand(f"Search: {name}", f"Filter by {query}", partial(self.recall_search, query))
+
+    def recall_search(self, query: str) -> None:
+        self.filter_input.value = query
+        self.set_focus(self.filter_input)
+
+    def ask_search_name(self) -> None:
+        from readlist.tui.screens.prompt import PromptScreen
+
+        text = self.filter_input.value.strip()
+        if not text:
+            self.notify("Type a search in the filter first (/), then save it.", markup=False)
+            return
+
+        def save(name: str | None) -> None:
+            if name is not None:
+                self.save_search(name, text)
+
+        self.app.push_screen(PromptScreen(f"Save the search {text}", "A name for it · Enter saves · Esc cancels"),
+                             save)
+
+    def save_search(self, name: str, text: str) -> None:
+        from readlist.core.saved import SavedSearches
+
+        try:
+            kept = SavedSearches(self.readlist.library.folder, self.readlist.library.lock).save(name, text)
+        except ReadlistError as exc:
+            self.notify(one_line(str(exc)), severity="error", markup=False)
+            return
+        self.notify(f"Saved as {kept!r}: Ctrl+P, Search: {kept} brings it back.", markup=False)
 
     def action_help(self) -> None:
         from readlist.tui.screens.help import HelpScreen

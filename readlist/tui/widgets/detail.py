@@ -97,9 +97,13 @@ class DetailPane(ScrollView, can_focus=True):
     # -- what is shown ----------------------------------------------------------------------------
 
     def show(self, paper: Paper | None, state: PaperState, matched: frozenset[str] = frozenset(),
-             empty: bool = False, why_empty: str = NOTHING_MATCHES) -> None:
-        """Show ``paper``; with none, say why the list is empty (``empty``: the whole library is)."""
-        self.set_sections(self._sections(paper, state, matched, empty, why_empty))
+             empty: bool = False, why_empty: str = NOTHING_MATCHES, reason: str = "") -> None:
+        """Show ``paper``; with none, say why the list is empty (``empty``: the whole library is).
+        ``reason`` says why the paper is where it is in the list (the words of "for you")."""
+        sections = self._sections(paper, state, matched, empty, why_empty)
+        if paper is not None and reason:
+            sections.insert(2, Section("reason", Content.styled(strip_controls(reason), self._style("detail--hub"))))
+        self.set_sections(sections)
 
     def set_sections(self, sections: list[Section]) -> None:
         self.sections = sections

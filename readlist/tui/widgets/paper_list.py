@@ -47,7 +47,7 @@ class PaperList(ScrollView, can_focus=True):
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
-        Binding("pagedown,ctrl+d,space", "page_down", "Page down", show=False),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False),
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False),
     ]
 
@@ -63,6 +63,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--tags",
         "paper-list--divider",
         "paper-list--counts",
+        "paper-list--selected",
     }
 
     DEFAULT_CSS = """
@@ -82,6 +83,7 @@ class PaperList(ScrollView, can_focus=True):
     PaperList > .paper-list--tags { color: $text-warning; text-style: italic; }
     PaperList > .paper-list--divider { color: $text-muted; text-style: italic; }
     PaperList > .paper-list--counts { color: $text-muted; }
+    PaperList > .paper-list--selected { color: $accent; text-style: bold; }
     """
 
     # repaint=False: moving the cursor redraws two rows, not the whole list.
@@ -101,6 +103,8 @@ class PaperList(ScrollView, can_focus=True):
         self.state_of = state_of
         self.digest_of = digest_of  # the digest a row names (the newest the paper was in) …
         self.picked_digest: str | None = None  # … unless the list is narrowed to one of its digests
+        self.selected: set[int] = set()  # papers (indices into ``papers``) picked for a bulk action
+        self.badges: dict[int, str] = {}  # a short figure per paper (how similar), in place of the Hub's counts
         self.rows: list[int] = rows or []
         self.matched: frozenset[str] = frozenset()
         self.divider: int | None = None  # where the weaker matches start, if any
@@ -134,6 +138,23 @@ class PaperList(ScrollView, can_focus=True):
     def strong_rows(self) -> list[int]:
         """The rows above the divider: what bulk actions apply to."""
         return self.rows[: self.strong_count]
+
+    def toggle_selected(self) -> None:
+        """Pick the paper under the cursor for a bulk action, or put it back; then on to the next."""
+        if not self.rows:
+            return
+        self.selected ^= {self.rows[self.cursor]}
+        self.refresh_lines(self._line(self.cursor))
+        self.action_cursor_down()
+
+    def select(self, papers: set[int]) -> None:
+        self.selected = papers
+        self.refresh()
+
+    @property
+    def picked(self) -> list[int]:
+        """The picked papers in the order the list shows them (those it shows no longer drop out)."""
+        return [i for i in self.rows if i in self.selected]
 
     def shown_count(self) -> str:
         """How many papers the list shows: ``12 shown``, or ``12 shown + 30 weaker``."""
@@ -269,13 +290,14 @@ class PaperList(ScrollView, can_focus=True):
             base = base + cursor
             marks = dict.fromkeys(marks, base)  # the marks' own colours would vanish on the cursor
         unread, star, note = paper_marks(state)
+        selected = self.rows[row] in self.selected
         segments = [
-            Segment(" ", base),
+            Segment("▌", base + style("paper-list--selected")) if selected else Segment(" ", base),
             Segment(unread, marks["unread-mark"]),
             Segment(star, marks["star"]),
             Segment(note, marks["note"]),
         ]
-        counts = hub_counts(paper)
+        counts = self.badges.get(self.rows[row]) or hub_counts(paper)
         title_width = max(0, width - MARK_WIDTH - DATE_WIDTH - 2 - (cell_len(counts) + 1 if counts else 0))
         if counts and title_width < MIN_TITLE:  # a narrow list: the title before the counts
             title_width, counts = title_width + cell_len(counts) + 1, ""
