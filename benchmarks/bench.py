@@ -29,8 +29,14 @@ RESULTS = HERE / "results"
 SEEDS = HERE.parent.parent / "shared" / "seeds"
 
 # Typed one character at a time: words, a typo, a phrase, and a query matching nothing.
-QUERIES = ["diffusion", "gausian splating", "quantisation", "low rank adaptation", "efficient training of",
-           "xqzvbnwk"]
+QUERIES = [
+    "diffusion",
+    "gausian splating",
+    "quantisation",
+    "low rank adaptation",
+    "efficient training of",
+    "xqzvbnwk",
+]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -129,12 +135,22 @@ def first_frames(kinds: dict[str, tuple[str, Path | None]], runs: int = 11) -> d
     for _ in range(runs):
         for name, (kind, folder) in kinds.items():
             env = {**os.environ, "BENCH_T0": repr(time.time())}
-            out = subprocess.run([sys.executable, "-c", FIRST_FRAME, kind, str(folder or "")], env=env,
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, "-c", FIRST_FRAME, kind, str(folder or "")],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             painted, complete = map(float, out.stdout.strip().splitlines()[-1].split())
             times[name].append((painted, complete))
-    return {name: {"painted": statistics.median(p for p, _ in pairs),
-                   "complete": statistics.median(c for _, c in pairs)} for name, pairs in times.items()}
+    return {
+        name: {
+            "painted": statistics.median(p for p, _ in pairs),
+            "complete": statistics.median(c for _, c in pairs),
+        }
+        for name, pairs in times.items()
+    }
 
 
 # -- in-process measurements through the real app ---------------------------------
@@ -182,7 +198,9 @@ async def measure_app(folder: Path) -> dict[str, object]:
             for ch in query:
                 typed += ch
                 key = "space" if ch == " " else ch
-                keystrokes.append(await timed_key(app, key, lambda q=typed: app.main.shown.text == q, "keystroke"))
+                keystrokes.append(
+                    await timed_key(app, key, lambda q=typed: app.main.shown.text == q, "keystroke")
+                )
             await pilot.press("ctrl+a", "ctrl+k")  # clear the field for the next query
             while app.main.shown.text != "":
                 await asyncio.sleep(0.001)
@@ -192,7 +210,9 @@ async def measure_app(folder: Path) -> dict[str, object]:
         moves = []
         for _ in range(150):
             target = app.main.paper_list.cursor + 1
-            moves.append(await timed_key(app, "j", lambda t=target: app.main.paper_list.cursor == t, "cursor_move"))
+            moves.append(
+                await timed_key(app, "j", lambda t=target: app.main.paper_list.cursor == t, "cursor_move")
+            )
         figures["cursor_move"] = summary(moves)
         pages = []
         await pilot.press("home")
@@ -201,7 +221,9 @@ async def measure_app(folder: Path) -> dict[str, object]:
             if app.main.paper_list.cursor >= last:
                 await pilot.press("home")
             before = app.main.paper_list.cursor
-            pages.append(await timed_key(app, "pagedown", lambda b=before: app.main.paper_list.cursor > b, "page_down"))
+            pages.append(
+                await timed_key(app, "pagedown", lambda b=before: app.main.paper_list.cursor > b, "page_down")
+            )
         figures["page_down"] = summary(pages)
 
         visible, durable = [], []
@@ -248,8 +270,9 @@ print(time.perf_counter() - start)
 def matcher_baseline(folder: Path, query: str) -> float | None:
     """textual.fuzzy.Matcher over titles, in a process capped at 4 GB and 120 s: it can blow up."""
     try:
-        out = subprocess.run([sys.executable, "-c", MATCHER, str(folder), query], capture_output=True, text=True,
-                             timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-c", MATCHER, str(folder), query], capture_output=True, text=True, timeout=120
+        )
     except subprocess.TimeoutExpired:
         return None
     return float(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
@@ -272,9 +295,12 @@ def baselines(folder: Path) -> dict[str, object]:
     library.close()
     matcher = {query: matcher_baseline(folder, query) for query in QUERIES}
     finished = [t for t in matcher.values() if t is not None]
-    return {"rapidfuzz_partial_ratio": summary(naive), "raw_text_bytes": raw,
-            "textual_fuzzy_matcher": summary(finished) if finished else None,
-            "textual_fuzzy_matcher_failed": [q for q, t in matcher.items() if t is None]}
+    return {
+        "rapidfuzz_partial_ratio": summary(naive),
+        "raw_text_bytes": raw,
+        "textual_fuzzy_matcher": summary(finished) if finished else None,
+        "textual_fuzzy_matcher_failed": [q for q, t in matcher.items() if t is None],
+    }
 
 
 def more_like_this(folder: Path, samples: int = 50) -> dict[str, object]:
@@ -339,8 +365,12 @@ def seeds_first_frame() -> dict[str, float] | None:
     import_files(library, [str(f) for f in files])
     library.close()
     frames = first_frames({"app": ("app", folder), "floor": ("floor", None)})
-    return {"app": frames["app"]["complete"], "floor": frames["floor"]["complete"],
-            "app_painted": frames["app"]["painted"], "floor_painted": frames["floor"]["painted"]}
+    return {
+        "app": frames["app"]["complete"],
+        "floor": frames["floor"]["complete"],
+        "app_painted": frames["app"]["painted"],
+        "floor_painted": frames["floor"]["painted"],
+    }
 
 
 def ms(value: float) -> str:
@@ -356,27 +386,56 @@ def _matcher(r: dict) -> str:
 def table(results: list[dict], seeds: dict | None, floor: float) -> str:
     lines = [f"minimal Textual app (floor), first complete frame: {ms(floor)} ms"]
     if seeds:
-        lines.append(f"four seed digests, first complete frame: {ms(seeds['app'])} ms "
-                     f"({seeds['app'] / seeds['floor']:.2f}x the floor measured alongside: {ms(seeds['floor'])} ms); "
-                     f"first frame drawn at all: {ms(seeds['app_painted'])} ms, floor {ms(seeds['floor_painted'])} ms")
-    header = ("papers", "first frame", "key p50", "key p95", "key max", "naive p50", "vs naive", "Matcher p50",
-              "move p95", "pgdn p95", "toggle vis p95", "durable p95", "frame p95 key/move", "like p50/p95",
-              "peak RSS", "RSS limit")
+        lines.append(
+            f"four seed digests, first complete frame: {ms(seeds['app'])} ms "
+            f"({seeds['app'] / seeds['floor']:.2f}x the floor measured alongside: {ms(seeds['floor'])} ms); "
+            f"first frame drawn at all: {ms(seeds['app_painted'])} ms, floor {ms(seeds['floor_painted'])} ms"
+        )
+    header = (
+        "papers",
+        "first frame",
+        "key p50",
+        "key p95",
+        "key max",
+        "naive p50",
+        "vs naive",
+        "Matcher p50",
+        "move p95",
+        "pgdn p95",
+        "toggle vis p95",
+        "durable p95",
+        "frame p95 key/move",
+        "like p50/p95",
+        "peak RSS",
+        "RSS limit",
+    )
     lines.append(" | ".join(header))
     lines.append(" | ".join("---" for _ in header))
     for r in results:
         key, naive = r["keystroke"], r["rapidfuzz_partial_ratio"]
         limit = 3 * r["raw_text_bytes"] / 2**20 + 100
-        lines.append(" | ".join([
-            f"{r['size']:,}", f"{ms(r['first_frame'])} ms", f"{ms(key['p50'])} ms", f"{ms(key['p95'])} ms",
-            f"{ms(key['max'])} ms", f"{ms(naive['p50'])} ms", f"{naive['p50'] / key['p95']:.0f}x",
-            _matcher(r), f"{ms(r['cursor_move']['p95'])} ms",
-            f"{ms(r['page_down']['p95'])} ms", f"{ms(r['toggle_visible']['p95'])} ms",
-            f"{ms(r['toggle_durable']['p95'])} ms",
-            f"{ms(r['painted']['keystroke']['p95'])} / {ms(r['painted']['cursor_move']['p95'])} ms",
-            f"{ms(r['more_like_this']['lookup']['p50'])} / {ms(r['more_like_this']['lookup']['p95'])} ms",
-            f"{r['peak_rss_mb']:.0f} MB", f"{limit:.0f} MB",
-        ]))
+        lines.append(
+            " | ".join(
+                [
+                    f"{r['size']:,}",
+                    f"{ms(r['first_frame'])} ms",
+                    f"{ms(key['p50'])} ms",
+                    f"{ms(key['p95'])} ms",
+                    f"{ms(key['max'])} ms",
+                    f"{ms(naive['p50'])} ms",
+                    f"{naive['p50'] / key['p95']:.0f}x",
+                    _matcher(r),
+                    f"{ms(r['cursor_move']['p95'])} ms",
+                    f"{ms(r['page_down']['p95'])} ms",
+                    f"{ms(r['toggle_visible']['p95'])} ms",
+                    f"{ms(r['toggle_durable']['p95'])} ms",
+                    f"{ms(r['painted']['keystroke']['p95'])} / {ms(r['painted']['cursor_move']['p95'])} ms",
+                    f"{ms(r['more_like_this']['lookup']['p50'])} / {ms(r['more_like_this']['lookup']['p95'])} ms",
+                    f"{r['peak_rss_mb']:.0f} MB",
+                    f"{limit:.0f} MB",
+                ]
+            )
+        )
     return "\n".join(lines)
 
 
@@ -407,7 +466,9 @@ def main() -> int:
     print(f"machine: {machine}\n{text}")
     RESULTS.mkdir(exist_ok=True)
     out_file = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out_file.write_text(json.dumps({"machine": machine, "floor": floor, "seeds": seeds, "sizes": results}, indent=2))
+    out_file.write_text(
+        json.dumps({"machine": machine, "floor": floor, "seeds": seeds, "sizes": results}, indent=2)
+    )
     print(f"figures: {out_file}", file=sys.stderr)
     return 0
 

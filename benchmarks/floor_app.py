@@ -31,8 +31,13 @@ class Floor(App[None]):
     OptionList { width: 3fr; height: 1fr; }
     #detail { width: 2fr; height: 1fr; padding: 0 1; overflow-y: auto; }
     """
-    BINDINGS = [("q", "quit", "Quit"), ("s", "star", "Star"), ("slash", "filter", "Filter"),
-                ("j", "move('down')", "Down"), ("k", "move('up')", "Up")]
+    BINDINGS = [
+        ("q", "quit", "Quit"),
+        ("s", "star", "Star"),
+        ("slash", "filter", "Filter"),
+        ("j", "move('down')", "Down"),
+        ("k", "move('up')", "Up"),
+    ]
     AUTO_FOCUS = "OptionList"
 
     def __init__(self, papers: list[tuple[str, str]]) -> None:
@@ -63,7 +68,9 @@ class Floor(App[None]):
         if i is None:
             return
         self.starred ^= {i}
-        options.replace_option_prompt_at_index(i, Content(("★ " if i in self.starred else "") + self.papers[i][0]))
+        options.replace_option_prompt_at_index(
+            i, Content(("★ " if i in self.starred else "") + self.papers[i][0])
+        )
 
     def action_filter(self) -> None:
         self.query_one(Input).focus()

@@ -43,7 +43,9 @@ class Corpus:
         abstract_words = Counter(w for e in entries for w in e.abstract.split() if not w.startswith("http"))
         self.title_vocab, self.title_weights = _cumulative(title_words)
         self.abstract_vocab, self.abstract_weights = _cumulative(abstract_words)
-        self.urls = [u for e in entries for u in re.findall(r"https?://\S+", e.abstract)] or ["https://github.com/example/code."]
+        self.urls = [u for e in entries for u in re.findall(r"https?://\S+", e.abstract)] or [
+            "https://github.com/example/code."
+        ]
 
     def title(self, rng: random.Random, serial: int) -> str:
         n = rng.choice(self.title_lengths)
@@ -79,7 +81,9 @@ def make_digests(size: int, seed: int = 7) -> list[Digest]:
         for line in range(PER_DIGEST):
             if made and rng.random() < REPEAT_SHARE:
                 old = rng.choice(made)
-                digest.entries.append(Entry(old.title, line, old.abstract, old.authors, old.published, old.upvotes))
+                digest.entries.append(
+                    Entry(old.title, line, old.abstract, old.authors, old.published, old.upvotes)
+                )
                 continue
             if serial >= size:
                 break
@@ -105,7 +109,9 @@ def build(size: int, folder: Path, seed: int = 7) -> Library:
     for paper in library.papers:
         roll = rng.random()
         if roll < NOTE_SHARE:
-            library.state.update(paper.id, read=True, note=f"Follow up: compare with {rng.choice(library.papers).title[:40]}")
+            library.state.update(
+                paper.id, read=True, note=f"Follow up: compare with {rng.choice(library.papers).title[:40]}"
+            )
         elif roll < NOTE_SHARE + STAR_SHARE:
             library.state.update(paper.id, starred=True)
         elif roll < NOTE_SHARE + STAR_SHARE + READ_SHARE:
@@ -121,8 +127,10 @@ def main() -> int:
     args = parser.parse_args()
     start = time.perf_counter()
     library = build(args.size, args.folder)
-    print(f"{len(library.papers)} papers, {len(library.digests)} digests in {time.perf_counter() - start:.1f}s",
-          file=sys.stderr)
+    print(
+        f"{len(library.papers)} papers, {len(library.digests)} digests in {time.perf_counter() - start:.1f}s",
+        file=sys.stderr,
+    )
     library.close()
     return 0
 

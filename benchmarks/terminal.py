@@ -62,16 +62,24 @@ class Terminal:
         self.master = master
         self.screen = pyte.Screen(COLS, ROWS)
         self.stream = pyte.ByteStream(self.screen)
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
-                                     start_new_session=True,
-                                     preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+        )
         os.close(slave)
         self.started = time.perf_counter()
 
     def snapshot(self) -> tuple:
         """The screen's characters and their colours and attributes."""
-        return tuple(tuple(row[x] for x in range(COLS)) for row in
-                     (self.screen.buffer[y] for y in range(ROWS)))
+        return tuple(
+            tuple(row[x] for x in range(COLS)) for row in (self.screen.buffer[y] for y in range(ROWS))
+        )
 
     @property
     def text(self) -> str:
@@ -148,8 +156,14 @@ class Terminal:
 
 
 def environment(data: Path) -> dict[str, str]:
-    env = {**os.environ, "READLIST_DATA_DIR": str(data), "TERM": "xterm-256color",
-           "PYTHONPATH": str(ROOT), "COLUMNS": str(COLS), "LINES": str(ROWS)}
+    env = {
+        **os.environ,
+        "READLIST_DATA_DIR": str(data),
+        "TERM": "xterm-256color",
+        "PYTHONPATH": str(ROOT),
+        "COLUMNS": str(COLS),
+        "LINES": str(ROWS),
+    }
     env.pop("TEXTUAL", None)
     return env
 
@@ -190,11 +204,20 @@ def first_start(data: Path, seconds: float = 10.0, every: float = 0.25) -> list[
     start of a day, right after the day's digest was imported: how long each waits to be seen."""
     day = time.strftime("%b %d").replace(" 0", " ")
     digest = CACHE / "today.txt"
-    digest.write_text(f"new\n\n{day}\n\n" + "".join(
-        f"A Paper of Today Number {n} on Terminal Latency\n\nWe measure the time from a key to the screen, "
-        f"case {n}, in a pseudo-terminal read back by a terminal emulator.\n\n" for n in range(40)))
-    subprocess.run([sys.executable, "-m", "readlist", "import", str(digest)], check=True, env=environment(data),
-                   capture_output=True)
+    digest.write_text(
+        f"new\n\n{day}\n\n"
+        + "".join(
+            f"A Paper of Today Number {n} on Terminal Latency\n\nWe measure the time from a key to the screen, "
+            f"case {n}, in a pseudo-terminal read back by a terminal emulator.\n\n"
+            for n in range(40)
+        )
+    )
+    subprocess.run(
+        [sys.executable, "-m", "readlist", "import", str(digest)],
+        check=True,
+        env=environment(data),
+        capture_output=True,
+    )
     shutil.rmtree(data / "backups", ignore_errors=True)  # the first start of the day takes its backup
     term = readlist(data)
     try:
@@ -203,7 +226,7 @@ def first_start(data: Path, seconds: float = 10.0, every: float = 0.25) -> list[
         end = time.perf_counter() + seconds
         i = 0
         while time.perf_counter() < end:
-            timings.append(term.press(b"jk"[i % 2:i % 2 + 1], quiet=every))
+            timings.append(term.press(b"jk"[i % 2 : i % 2 + 1], quiet=every))
             i += 1
         return timings
     finally:
@@ -237,10 +260,15 @@ class Figures:
     def row(self) -> dict[str, float | int]:
         if not self.first:
             return {"n": 0, "unchanged": self.unchanged}
-        return {"n": len(self.first), "unchanged": self.unchanged,
-                "first_p50": statistics.median(self.first), "first_p95": pct(self.first, 0.95),
-                "settled_p50": statistics.median(self.settled), "settled_p95": pct(self.settled, 0.95),
-                "settled_max": max(self.settled)}
+        return {
+            "n": len(self.first),
+            "unchanged": self.unchanged,
+            "first_p50": statistics.median(self.first),
+            "first_p95": pct(self.first, 0.95),
+            "settled_p50": statistics.median(self.settled),
+            "settled_p95": pct(self.settled, 0.95),
+            "settled_max": max(self.settled),
+        }
 
 
 def measure(data: Path, label: str) -> dict[str, dict]:
@@ -268,8 +296,12 @@ def library(size: str) -> Path:
             files = sorted(SEEDS.glob("*.txt"))
             if not files:
                 raise SystemExit("../shared/seeds is not here")
-            subprocess.run([sys.executable, "-m", "readlist", "import", *map(str, files)], check=True,
-                           env=environment(folder), capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "readlist", "import", *map(str, files)],
+                check=True,
+                env=environment(folder),
+                capture_output=True,
+            )
         return folder
     folder = CACHE / f"lib-{size}"
     if not (folder / "library.json").exists():
@@ -282,21 +314,28 @@ def ms(value: float | None) -> str:
 
 
 def report(results: dict[str, dict[str, dict]]) -> str:
-    lines = ["| library | what | readlist first p50 / p95 | floor first p50 / p95 | readlist settled p50 / p95 "
-             "| floor settled p50 / p95 |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| library | what | readlist first p50 / p95 | floor first p50 / p95 | readlist settled p50 / p95 "
+        "| floor settled p50 / p95 |",
+        "|---|---|---|---|---|---|",
+    ]
     for size, figures in results.items():
         for what in ("move", "toggle", "typing"):
             mine, base = figures.get(f"readlist {what}"), figures.get(f"floor {what}")
             if not mine or not mine.get("n"):
                 continue
-            lines.append(f"| {size} | {what} | {ms(mine['first_p50'])} / {ms(mine['first_p95'])} "
-                         f"| {ms(base['first_p50'])} / {ms(base['first_p95'])} "
-                         f"| {ms(mine['settled_p50'])} / {ms(mine['settled_p95'])} "
-                         f"| {ms(base['settled_p50'])} / {ms(base['settled_p95'])} |")
+            lines.append(
+                f"| {size} | {what} | {ms(mine['first_p50'])} / {ms(mine['first_p95'])} "
+                f"| {ms(base['first_p50'])} / {ms(base['first_p95'])} "
+                f"| {ms(mine['settled_p50'])} / {ms(mine['settled_p95'])} "
+                f"| {ms(base['settled_p50'])} / {ms(base['settled_p95'])} |"
+            )
         start = figures.get("first start")
         if start and start.get("n"):
-            lines.append(f"| {size} | keys in the first 10 s after a fresh import | {ms(start['first_p50'])} / "
-                         f"{ms(start['first_p95'])} (max {ms(start['first_max'])}) | | | |")
+            lines.append(
+                f"| {size} | keys in the first 10 s after a fresh import | {ms(start['first_p50'])} / "
+                f"{ms(start['first_p95'])} (max {ms(start['first_max'])}) | | | |"
+            )
     return "\n".join(lines)
 
 
@@ -305,12 +344,18 @@ def targets(results: dict[str, dict[str, dict]]) -> list[str]:
     lines = []
 
     def check(name: str, measured: float, limit: float) -> None:
-        lines.append(f"{'ok  ' if measured <= limit else 'MISS'} {name}: {measured:.0f} ms (limit {limit:.0f} ms)")
+        lines.append(
+            f"{'ok  ' if measured <= limit else 'MISS'} {name}: {measured:.0f} ms (limit {limit:.0f} ms)"
+        )
 
     for size, figures in results.items():
         mine, base = figures.get("readlist move"), figures.get("floor move")
         if mine and base and mine.get("n") and base.get("n"):
-            check(f"{size}: move, first change p50 <= 1.5x floor + 3", mine["first_p50"], 1.5 * base["first_p50"] + 3)
+            check(
+                f"{size}: move, first change p50 <= 1.5x floor + 3",
+                mine["first_p50"],
+                1.5 * base["first_p50"] + 3,
+            )
             check(f"{size}: move, settled p95 <= 2x floor", mine["settled_p95"], 2 * base["settled_p95"])
         mine, base = figures.get("readlist toggle"), figures.get("floor toggle")
         if mine and base and mine.get("n") and base.get("n"):
@@ -326,7 +371,9 @@ def targets(results: dict[str, dict[str, dict]]) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="terminal-level latency of readlist against a bare Textual app")
+    parser = argparse.ArgumentParser(
+        description="terminal-level latency of readlist against a bare Textual app"
+    )
     parser.add_argument("--sizes", nargs="+", default=["seeds", "10000", "100000"])
     args = parser.parse_args()
     CACHE.mkdir(exist_ok=True)

@@ -56,47 +56,80 @@ class _Parser(argparse.ArgumentParser):
         options = given[: given.index("--")] if "--" in given else given
         for arg in options:
             name = arg.split("=", 1)[0]
-            if name.startswith("-") and len(name) > 1 and not name[1:2].isdigit() \
-                    and not any(option.startswith(name) for option in self._option_string_actions):
+            if (
+                name.startswith("-")
+                and len(name) > 1
+                and not name[1:2].isdigit()
+                and not any(option.startswith(name) for option in self._option_string_actions)
+            ):
                 self.error(f"no option {name} (see {self.prog} --help)")
         return super().parse_args(given, namespace)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", metavar="DIR", help="where the library lives (default: $READLIST_DATA_DIR or the user data dir)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the library lives (default: $READLIST_DATA_DIR or the user data dir)",
+    )
 
 
 def build_parsers() -> dict[str, argparse.ArgumentParser]:
-    tui = _Parser(prog="readlist", description="Triage research-paper digests from the keyboard.",
-                  epilog=f"Subcommands: {', '.join(COMMANDS)} (readlist COMMAND --help).")
+    tui = _Parser(
+        prog="readlist",
+        description="Triage research-paper digests from the keyboard.",
+        epilog=f"Subcommands: {', '.join(COMMANDS)} (readlist COMMAND --help).",
+    )
     _common(tui)
     tui.add_argument("--version", action="version", version=f"readlist {__version__}")
-    tui.add_argument("--demo", action="store_true", help="open the two bundled sample digests in a throwaway library")
-    tui.add_argument("--fetch", action="store_true", help="fetch today's papers from the Hub first (as readlist fetch)")
+    tui.add_argument(
+        "--demo", action="store_true", help="open the two bundled sample digests in a throwaway library"
+    )
+    tui.add_argument(
+        "--fetch", action="store_true", help="fetch today's papers from the Hub first (as readlist fetch)"
+    )
     tui.add_argument("digests", nargs="*", metavar="DIGEST", help="digest files to import before opening")
 
-    imp = _Parser(prog="readlist import", description="Import digest files into the library: saved Daily Papers "
-                  "pages, the Hub's JSON, a readlist JSON export, or BibTeX (.bib). What is which is read from the "
-                  "content; a text file that looks like none of them is refused.")
+    imp = _Parser(
+        prog="readlist import",
+        description="Import digest files into the library: saved Daily Papers "
+        "pages, the Hub's JSON, a readlist JSON export, or BibTeX (.bib). What is which is read from the "
+        "content; a text file that looks like none of them is refused.",
+    )
     _common(imp)
     imp.add_argument("digests", nargs="+", metavar="DIGEST", help="digest files; - reads standard input")
-    imp.add_argument("--force", action="store_true",
-                     help="import a text file as a digest page even when it does not look like one")
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="import a text file as a digest page even when it does not look like one",
+    )
 
-    fetch = _Parser(prog="readlist fetch", description="Fetch the Hub's Daily Papers into the library (today's, "
-                    "by default; a day is the Hub's day, in UTC). Base URL from $HF_ENDPOINT, token from $HF_TOKEN.")
+    fetch = _Parser(
+        prog="readlist fetch",
+        description="Fetch the Hub's Daily Papers into the library (today's, "
+        "by default; a day is the Hub's day, in UTC). Base URL from $HF_ENDPOINT, token from $HF_TOKEN.",
+    )
     _common(fetch)
     when = fetch.add_mutually_exclusive_group()
     when.add_argument("--date", metavar="YYYY-MM-DD", help="one day")
     when.add_argument("--week", metavar="YYYY-Www", help="an ISO week, like 2025-W11")
     when.add_argument("--month", metavar="YYYY-MM", help="a month")
-    when.add_argument("--since", metavar="YYYY-MM-DD", help="each day from this one to today, but days already fetched")
-    fetch.add_argument("--refresh", action="store_true", help="with --since: fetch the days already fetched again")
+    when.add_argument(
+        "--since", metavar="YYYY-MM-DD", help="each day from this one to today, but days already fetched"
+    )
+    fetch.add_argument(
+        "--refresh", action="store_true", help="with --since: fetch the days already fetched again"
+    )
 
-    resolve = _Parser(prog="readlist resolve", description="Find the arXiv id of papers without one through the "
-                      "Hub's paper search (exact titles only, two requests a second).")
+    resolve = _Parser(
+        prog="readlist resolve",
+        description="Find the arXiv id of papers without one through the "
+        "Hub's paper search (exact titles only, two requests a second).",
+    )
     _common(resolve)
-    resolve.add_argument("--retry-misses", action="store_true", help="ask again about titles the Hub did not know")
+    resolve.add_argument(
+        "--retry-misses", action="store_true", help="ask again about titles the Hub did not know"
+    )
     resolve.add_argument("--limit", type=_positive, metavar="N", help="look up at most N papers")
 
     lst = _Parser(prog="readlist list", description="List papers, best match first with --query.")
@@ -104,11 +137,18 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     lst.add_argument("--json", action="store_true", help="print a JSON array")
     _filters(lst)
 
-    export = _Parser(prog="readlist export", description="Write papers and their state as Markdown notes, "
-                     "BibTeX, RIS, CSV or JSON ('readlist import' reads JSON and BibTeX back).")
+    export = _Parser(
+        prog="readlist export",
+        description="Write papers and their state as Markdown notes, "
+        "BibTeX, RIS, CSV or JSON ('readlist import' reads JSON and BibTeX back).",
+    )
     _common(export)
-    export.add_argument("--format", "-f", choices=FORMATS, help="the format (default: from the -o file's extension)")
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    export.add_argument(
+        "--format", "-f", choices=FORMATS, help="the format (default: from the -o file's extension)"
+    )
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output"
+    )
     _filters(export)
 
     mark = _Parser(prog="readlist mark", description="Change a paper's read / starred / note / tags state.")
@@ -121,50 +161,101 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     star.add_argument("--star", dest="starred", action="store_const", const=True)
     star.add_argument("--unstar", dest="starred", action="store_const", const=False)
     mark.add_argument("--note", metavar="TEXT", help="replace the note ('' clears it)")
-    mark.add_argument("--tags", metavar="TAGS", help="replace the tags, separated by spaces or commas ('' clears them)")
+    mark.add_argument(
+        "--tags", metavar="TAGS", help="replace the tags, separated by spaces or commas ('' clears them)"
+    )
 
-    search = _Parser(prog="readlist search", description="Saved searches: named queries for 'list --saved', "
-                     "'export --saved' and the app.")
+    search = _Parser(
+        prog="readlist search",
+        description="Saved searches: named queries for 'list --saved', 'export --saved' and the app.",
+    )
     _common(search)
     actions = search.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=_Parser)
-    save = actions.add_parser("save", help="save QUERY as NAME, replacing a search of that name",
-                              description="Save QUERY as NAME, replacing a search of that name.")
+    save = actions.add_parser(
+        "save",
+        help="save QUERY as NAME, replacing a search of that name",
+        description="Save QUERY as NAME, replacing a search of that name.",
+    )
     save.add_argument("name", metavar="NAME")
     save.add_argument("query", metavar="QUERY")
-    shown = actions.add_parser("list", help="list the saved searches: name, a tab, the query",
-                               description="List the saved searches: name, a tab, the query.")
-    delete = actions.add_parser("delete", help="delete the saved search NAME", description="Delete the saved search NAME.")
+    shown = actions.add_parser(
+        "list",
+        help="list the saved searches: name, a tab, the query",
+        description="List the saved searches: name, a tab, the query.",
+    )
+    delete = actions.add_parser(
+        "delete", help="delete the saved search NAME", description="Delete the saved search NAME."
+    )
     delete.add_argument("name", metavar="NAME")
     for sub in (save, shown, delete):  # --data-dir after the action too
         sub.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    remove = _Parser(prog="readlist remove", description="Take papers out of the library. They are kept, with "
-                     "their read marks, stars, notes and tags, in backups/removed-*.json, which readlist import brings "
-                     "back.")
+    remove = _Parser(
+        prog="readlist remove",
+        description="Take papers out of the library. They are kept, with "
+        "their read marks, stars, notes and tags, in backups/removed-*.json, which readlist import brings "
+        "back.",
+    )
     _common(remove)
     what = remove.add_mutually_exclusive_group(required=True)
-    what.add_argument("ids", nargs="*", metavar="ID", default=[], help="papers by id (or a unique start of one, or an arXiv id)")
-    what.add_argument("--digest", metavar="LABEL", help='a digest ("Mar 14"), with its papers that are in no other')
-    what.add_argument("--last-import", action="store_true",
-                      help="undo the last import: the papers and digests it added (papers it only updated stay)")
+    what.add_argument(
+        "ids",
+        nargs="*",
+        metavar="ID",
+        default=[],
+        help="papers by id (or a unique start of one, or an arXiv id)",
+    )
+    what.add_argument(
+        "--digest", metavar="LABEL", help='a digest ("Mar 14"), with its papers that are in no other'
+    )
+    what.add_argument(
+        "--last-import",
+        action="store_true",
+        help="undo the last import: the papers and digests it added (papers it only updated stay)",
+    )
     what.add_argument("--query", "-q", metavar="Q", help="the papers a search shows (its strong matches)")
 
-    sync = _Parser(prog="readlist sync", description="Sync the library with a git repository that your other "
-                   "machines sync with too: commit what changed here, fetch, merge, push. Read marks, stars, notes "
-                   "and tags merge per paper and per field (the later change wins; two different notes are both kept).")
+    sync = _Parser(
+        prog="readlist sync",
+        description="Sync the library with a git repository that your other "
+        "machines sync with too: commit what changed here, fetch, merge, push. Read marks, stars, notes "
+        "and tags merge per paper and per field (the later change wins; two different notes are both kept).",
+    )
     _common(sync)
-    sync.add_argument("remote", nargs="?", metavar="REMOTE", help="the first time (or to change it): the repository "
-                      "to sync with: an ssh or https URL, a local path or a bare repository, empty or made by readlist")
+    sync.add_argument(
+        "remote",
+        nargs="?",
+        metavar="REMOTE",
+        help="the first time (or to change it): the repository "
+        "to sync with: an ssh or https URL, a local path or a bare repository, empty or made by readlist",
+    )
     what = sync.add_mutually_exclusive_group()
-    what.add_argument("--status", action="store_true", help="how many papers changed here and on the remote since "
-                      "the last sync, and when it was (fetches, merges nothing)")
+    what.add_argument(
+        "--status",
+        action="store_true",
+        help="how many papers changed here and on the remote since "
+        "the last sync, and when it was (fetches, merges nothing)",
+    )
     what.add_argument("--auto", choices=("on", "off"), help="sync when the app starts and when it quits")
 
     doctor = _Parser(prog="readlist doctor", description="Check the data files and backups.")
     _common(doctor)
-    doctor.add_argument("--restore", action="store_true", help="replace damaged files with their newest good backup")
-    return {"tui": tui, "import": imp, "fetch": fetch, "resolve": resolve, "list": lst, "export": export, "mark": mark,
-            "search": search, "remove": remove, "sync": sync, "doctor": doctor}
+    doctor.add_argument(
+        "--restore", action="store_true", help="replace damaged files with their newest good backup"
+    )
+    return {
+        "tui": tui,
+        "import": imp,
+        "fetch": fetch,
+        "resolve": resolve,
+        "list": lst,
+        "export": export,
+        "mark": mark,
+        "search": search,
+        "remove": remove,
+        "sync": sync,
+        "doctor": doctor,
+    }
 
 
 def _positive(text: str) -> int:
@@ -180,16 +271,27 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     read = parser.add_mutually_exclusive_group()  # no paper is both
     read.add_argument("--unread", action="store_true", help="only unread papers")
     read.add_argument("--read", action="store_true", help="only read papers")
-    parser.add_argument("--query", "-q", metavar="Q",
-                        help='search titles, abstracts, notes and tags (typo-tolerant), with is:unread is:read '
-                             'is:starred has:note has:tags has:link has:code has:summary tag:NAME digest:"Mar 14" '
-                             'title:WORD abstract:WORD author:NAME upvotes:>20 published:>2024-06 '
-                             'published:2024-01..2024-06 "exact phrase" -word, and a OR b, a | b, NOT a, ( )')
-    parser.add_argument("--saved", metavar="NAME",
-                        help="the saved search NAME ('readlist search list' shows them); with --query both must hold")
-    parser.add_argument("--sort", choices=[s.value for s in Sort], default=Sort.DIGEST.value,
-                        help="order: digest (best match first with --query), published, title, starred, upvotes, "
-                             "foryou (most like what you starred, tagged and wrote notes on; unread first)")
+    parser.add_argument(
+        "--query",
+        "-q",
+        metavar="Q",
+        help="search titles, abstracts, notes and tags (typo-tolerant), with is:unread is:read "
+        'is:starred has:note has:tags has:link has:code has:summary tag:NAME digest:"Mar 14" '
+        "title:WORD abstract:WORD author:NAME upvotes:>20 published:>2024-06 "
+        'published:2024-01..2024-06 "exact phrase" -word, and a OR b, a | b, NOT a, ( )',
+    )
+    parser.add_argument(
+        "--saved",
+        metavar="NAME",
+        help="the saved search NAME ('readlist search list' shows them); with --query both must hold",
+    )
+    parser.add_argument(
+        "--sort",
+        choices=[s.value for s in Sort],
+        default=Sort.DIGEST.value,
+        help="order: digest (best match first with --query), published, title, starred, upvotes, "
+        "foryou (most like what you starred, tagged and wrote notes on; unread first)",
+    )
 
 
 def _split_command(argv: Sequence[str]) -> tuple[str, list[str]]:
@@ -218,10 +320,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = None
     try:
         args = build_parsers()[command].parse_args(rest)
-        handler = {"tui": run_tui, "import": cmd_import, "fetch": cmd_fetch, "resolve": cmd_resolve, "list": cmd_list,
-                   "export": cmd_export, "mark": cmd_mark, "search": cmd_search,
-                   "remove": cmd_remove, "sync": cmd_sync,
-                   "doctor": cmd_doctor}[command]
+        handler = {
+            "tui": run_tui,
+            "import": cmd_import,
+            "fetch": cmd_fetch,
+            "resolve": cmd_resolve,
+            "list": cmd_list,
+            "export": cmd_export,
+            "mark": cmd_mark,
+            "search": cmd_search,
+            "remove": cmd_remove,
+            "sync": cmd_sync,
+            "doctor": cmd_doctor,
+        }[command]
         code = handler(args)
         if sys.stdout is not None:  # None when started with standard output closed
             sys.stdout.flush()  # a reader gone from the pipe (``| head``) shows here, not at exit
@@ -244,7 +355,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _discard_stdout()
         return EXIT_OK
     except OSError as exc:
-        print(f"readlist: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
+        print(
+            f"readlist: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr
+        )
         return EXIT_INPUT
 
 
@@ -268,11 +381,13 @@ def _print_problems(report: ImportReport) -> None:
 
 def _print_report(report: ImportReport) -> None:
     for f in report.files:
-        print(f"{one_line(f.source)}: {plural(f.entries, f.unit)} "
-              f"({one_line(f.label)}): {f.new} new, {f.known} already known"
-              + (f", {f.repeats} repeated" if f.repeats else "")
-              + (f", {f.updated} updated" if f.updated else "")
-              + (f", state restored for {f.restored}" if f.restored else ""))
+        print(
+            f"{one_line(f.source)}: {plural(f.entries, f.unit)} "
+            f"({one_line(f.label)}): {f.new} new, {f.known} already known"
+            + (f", {f.repeats} repeated" if f.repeats else "")
+            + (f", {f.updated} updated" if f.updated else "")
+            + (f", state restored for {f.restored}" if f.restored else "")
+        )
     _print_problems(report)
     print(f"total: {report.totals()}")
 
@@ -346,10 +461,14 @@ def _selected(library: Library, args: argparse.Namespace) -> _Chosen:
     weaker = len(selection.indices) - selection.strong
     if weaker:  # what the app shows below its "weaker matches" divider
         noun = "match" if weaker == 1 else "matches"
-        print(f"readlist: {weaker} weaker {noun} left out (they miss a word or score far below the best)",
-              file=sys.stderr)
+        print(
+            f"readlist: {weaker} weaker {noun} left out (they miss a word or score far below the best)",
+            file=sys.stderr,
+        )
     for_you = columns.for_you(index) if sort is Sort.FORYOU and index is not None else None
-    return _Chosen(selection.strong_indices, for_you if for_you is not None and for_you.hint is None else None)
+    return _Chosen(
+        selection.strong_indices, for_you if for_you is not None and for_you.hint is None else None
+    )
 
 
 def make_hub(**options: Any) -> HubClient:
@@ -389,14 +508,22 @@ def _period(args: argparse.Namespace, today: dt.date) -> Period:
 
     if args.refresh and not args.since:
         raise UsageError("readlist fetch: --refresh goes with --since")
-    kind, text = next(((kind, value) for kind in ("date", "week", "month", "since")
-                       if (value := getattr(args, kind)) is not None), ("date", today.isoformat()))
+    kind, text = next(
+        (
+            (kind, value)
+            for kind in ("date", "week", "month", "since")
+            if (value := getattr(args, kind)) is not None
+        ),
+        ("date", today.isoformat()),
+    )
     try:
         period = Period.parse("date" if kind == "since" else kind, text)
     except ValueError as exc:
         raise UsageError(f"readlist fetch: --{kind}: {exc}") from None
     if period.first > today:
-        raise UsageError(f"readlist fetch: --{kind}: {text} is after today ({today.isoformat()} on the Hub, in UTC)")
+        raise UsageError(
+            f"readlist fetch: --{kind}: {text} is after today ({today.isoformat()} on the Hub, in UTC)"
+        )
     return period
 
 
@@ -421,9 +548,11 @@ def _print_fetch_report(library: Library, report: FetchReport) -> None:
     for f in imported.files:
         info = library.digests.get(f.label)
         day = info.date if info is not None and info.date else f.label
-        print(f"{day} ({one_line(f.label)}): {f.entries} paper{'' if f.entries == 1 else 's'}: {f.new} new, "
-              f"{f.known} already known, "
-              f"{f.updated} updated" + (f", {f.repeats} repeated" if f.repeats else ""))
+        print(
+            f"{day} ({one_line(f.label)}): {f.entries} paper{'' if f.entries == 1 else 's'}: {f.new} new, "
+            f"{f.known} already known, "
+            f"{f.updated} updated" + (f", {f.repeats} repeated" if f.repeats else "")
+        )
     for day in report.empty_days():
         print(f"{day}: no papers on the Hub")
     _print_problems(imported)
@@ -434,8 +563,14 @@ def _print_fetch_report(library: Library, report: FetchReport) -> None:
         why = "; the Hub could not be reached, so the rest were not tried" if report.not_tried else ""
         kept = f"; the other {len(report.fetched)} days are saved" if report.fetched else ""
         print(f"readlist: failed: {', '.join(missing)}{why}{kept}", file=sys.stderr)
-    print(f"total: {imported.new} new, {imported.known} already known, {imported.updated} updated"
-          + (f", {len(report.failed) + len(report.not_tried)} failed" if report.failed or report.not_tried else ""))
+    print(
+        f"total: {imported.new} new, {imported.known} already known, {imported.updated} updated"
+        + (
+            f", {len(report.failed) + len(report.not_tried)} failed"
+            if report.failed or report.not_tried
+            else ""
+        )
+    )
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -472,7 +607,10 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     for pid, arxiv_id in report.found:
         print(f"{pid}  {arxiv_id}  {one_line(library.by_id[pid].title)}")
     for pid, arxiv_id in report.conflicts:
-        print(f"readlist: {pid}: the Hub's {arxiv_id} is another paper of the library; left as it is", file=sys.stderr)
+        print(
+            f"readlist: {pid}: the Hub's {arxiv_id} is another paper of the library; left as it is",
+            file=sys.stderr,
+        )
     if report.error:
         print(f"readlist: {one_line(report.error)}", file=sys.stderr)
     summary = [f"{len(report.found)} found", f"{len(report.missed)} not on the Hub"]
@@ -509,8 +647,12 @@ def cmd_list(args: argparse.Namespace) -> int:
             why = f"  ~ {', '.join(words)}"
         print(f"{paper.id}  {''.join(marks(state))}  {digest:<7}  {one_line(paper.title)}{tags}{why}")
     if not chosen.rows:
-        print("readlist: no paper matches" if papers else "readlist: the library is empty (readlist fetch, or "
-              "readlist import DIGEST)", file=sys.stderr)
+        print(
+            "readlist: no paper matches"
+            if papers
+            else "readlist: the library is empty (readlist fetch, or readlist import DIGEST)",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -533,14 +675,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
-    changes = {k: v for k, v in (("read", args.read), ("starred", args.starred), ("tags", args.tags))
-               if v is not None}
+    changes = {
+        k: v
+        for k, v in (("read", args.read), ("starred", args.starred), ("tags", args.tags))
+        if v is not None
+    }
     if args.note is not None:
         from readlist.core.text import clean_note
 
         changes["note"] = clean_note(args.note)
     if not changes:
-        raise UsageError("readlist mark: nothing to change (use --read, --unread, --star, --unstar, --note or --tags)")
+        raise UsageError(
+            "readlist mark: nothing to change (use --read, --unread, --star, --unstar, --note or --tags)"
+        )
     library = _open(args)
     try:
         paper = library.lookup(args.id)
@@ -548,8 +695,12 @@ def cmd_mark(args: argparse.Namespace) -> int:
         state = library.state.update(paper.id, **changes)
     finally:
         library.close()
-    flags = [("read" if state.read else "unread"), *(["starred"] if state.starred else []),
-             *(["note"] if state.note else []), *(f"#{tag}" for tag in state.tags)]
+    flags = [
+        ("read" if state.read else "unread"),
+        *(["starred"] if state.starred else []),
+        *(["note"] if state.note else []),
+        *(f"#{tag}" for tag in state.tags),
+    ]
     print(f"{paper.id}  {', '.join(flags)}  {one_line(paper.title)}")
     return EXIT_OK
 
@@ -563,7 +714,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         for name, query in saved.items():
             print(f"{one_line(name)}\t{one_line(query)}")
         if not saved:
-            print("readlist: no saved searches yet ('readlist search save NAME QUERY' saves one)", file=sys.stderr)
+            print(
+                "readlist: no saved searches yet ('readlist search save NAME QUERY' saves one)",
+                file=sys.stderr,
+            )
         return EXIT_OK
     if args.action == "delete":
         if not searches.delete(args.name):
@@ -594,8 +748,14 @@ def cmd_remove(args: argparse.Namespace) -> int:
     finally:
         library.close()
     gone = [plural(removal.papers, "paper")] + [f"the digest {one_line(label)}" for label in removal.digests]
-    print(f"removed {' and '.join(gone)}" + (f"; kept with their state in {removal.kept} (readlist import "
-                                               "brings them back)" if removal.kept else ""))
+    print(
+        f"removed {' and '.join(gone)}"
+        + (
+            f"; kept with their state in {removal.kept} (readlist import brings them back)"
+            if removal.kept
+            else ""
+        )
+    )
     return EXIT_OK
 
 
@@ -607,8 +767,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
     if args.auto:
         run.set_auto(folder, args.auto == "on")
-        print("the app now syncs when it starts and when it quits" if args.auto == "on"
-              else "the app no longer syncs by itself (readlist sync, or Sync now in its palette, still do)")
+        print(
+            "the app now syncs when it starts and when it quits"
+            if args.auto == "on"
+            else "the app no longer syncs by itself (readlist sync, or Sync now in its palette, still do)"
+        )
         return EXIT_OK
     library = _open(args)
     try:
@@ -628,13 +791,20 @@ def _print_sync_status(found: Any) -> int:
 
     from readlist.core.text import ago
 
-    last = "never" if found.last_sync is None else (
-        f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(found.last_sync))} ({ago(found.last_sync, time.time())})")
+    last = (
+        "never"
+        if found.last_sync is None
+        else (
+            f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(found.last_sync))} ({ago(found.last_sync, time.time())})"
+        )
+    )
     print(f"remote: {one_line(found.remote)}")
     print(f"last sync: {last}")
     print(f"ahead: {plural(found.ahead, 'paper')} changed here since the last sync")
-    print(f"behind: {'unknown' if found.behind is None else plural(found.behind, 'paper')} changed on the remote "
-          "since the last sync")
+    print(
+        f"behind: {'unknown' if found.behind is None else plural(found.behind, 'paper')} changed on the remote "
+        "since the last sync"
+    )
     print(f"sync at the app's start and quit: {'on' if found.auto else 'off'}")
     if found.error:
         print(f"readlist: {one_line(found.error)}", file=sys.stderr)
@@ -651,7 +821,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         for name in ("library.json", "state.json"):
             if any(not f.ok and name in f.message and "damaged" in f.message for f in findings):
                 backup, moved = restore(folder, name)
-                print(f"restored {name} from {backup.name}" + (f"; the damaged file is now {moved.name}" if moved else ""))
+                print(
+                    f"restored {name} from {backup.name}"
+                    + (f"; the damaged file is now {moved.name}" if moved else "")
+                )
         findings = check(folder)
     for finding in findings:
         print(one_line(str(finding)))

@@ -72,8 +72,11 @@ async def shoot() -> dict[str, str]:
                 await pilot.press("r", "j")
             await go_to(pilot, app, "Denoising Diffusion Implicit Models")
             await pilot.press("s", "t", *"diffusion sampling", "enter")
-            app.change([app.main.paper_list.current.id], "note",
-                       note="Deterministic sampler: try 50 steps on our scans and compare FID with DDPM.")
+            app.change(
+                [app.main.paper_list.current.id],
+                "note",
+                note="Deterministic sampler: try 50 steps on our scans and compare FID with DDPM.",
+            )
             await go_to(pilot, app, "Classifier-Free Diffusion Guidance")
             await pilot.press("t", *"diffusion", "enter", "s")
             await go_to(pilot, app, "Denoising Diffusion Implicit Models")
@@ -99,8 +102,11 @@ async def shoot() -> dict[str, str]:
             await pilot.press("d")
             await go_to(pilot, app, "Longformer")
             await pilot.press("n")
-            await pilot.press(*"Sliding windows plus a few global tokens. ", "enter",
-                              *"Idea: try it on our [long-context] logs.")
+            await pilot.press(
+                *"Sliding windows plus a few global tokens. ",
+                "enter",
+                *"Idea: try it on our [long-context] logs.",
+            )
             shots["note-editor.svg"] = await picture(pilot, app)
 
             await pilot.press("escape", "t", *"long-context dif")

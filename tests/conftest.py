@@ -26,8 +26,14 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # No git configuration of the machine's or the user's (sync runs git): tests see git as installed.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("GIT_CONFIG_GLOBAL", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
-                 "GIT_COMMITTER_EMAIL", "GIT_SSH_COMMAND"):
+    for name in (
+        "GIT_CONFIG_GLOBAL",
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "GIT_SSH_COMMAND",
+    ):
         monkeypatch.delenv(name, raising=False)
     # No test reaches the real Hub: one that forgets its local server finds nothing listening.
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")

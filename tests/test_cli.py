@@ -33,9 +33,27 @@ METADATA = FIXTURES / "metadata.txt"
 BASIC = FIXTURES / "basic.txt"
 
 JSON_KEYS = {
-    "id", "title", "abstract", "authors", "author_names", "published", "upvotes", "digests", "links", "url",
-    "read", "starred", "note", "arxiv_id", "tags", "comments", "github_repo", "github_stars", "project_page",
-    "ai_summary", "ai_keywords",
+    "id",
+    "title",
+    "abstract",
+    "authors",
+    "author_names",
+    "published",
+    "upvotes",
+    "digests",
+    "links",
+    "url",
+    "read",
+    "starred",
+    "note",
+    "arxiv_id",
+    "tags",
+    "comments",
+    "github_repo",
+    "github_stars",
+    "project_page",
+    "ai_summary",
+    "ai_keywords",
 }
 
 
@@ -73,7 +91,11 @@ def cli(
     return subprocess.run(
         [sys.executable, "-m", "readlist", *argv],
         input=stdin.decode("utf-8") if stdin is not None else None,
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
     )
 
 
@@ -171,10 +193,15 @@ def test_import_with_a_parse_problem_reports_it_and_exits_1(capsys: pytest.Captu
     assert len(titles(capsys)) == 4  # the entry without an abstract is still imported
 
 
-def test_a_windows_1252_file_is_a_warning_not_a_failure(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_windows_1252_file_is_a_warning_not_a_failure(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "cp1252.txt"
-    path.write_bytes(BASIC.read_text(encoding="utf-8").replace("Scene Capture", "Scene Capture \u00e0 la Carte")
-                     .encode("cp1252"))
+    path.write_bytes(
+        BASIC.read_text(encoding="utf-8")
+        .replace("Scene Capture", "Scene Capture \u00e0 la Carte")
+        .encode("cp1252")
+    )
     code, out, err = run(capsys, "import", str(path))
     assert code == 0
     assert err.splitlines() == [f"{path}:11: not UTF-8; read as Windows-1252 text"]
@@ -225,7 +252,12 @@ def test_list_json_keys_and_nulls(capsys: pytest.CaptureFixture[str]) -> None:
 
     bare = by_title(capsys, "A Benchmark of Everyday Spreadsheet Questions")
     assert {k: bare[k] for k in ("authors", "published", "upvotes", "arxiv_id", "note", "links")} == {
-        "authors": None, "published": None, "upvotes": None, "arxiv_id": None, "note": None, "links": [],
+        "authors": None,
+        "published": None,
+        "upvotes": None,
+        "arxiv_id": None,
+        "note": None,
+        "links": [],
     }
     assert (bare["read"], bare["starred"], bare["digests"]) == (False, False, ["Oct 2"])
     assert bare["url"] == (
@@ -262,11 +294,17 @@ def test_list_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(lines) == 3
     # id, then the marks (● unread, ★ starred, ✎ note), the first digest padded to 7, the title
     assert lines[0] == f"{first['id']}   ★✎  Mar 14   Sparse Gaussian Splatting for Real-Time Scene Capture"
-    assert lines[1].endswith("  ●    Mar 14   Post-Training Quantization of Language Models Without Calibration Data")
+    assert lines[1].endswith(
+        "  ●    Mar 14   Post-Training Quantization of Language Models Without Calibration Data"
+    )
 
 
 def test_list_on_an_empty_library(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "list") == (0, "", "readlist: the library is empty (readlist fetch, or readlist import DIGEST)\n")
+    assert run(capsys, "list") == (
+        0,
+        "",
+        "readlist: the library is empty (readlist fetch, or readlist import DIGEST)\n",
+    )
     assert run(capsys, "list", "--json") == (0, "[]\n", "")
 
 
@@ -285,7 +323,9 @@ def test_list_filters(capsys: pytest.CaptureFixture[str]) -> None:
     assert first("--unread") == ["Contrastive", "Counting"]
     assert first("--notes") == ["Lossless"]
     assert first("--starred", "--unread") == ["Contrastive"]
-    assert run(capsys, "list", "--read", "--unread")[0] == 2  # no paper is both: a usage error, not an empty list
+    assert (
+        run(capsys, "list", "--read", "--unread")[0] == 2
+    )  # no paper is both: a usage error, not an empty list
 
 
 def test_list_query_best_match_first(capsys: pytest.CaptureFixture[str]) -> None:
@@ -369,7 +409,9 @@ def test_mark_without_a_change_is_a_usage_error(
 ) -> None:
     code, out, err = run(capsys, "mark", "abcd")
     assert (code, out) == (2, "")
-    assert err == "readlist mark: nothing to change (use --read, --unread, --star, --unstar, --note or --tags)\n"
+    assert (
+        err == "readlist mark: nothing to change (use --read, --unread, --star, --unstar, --note or --tags)\n"
+    )
     assert not isolated_data.exists()  # refused before opening the library
 
 
@@ -414,8 +456,9 @@ def test_corrupt_library_is_a_one_line_error(tmp_path: Path) -> None:
 # -- what can go wrong while a command runs -----------------------------------------------------------
 
 
-def test_a_lock_held_too_long_is_a_one_line_error(capsys: pytest.CaptureFixture[str], isolated_data: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lock_held_too_long_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(capsys, "import", str(BASIC))
     pid = rows(capsys)[0]["id"]
     # The lock stays taken until the command gave up, so how long it tries does not matter.
@@ -427,8 +470,9 @@ def test_a_lock_held_too_long_is_a_one_line_error(capsys: pytest.CaptureFixture[
     assert state_on_disk(isolated_data).get(pid, DEFAULTS)["starred"] is False
 
 
-def test_a_full_disk_is_a_one_line_error_and_changes_nothing(capsys: pytest.CaptureFixture[str],
-                                                             isolated_data: Path, disk_full: DiskFull) -> None:
+def test_a_full_disk_is_a_one_line_error_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, disk_full: DiskFull
+) -> None:
     run(capsys, "import", str(BASIC))
     pid = rows(capsys)[0]["id"]
     disk_full.fill(isolated_data / STATE_FILE)
@@ -440,8 +484,9 @@ def test_a_full_disk_is_a_one_line_error_and_changes_nothing(capsys: pytest.Capt
 
 @pytest.mark.parametrize("papers", [3, 300], ids=["output-left-at-exit", "output-while-running"])
 @pytest.mark.parametrize("argv", [["list"], ["export", "-f", "json"]])
-def test_a_reader_that_goes_away_ends_the_output_quietly(capsys: pytest.CaptureFixture[str], isolated_data: Path,
-                                                         tmp_path: Path, argv: list[str], papers: int) -> None:
+def test_a_reader_that_goes_away_ends_the_output_quietly(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, tmp_path: Path, argv: list[str], papers: int
+) -> None:
     """``readlist list | head``: once the reader has closed the pipe, readlist stops without a word,
     also when what it printed is still buffered when it exits (Python's default for a pipe)."""
     digest = tmp_path / "digest.txt"
@@ -452,20 +497,34 @@ def test_a_reader_that_goes_away_ends_the_output_quietly(capsys: pytest.CaptureF
     reader, writer = os.pipe()
     os.close(reader)  # gone before the first line
     try:
-        result = subprocess.run(readlist_cmd(*argv), stdout=writer, stderr=subprocess.PIPE, text=True, env=env,
-                                cwd=tmp_path, timeout=60)
+        result = subprocess.run(
+            readlist_cmd(*argv),
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
     finally:
         os.close(writer)
     assert (result.returncode, result.stderr) == (0, "")
 
 
-def test_a_command_run_with_standard_output_closed_still_works(capsys: pytest.CaptureFixture[str],
-                                                               isolated_data: Path, tmp_path: Path) -> None:
+def test_a_command_run_with_standard_output_closed_still_works(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, tmp_path: Path
+) -> None:
     run(capsys, "import", str(BASIC))
     pid = rows(capsys)[0]["id"]
-    result = subprocess.run(readlist_cmd("mark", pid, "--star"), stderr=subprocess.PIPE, text=True,
-                            env=subprocess_env(isolated_data), cwd=tmp_path, timeout=60,
-                            preexec_fn=lambda: os.close(1))  # as `readlist mark ... >&-` starts it
+    result = subprocess.run(
+        readlist_cmd("mark", pid, "--star"),
+        stderr=subprocess.PIPE,
+        text=True,
+        env=subprocess_env(isolated_data),
+        cwd=tmp_path,
+        timeout=60,
+        preexec_fn=lambda: os.close(1),
+    )  # as `readlist mark ... >&-` starts it
     assert (result.returncode, result.stderr) == (0, "")
     assert state_on_disk(isolated_data)[pid]["starred"] is True
 
@@ -510,19 +569,24 @@ def app_runs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return opened
 
 
-def test_a_mistyped_command_opens_nothing(capsys: pytest.CaptureFixture[str], isolated_data: Path,
-                                          app_runs: list[Any]) -> None:
+def test_a_mistyped_command_opens_nothing(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, app_runs: list[Any]
+) -> None:
     code, out, err = run(capsys, "bogus")
     assert (code, out) == (2, "")
-    assert err == ("readlist: bogus: no such file (commands: import, fetch, resolve, list, export, mark, search, "
-                   "remove, sync, doctor)\n")
+    assert err == (
+        "readlist: bogus: no such file (commands: import, fetch, resolve, list, export, mark, search, "
+        "remove, sync, doctor)\n"
+    )
     code, _, err = run(capsys, "--demo", str(WEEK1), "bogus")  # one missing name is enough
     assert code == 2 and err.startswith("readlist: bogus: no such file")
     assert app_runs == []
     assert not isolated_data.exists()  # the library was not even opened
 
 
-def test_a_digest_with_problems_still_opens_the_app(capsys: pytest.CaptureFixture[str], app_runs: list[Any]) -> None:
+def test_a_digest_with_problems_still_opens_the_app(
+    capsys: pytest.CaptureFixture[str], app_runs: list[Any]
+) -> None:
     code, _, err = run(capsys, str(FIXTURES / "missing_abstract.txt"))
     assert code == 1 and "has no abstract" in err
     [report] = app_runs

@@ -37,10 +37,19 @@ def marked(capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "flags",
-    [[], ["--starred"], ["--unread"], ["--read", "--starred"], ["--notes"], ["--query", "diffusion"], ["-q", "zeppelin"]],
+    [
+        [],
+        ["--starred"],
+        ["--unread"],
+        ["--read", "--starred"],
+        ["--notes"],
+        ["--query", "diffusion"],
+        ["-q", "zeppelin"],
+    ],
 )
-def test_export_chooses_what_list_shows(capsys: pytest.CaptureFixture[str], marked: dict[str, str],
-                                        flags: list[str]) -> None:
+def test_export_chooses_what_list_shows(
+    capsys: pytest.CaptureFixture[str], marked: dict[str, str], flags: list[str]
+) -> None:
     listed = [r["id"] for r in rows(capsys, *flags)]
     code, out, err = run(capsys, "export", "--format", "csv", *flags)
     assert (code, err) == (0, "")
@@ -59,8 +68,10 @@ def test_export_formats_to_stdout(capsys: pytest.CaptureFixture[str], marked: di
     code, out, err = run(capsys, "export", "-f", "bibtex", "--starred")
     assert (code, err) == (0, "")
     titles = [e.fields["title"] for e in parse_string(out, "bibtex").entries.values()]
-    assert titles == ["{Contrastive Pretraining on Satellite Image Time Series}",
-                      "{Lossless Compression of Model Checkpoints}"]
+    assert titles == [
+        "{Contrastive Pretraining on Satellite Image Time Series}",
+        "{Lossless Compression of Model Checkpoints}",
+    ]
 
     code, out, _ = run(capsys, "export", "-f", "csv", "--notes")
     [row] = list(csv.DictReader(io.StringIO(out, newline="")))
@@ -99,9 +110,15 @@ def test_export_to_a_file_keeps_the_old_file_whole_when_the_write_fails(
     ("argv", "message"),
     [
         (["export"], "readlist export: choose a --format (markdown, bibtex, ris, csv or json)"),
-        (["export", "-o", "notes.txt"], "readlist export: choose a --format (markdown, bibtex, ris, csv or json)"),
+        (
+            ["export", "-o", "notes.txt"],
+            "readlist export: choose a --format (markdown, bibtex, ris, csv or json)",
+        ),
         (["export", "--format", "pdf"], "readlist export: argument --format/-f: invalid choice: 'pdf'"),
-        (["export", "-f", "csv", "--bogus"], "readlist export: no option --bogus (see readlist export --help)"),
+        (
+            ["export", "-f", "csv", "--bogus"],
+            "readlist export: no option --bogus (see readlist export --help)",
+        ),
     ],
 )
 def test_export_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
@@ -110,7 +127,9 @@ def test_export_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str]
     assert len(err.splitlines()) == 1 and err.startswith(message)
 
 
-def test_export_to_an_unwritable_place_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_export_to_an_unwritable_place_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     run(capsys, "import", str(BASIC))
     missing = tmp_path / "no" / "such\nfolder" / "x.md"
     code, out, err = run(capsys, "export", "-o", str(missing))
@@ -141,7 +160,9 @@ def test_export_json_and_import_it_elsewhere_as_processes(tmp_path: Path) -> Non
     )
 
 
-def test_import_daily_papers_json_on_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_daily_papers_json_on_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(capsys, "import", str(BASIC))
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(DAILY.read_bytes()), encoding="utf-8"))
     code, out, err = run(capsys, "import", "-")
@@ -169,7 +190,9 @@ def test_bad_json_is_one_line_without_a_traceback(tmp_path: Path) -> None:
     assert (state.read_bytes() if state.exists() else None) == before
 
     partly = tmp_path / "partly.json"
-    partly.write_text(json.dumps([{"paper": {"title": "Kept", "summary": "Fine."}}, {"paper": {"summary": "?"}}]))
+    partly.write_text(
+        json.dumps([{"paper": {"title": "Kept", "summary": "Fine."}}, {"paper": {"summary": "?"}}])
+    )
     result = cli(tmp_path, "import", str(partly))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [f"{partly}: entry 2: no title; skipped"]

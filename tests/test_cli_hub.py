@@ -37,9 +37,14 @@ COUNTS = ("upvotes", "comments", "github_stars", "hub_at")
 @pytest.fixture(autouse=True)
 def quick_hub(monkeypatch: pytest.MonkeyPatch) -> None:
     """The commands' client, with the waits it chooses not slept and a short read timeout."""
+
     def make_hub(**options: Any) -> HubClient:
-        return HubClient.from_env(clock=FakeClock(), retries=Retries(attempts=2),
-                                  timeouts=Timeouts(connect=2.0, read=0.3), **options)
+        return HubClient.from_env(
+            clock=FakeClock(),
+            retries=Retries(attempts=2),
+            timeouts=Timeouts(connect=2.0, read=0.3),
+            **options,
+        )
 
     monkeypatch.setattr(cli, "make_hub", make_hub)
 
@@ -75,7 +80,9 @@ def triaged(capsys: pytest.CaptureFixture[str], isolated_data: Path) -> dict[str
     marks = {}
     for n, paper in enumerate(library.papers):
         marks[paper.title] = (n % 2 == 0, f"note {n}\n\nwith a second paragraph")
-        library.state.update(paper.id, starred=marks[paper.title][0], note=marks[paper.title][1], tags=["mine"])
+        library.state.update(
+            paper.id, starred=marks[paper.title][0], note=marks[paper.title][1], tags=["mine"]
+        )
     library.close()
     return marks
 
@@ -84,15 +91,20 @@ def triaged(capsys: pytest.CaptureFixture[str], isolated_data: Path) -> dict[str
 
 
 def test_a_fetch_gives_a_text_digests_papers_their_ids_and_keeps_everything(
-        capsys: pytest.CaptureFixture[str], isolated_data: Path, fake_hub: FakeHub,
-        triaged: dict[str, tuple[bool, str]]) -> None:
+    capsys: pytest.CaptureFixture[str],
+    isolated_data: Path,
+    fake_hub: FakeHub,
+    triaged: dict[str, tuple[bool, str]],
+) -> None:
     fake_hub.entries = json.loads(DAY_JSON.read_text())
     state_before, papers_before = (isolated_data / STATE_FILE).read_bytes(), records(isolated_data)
 
     code, out, err = run(capsys, "fetch", "--date", DAY)
     assert (code, err) == (0, "")
-    assert out.splitlines() == ["2025-03-14 (Mar 14): 3 papers: 0 new, 3 already known, 3 updated",
-                                "total: 0 new, 3 already known, 3 updated"]
+    assert out.splitlines() == [
+        "2025-03-14 (Mar 14): 3 papers: 0 new, 3 already known, 3 updated",
+        "total: 0 new, 3 already known, 3 updated",
+    ]
     assert (isolated_data / STATE_FILE).read_bytes() == state_before  # notes and stars untouched
     rows = {row["title"]: row for row in json.loads(run(capsys, "list", "--json")[1])}
     assert len(rows) == len(papers_before)  # no paper added
@@ -104,8 +116,10 @@ def test_a_fetch_gives_a_text_digests_papers_their_ids_and_keeps_everything(
         assert (row["starred"], row["note"], row["tags"]) == (starred, note, ["mine"])
     sparse = rows["Sparse Gaussian Splatting for Real-Time Scene Capture"]
     assert (sparse["upvotes"], sparse["comments"], sparse["github_stars"]) == (42, 3, 311)
-    assert (sparse["github_repo"], sparse["project_page"]) == ("https://github.com/example-lab/sparse-gs",
-                                                               "https://example-lab.github.io/sparse-gs")
+    assert (sparse["github_repo"], sparse["project_page"]) == (
+        "https://github.com/example-lab/sparse-gs",
+        "https://example-lab.github.io/sparse-gs",
+    )
     assert sparse["ai_summary"].startswith("Pruning Gaussian primitives")
     assert sparse["ai_keywords"] == ["Gaussian splatting", "pruning", "real-time rendering"]
     assert sparse["author_names"] == ["Mira Okafor", "Tomas Lindqvist", "Priya Raman"]
@@ -117,7 +131,10 @@ def test_a_fetch_gives_a_text_digests_papers_their_ids_and_keeps_everything(
     # The same fetch again: nothing to update. Then the counts moved on the Hub: only they change.
     fetched_once = records(isolated_data)
     code, out, _ = run(capsys, "fetch", "--date", DAY)
-    assert (code, out.splitlines()[0]) == (0, "2025-03-14 (Mar 14): 3 papers: 0 new, 3 already known, 0 updated")
+    assert (code, out.splitlines()[0]) == (
+        0,
+        "2025-03-14 (Mar 14): 3 papers: 0 new, 3 already known, 0 updated",
+    )
     assert records(isolated_data) == fetched_once
     for item in fake_hub.entries:
         item["paper"]["upvotes"] -= 1  # a vote taken back: the newer count wins all the same
@@ -125,7 +142,10 @@ def test_a_fetch_gives_a_text_digests_papers_their_ids_and_keeps_everything(
         if "githubStars" in item["paper"]:
             item["paper"]["githubStars"] += 10
     code, out, _ = run(capsys, "fetch", "--date", DAY)
-    assert (code, out.splitlines()[0]) == (0, "2025-03-14 (Mar 14): 3 papers: 0 new, 3 already known, 3 updated")
+    assert (code, out.splitlines()[0]) == (
+        0,
+        "2025-03-14 (Mar 14): 3 papers: 0 new, 3 already known, 3 updated",
+    )
     assert changed_fields(fetched_once, records(isolated_data)) == set(COUNTS)
     assert (isolated_data / STATE_FILE).read_bytes() == state_before
 
@@ -133,23 +153,39 @@ def test_a_fetch_gives_a_text_digests_papers_their_ids_and_keeps_everything(
 def fault_cases() -> list[Any]:
     body = json.loads(DAY_JSON.read_text())
     return [
-        pytest.param(Reply(401, {"error": "Invalid credentials"}), "HTTP 401 Unauthorized: the Hub wants a token "
-                     "(set HF_TOKEN)", id="401"),
+        pytest.param(
+            Reply(401, {"error": "Invalid credentials"}),
+            "HTTP 401 Unauthorized: the Hub wants a token (set HF_TOKEN)",
+            id="401",
+        ),
         pytest.param(Reply(403, b""), "HTTP 403 Forbidden", id="403"),
-        pytest.param(Reply(404, {"error": "Not Found"}), "HTTP 404 Not Found: is HF_ENDPOINT right?", id="404"),
+        pytest.param(
+            Reply(404, {"error": "Not Found"}), "HTTP 404 Not Found: is HF_ENDPOINT right?", id="404"
+        ),
         pytest.param(Reply(503, b"down"), "HTTP 503 Service Unavailable (after 2 attempts)", id="5xx"),
         pytest.param(Reply(body=json.dumps(body).encode()[:-40]), "not valid JSON (line", id="malformed"),
-        pytest.param(Reply(body={"papers": body}), "JSON of the wrong shape: an object, not a list of papers",
-                     id="object"),
-        pytest.param(Reply(body=["2503.10101"]), "JSON of the wrong shape: entry 1 is a string, not a paper",
-                     id="strings"),
+        pytest.param(
+            Reply(body={"papers": body}),
+            "JSON of the wrong shape: an object, not a list of papers",
+            id="object",
+        ),
+        pytest.param(
+            Reply(body=["2503.10101"]),
+            "JSON of the wrong shape: entry 1 is a string, not a paper",
+            id="strings",
+        ),
     ]
 
 
 @pytest.mark.parametrize(("reply", "problem"), fault_cases())
 def test_every_answer_that_is_a_fault_is_one_line_and_changes_nothing(
-        capsys: pytest.CaptureFixture[str], isolated_data: Path, fake_hub: FakeHub, triaged: object,
-        reply: Reply, problem: str) -> None:
+    capsys: pytest.CaptureFixture[str],
+    isolated_data: Path,
+    fake_hub: FakeHub,
+    triaged: object,
+    reply: Reply,
+    problem: str,
+) -> None:
     fake_hub.faults[DAY] = reply
     before = files(isolated_data)
     code, out, err = run(capsys, "fetch", "--date", DAY)
@@ -160,8 +196,9 @@ def test_every_answer_that_is_a_fault_is_one_line_and_changes_nothing(
     assert files(isolated_data) == before
 
 
-def test_no_answer_at_all_is_one_line_and_changes_nothing(capsys: pytest.CaptureFixture[str], isolated_data: Path,
-                                                          monkeypatch: pytest.MonkeyPatch, triaged: object) -> None:
+def test_no_answer_at_all_is_one_line_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, monkeypatch: pytest.MonkeyPatch, triaged: object
+) -> None:
     before = files(isolated_data)
     refused = closed_port()
 
@@ -169,9 +206,11 @@ def test_no_answer_at_all_is_one_line_and_changes_nothing(capsys: pytest.Capture
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     with silent_server() as silent:
-        for endpoint, problem in ((refused, "connection refused (after 2 attempts)"),
-                                  (silent, "no answer within 0.3 s (after 2 attempts)"),
-                                  ("https://hub.invalid", "cannot resolve hub.invalid (offline, or a DNS failure)")):
+        for endpoint, problem in (
+            (refused, "connection refused (after 2 attempts)"),
+            (silent, "no answer within 0.3 s (after 2 attempts)"),
+            ("https://hub.invalid", "cannot resolve hub.invalid (offline, or a DNS failure)"),
+        ):
             monkeypatch.setenv("HF_ENDPOINT", endpoint)
             with monkeypatch.context() as patched:
                 if "invalid" in endpoint:
@@ -182,8 +221,9 @@ def test_no_answer_at_all_is_one_line_and_changes_nothing(capsys: pytest.Capture
     assert files(isolated_data) == before
 
 
-def test_a_process_reads_hf_endpoint_and_fails_in_one_line(isolated_data: Path, fake_hub: FakeHub,
-                                                           triaged: object) -> None:
+def test_a_process_reads_hf_endpoint_and_fails_in_one_line(
+    isolated_data: Path, fake_hub: FakeHub, triaged: object
+) -> None:
     """As a user runs it: a real process, the defaults of the real client, HF_ENDPOINT set."""
     fake_hub.entries = json.loads(DAY_JSON.read_text())
     result = run_readlist(isolated_data, "fetch", "--date", DAY)
@@ -194,8 +234,10 @@ def test_a_process_reads_hf_endpoint_and_fails_in_one_line(isolated_data: Path, 
     fake_hub.faults[DAY] = Reply(404, b"")
     result = run_readlist(isolated_data, "fetch", "--date", DAY)
     assert result.returncode == 1
-    assert result.stderr == (f"readlist: {fake_hub.url}/api/daily_papers?date={DAY}&p=0&limit=100: "
-                             "HTTP 404 Not Found: is HF_ENDPOINT right?\n")
+    assert result.stderr == (
+        f"readlist: {fake_hub.url}/api/daily_papers?date={DAY}&p=0&limit=100: "
+        "HTTP 404 Not Found: is HF_ENDPOINT right?\n"
+    )
     assert files(isolated_data) == before
 
 
@@ -203,7 +245,8 @@ def test_a_process_reads_hf_endpoint_and_fails_in_one_line(isolated_data: Path, 
 
 
 def test_fetching_the_seeds_days_adds_ids_and_keeps_every_note_and_star(
-        capsys: pytest.CaptureFixture[str], isolated_data: Path, fake_hub: FakeHub, seeds: list[Path]) -> None:
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, fake_hub: FakeHub, seeds: list[Path]
+) -> None:
     assert run(capsys, "import", *map(str, seeds))[0] == 0
     ids: dict[str, str] = {}
     days: dict[str, str] = {}  # label → day
@@ -218,8 +261,16 @@ def test_fetching_the_seeds_days_adds_ids_and_keeps_every_note_and_star(
                 continue
             listed.add(key)
             arxiv_id = ids.setdefault(key, f"2503.{len(ids) + 10000:05d}")
-            fake_hub.entries.append(entry(e.title, arxiv_id, day, abstract=e.abstract, upvotes=(e.upvotes or 0) + 3,
-                                          comments=int(arxiv_id[-1]) % 4))
+            fake_hub.entries.append(
+                entry(
+                    e.title,
+                    arxiv_id,
+                    day,
+                    abstract=e.abstract,
+                    upvotes=(e.upvotes or 0) + 3,
+                    comments=int(arxiv_id[-1]) % 4,
+                )
+            )
     library = Library(isolated_data)
     count = len(library.papers)
     for n, paper in enumerate(library.papers):
@@ -250,7 +301,8 @@ def test_fetching_the_seeds_days_adds_ids_and_keeps_every_note_and_star(
     after = records(isolated_data)
     assert changed_fields(before, after) == {"upvotes", "hub_at"}
     assert {pid for pid in before if before[pid] != after[pid]} == {
-        pid for pid, rec in before.items() if first_label in rec["digests"]}
+        pid for pid, rec in before.items() if first_label in rec["digests"]
+    }
     assert (isolated_data / STATE_FILE).read_bytes() == state
 
 
@@ -265,17 +317,22 @@ def three_days(fake_hub: FakeHub) -> list[str]:
     return days
 
 
-def test_since_keeps_the_good_days_and_names_the_failed_one(capsys: pytest.CaptureFixture[str], fake_hub: FakeHub,
-                                                            three_days: list[str]) -> None:
+def test_since_keeps_the_good_days_and_names_the_failed_one(
+    capsys: pytest.CaptureFixture[str], fake_hub: FakeHub, three_days: list[str]
+) -> None:
     first, middle, today = three_days
     fake_hub.faults[middle] = Reply(500, b"")
     code, out, err = run(capsys, "fetch", "--since", first)
     assert code == 1
-    assert out.splitlines() == [f"{first} ({day_label(first)}): 1 paper: 1 new, 0 already known, 0 updated",
-                                f"{today} ({day_label(today)}): 1 paper: 1 new, 0 already known, 0 updated",
-                                "total: 2 new, 0 already known, 0 updated, 1 failed"]
+    assert out.splitlines() == [
+        f"{first} ({day_label(first)}): 1 paper: 1 new, 0 already known, 0 updated",
+        f"{today} ({day_label(today)}): 1 paper: 1 new, 0 already known, 0 updated",
+        "total: 2 new, 0 already known, 0 updated, 1 failed",
+    ]
     assert err.splitlines() == [
-        f"fetching {first} (1/3)", f"fetching {middle} (2/3)", f"fetching {today} (3/3)",
+        f"fetching {first} (1/3)",
+        f"fetching {middle} (2/3)",
+        f"fetching {today} (3/3)",
         f"readlist: {fake_hub.url}/api/daily_papers?date={middle}&p=0&limit=100: "
         "HTTP 500 Internal Server Error (after 2 attempts)",
         f"readlist: failed: {middle}; the other 2 days are saved",
@@ -284,8 +341,12 @@ def test_since_keeps_the_good_days_and_names_the_failed_one(capsys: pytest.Captu
     assert titles == {f"A Paper of {first}", f"A Paper of {today}"}
 
 
-def test_since_stops_when_the_hub_cannot_be_reached(capsys: pytest.CaptureFixture[str], isolated_data: Path,
-                                                    monkeypatch: pytest.MonkeyPatch, three_days: list[str]) -> None:
+def test_since_stops_when_the_hub_cannot_be_reached(
+    capsys: pytest.CaptureFixture[str],
+    isolated_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    three_days: list[str],
+) -> None:
     refused = closed_port()
     monkeypatch.setenv("HF_ENDPOINT", refused)
     code, out, err = run(capsys, "fetch", "--since", three_days[0])
@@ -299,37 +360,56 @@ def test_since_stops_when_the_hub_cannot_be_reached(capsys: pytest.CaptureFixtur
     assert not (isolated_data / LIBRARY_FILE).exists()
 
 
-def test_since_skips_the_days_already_done_unless_refreshed(capsys: pytest.CaptureFixture[str], fake_hub: FakeHub,
-                                                             three_days: list[str]) -> None:
+def test_since_skips_the_days_already_done_unless_refreshed(
+    capsys: pytest.CaptureFixture[str], fake_hub: FakeHub, three_days: list[str]
+) -> None:
     first, middle, today = three_days
     assert run(capsys, "fetch", "--since", first)[0] == 0
     fake_hub.requests.clear()
     code, out, err = run(capsys, "fetch", "--since", first)
     assert code == 0 and err == ""  # one day: no progress lines
-    assert {r["date"] for r in fake_hub.daily_requests()} == {today}  # the others ended before they were fetched
+    assert {r["date"] for r in fake_hub.daily_requests()} == {
+        today
+    }  # the others ended before they were fetched
     fake_hub.requests.clear()
     assert run(capsys, "fetch", "--since", first, "--refresh")[0] == 0
     assert [r["date"] for r in fake_hub.daily_requests() if r["p"] == "0"] == [first, middle, today]
 
 
 def test_week_and_month(capsys: pytest.CaptureFixture[str], fake_hub: FakeHub) -> None:
-    fake_hub.entries = json.loads(DAY_JSON.read_text()) + [entry("Friday the 7th", "2503.07007", "2025-03-07")]
+    fake_hub.entries = json.loads(DAY_JSON.read_text()) + [
+        entry("Friday the 7th", "2503.07007", "2025-03-07")
+    ]
     code, out, _ = run(capsys, "fetch", "--week", "2025-W11")
-    assert (code, out.splitlines()[0]) == (0, "2025-03-14 (Mar 14): 3 papers: 3 new, 0 already known, 0 updated")
+    assert (code, out.splitlines()[0]) == (
+        0,
+        "2025-03-14 (Mar 14): 3 papers: 3 new, 0 already known, 0 updated",
+    )
     code, out, _ = run(capsys, "fetch", "--month", "2025-03")
     assert code == 0 and out.splitlines()[:2] == [
         "2025-03-07 (Mar 7): 1 paper: 1 new, 0 already known, 0 updated",
-        "2025-03-14 (Mar 14): 3 papers: 0 new, 3 already known, 0 updated"]
+        "2025-03-14 (Mar 14): 3 papers: 0 new, 3 already known, 0 updated",
+    ]
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--date", "14 March"], "readlist fetch: --date: '14 March' is not a day: use YYYY-MM-DD, like 2025-03-14"),
-    (["--week", "2025-W99"], "readlist fetch: --week: '2025-W99' is not a week: use YYYY-Www, like 2025-W11"),
-    (["--month", "2999-01"], "readlist fetch: --month: 2999-01 is after today"),
-    (["--refresh"], "readlist fetch: --refresh goes with --since"),
-])
-def test_fetch_usage_errors_touch_nothing(capsys: pytest.CaptureFixture[str], isolated_data: Path,
-                                          argv: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--date", "14 March"],
+            "readlist fetch: --date: '14 March' is not a day: use YYYY-MM-DD, like 2025-03-14",
+        ),
+        (
+            ["--week", "2025-W99"],
+            "readlist fetch: --week: '2025-W99' is not a week: use YYYY-Www, like 2025-W11",
+        ),
+        (["--month", "2999-01"], "readlist fetch: --month: 2999-01 is after today"),
+        (["--refresh"], "readlist fetch: --refresh goes with --since"),
+    ],
+)
+def test_fetch_usage_errors_touch_nothing(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, argv: list[str], message: str
+) -> None:
     code, out, err = run(capsys, "fetch", *argv)
     assert (code, out) == (2, "")
     assert err.startswith(message) and err.count("\n") == 1
@@ -346,8 +426,9 @@ def test_today_is_the_default(capsys: pytest.CaptureFixture[str], fake_hub: Fake
 # -- what the fields give the other commands ------------------------------------------------------
 
 
-def test_sort_and_query_over_the_hubs_counts(capsys: pytest.CaptureFixture[str], fake_hub: FakeHub,
-                                             triaged: object) -> None:
+def test_sort_and_query_over_the_hubs_counts(
+    capsys: pytest.CaptureFixture[str], fake_hub: FakeHub, triaged: object
+) -> None:
     fake_hub.entries = json.loads(DAY_JSON.read_text())
     assert run(capsys, "fetch", "--date", DAY)[0] == 0
     code, out, _ = run(capsys, "list", "--json", "--sort", "upvotes")
@@ -358,8 +439,13 @@ def test_sort_and_query_over_the_hubs_counts(capsys: pytest.CaptureFixture[str],
     assert [row["upvotes"] for row in json.loads(out)] == [42, 8]
 
 
-def test_a_json_export_carries_the_hubs_fields_back(capsys: pytest.CaptureFixture[str], fake_hub: FakeHub,
-                                                    isolated_data: Path, tmp_path: Path, triaged: object) -> None:
+def test_a_json_export_carries_the_hubs_fields_back(
+    capsys: pytest.CaptureFixture[str],
+    fake_hub: FakeHub,
+    isolated_data: Path,
+    tmp_path: Path,
+    triaged: object,
+) -> None:
     fake_hub.entries = json.loads(DAY_JSON.read_text())
     assert run(capsys, "fetch", "--date", DAY)[0] == 0
     exported = tmp_path / "all.json"
@@ -368,8 +454,10 @@ def test_a_json_export_carries_the_hubs_fields_back(capsys: pytest.CaptureFixtur
     assert run(capsys, "import", "--data-dir", str(other), str(exported))[0] == 0
 
     def comparable(data: Path) -> dict[str, dict[str, Any]]:
-        return {pid: {k: v for k, v in rec.items() if k not in ("seq", "pos", "rev")}
-                for pid, rec in records(data).items()}
+        return {
+            pid: {k: v for k, v in rec.items() if k not in ("seq", "pos", "rev")}
+            for pid, rec in records(data).items()
+        }
 
     assert comparable(other) == comparable(isolated_data)
 
@@ -377,28 +465,41 @@ def test_a_json_export_carries_the_hubs_fields_back(capsys: pytest.CaptureFixtur
 # -- resolve ---------------------------------------------------------------------------------------
 
 
-def test_resolve_finds_exact_titles_and_remembers_misses(capsys: pytest.CaptureFixture[str], fake_hub: FakeHub,
-                                                          triaged: object) -> None:
+def test_resolve_finds_exact_titles_and_remembers_misses(
+    capsys: pytest.CaptureFixture[str], fake_hub: FakeHub, triaged: object
+) -> None:
     hub_items = json.loads(DAY_JSON.read_text())
     quant = copy.deepcopy(hub_items[1])
-    quant["title"] = quant["paper"]["title"] = "POST-TRAINING quantization of language models, without calibration data"
+    quant["title"] = quant["paper"]["title"] = (
+        "POST-TRAINING quantization of language models, without calibration data"
+    )
     fake_hub.entries = [quant]
     code, out, err = run(capsys, "resolve")
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == 2 and lines[0].endswith(
-        "  2503.10202  Post-Training Quantization of Language Models Without Calibration Data")
+        "  2503.10202  Post-Training Quantization of Language Models Without Calibration Data"
+    )
     assert lines[1] == "resolved: 1 found, 2 not on the Hub"
-    assert [line.split(":")[0] for line in err.splitlines()] == ["resolving 1/3", "resolving 2/3", "resolving 3/3"]
+    assert [line.split(":")[0] for line in err.splitlines()] == [
+        "resolving 1/3",
+        "resolving 2/3",
+        "resolving 3/3",
+    ]
     code, out, err = run(capsys, "resolve")
-    assert (code, out, err) == (0, "resolved: 0 found, 0 not on the Hub, 2 not asked again (--retry-misses asks)\n", "")
+    assert (code, out, err) == (
+        0,
+        "resolved: 0 found, 0 not on the Hub, 2 not asked again (--retry-misses asks)\n",
+        "",
+    )
     fake_hub.entries = hub_items
     code, out, _ = run(capsys, "resolve", "--retry-misses", "--limit", "1")
     assert out.splitlines()[-1] == "resolved: 1 found, 0 not on the Hub, 1 not looked up (--limit)"
 
 
-def test_resolve_fails_in_one_line_and_keeps_what_it_found(capsys: pytest.CaptureFixture[str], fake_hub: FakeHub,
-                                                            triaged: object) -> None:
+def test_resolve_fails_in_one_line_and_keeps_what_it_found(
+    capsys: pytest.CaptureFixture[str], fake_hub: FakeHub, triaged: object
+) -> None:
     hub_items = json.loads(DAY_JSON.read_text())
     fake_hub.script.extend([Reply(body=hub_items), Reply(503, b""), Reply(503, b"")])
     code, out, err = run(capsys, "resolve")
@@ -410,8 +511,9 @@ def test_resolve_fails_in_one_line_and_keeps_what_it_found(capsys: pytest.Captur
 # -- readlist --fetch --------------------------------------------------------------------------------
 
 
-def test_fetch_flag_fetches_today_then_opens_the_app(capsys: pytest.CaptureFixture[str], fake_hub: FakeHub,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fetch_flag_fetches_today_then_opens_the_app(
+    capsys: pytest.CaptureFixture[str], fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
     today = utc_today().isoformat()
     fake_hub.entries = [entry("Today's Paper", "2503.09999", today)]
     opened: list[tuple[list[str], list[str]]] = []
@@ -433,4 +535,3 @@ def test_fetch_flag_fetches_today_then_opens_the_app(capsys: pytest.CaptureFixtu
     code, _, err = run(capsys, "--fetch")
     assert code == 1 and len(opened) == 3
     assert err == "huggingface.co: HF_ENDPOINT must be an http(s) address, like https://huggingface.co\n"
-

@@ -32,8 +32,9 @@ def weeks(capsys: pytest.CaptureFixture[str], isolated_data: Path) -> Path:
 # -- queries ------------------------------------------------------------------------------------------
 
 
-def test_the_query_algebra_on_the_seeds(capsys: pytest.CaptureFixture[str], seeds: list[Path],
-                                        isolated_data: Path) -> None:
+def test_the_query_algebra_on_the_seeds(
+    capsys: pytest.CaptureFixture[str], seeds: list[Path], isolated_data: Path
+) -> None:
     assert run(capsys, "import", *map(str, seeds))[0] == 0
     for a, b in [("lora", "quantization"), ("diffusion", "video"), ("mixture of experts", "inference")]:
         left, right = ids(capsys, "--query", a), ids(capsys, "--query", b)
@@ -45,7 +46,9 @@ def test_the_query_algebra_on_the_seeds(capsys: pytest.CaptureFixture[str], seed
         assert ids(capsys, f"--query=({a}) -({b})") == left - right
 
 
-def test_a_malformed_query_is_a_hint_not_an_empty_list(capsys: pytest.CaptureFixture[str], weeks: Path) -> None:
+def test_a_malformed_query_is_a_hint_not_an_empty_list(
+    capsys: pytest.CaptureFixture[str], weeks: Path
+) -> None:
     code, out, err = run(capsys, "list", "--query", "(lossless OR compression")
     assert code == 0 and LOSSLESS in out
     assert err.splitlines()[0] == "readlist: a ( is not closed: read as if it closed at the end"
@@ -57,9 +60,19 @@ def test_a_malformed_query_is_a_hint_not_an_empty_list(capsys: pytest.CaptureFix
 # -- RIS out ------------------------------------------------------------------------------------------
 
 
-def test_export_ris_reads_back_with_every_paper(capsys: pytest.CaptureFixture[str], weeks: Path,
-                                               tmp_path: Path) -> None:
-    run(capsys, "mark", "2410.01234", "--star", "--tags", "sampling, ODE", "--note", "line one\nER  - \nline two")
+def test_export_ris_reads_back_with_every_paper(
+    capsys: pytest.CaptureFixture[str], weeks: Path, tmp_path: Path
+) -> None:
+    run(
+        capsys,
+        "mark",
+        "2410.01234",
+        "--star",
+        "--tags",
+        "sampling, ODE",
+        "--note",
+        "line one\nER  - \nline two",
+    )
     everything = rows(capsys)
     target = tmp_path / "papers.ris"
     code, out, _ = run(capsys, "export", "-o", str(target))  # the format from the extension
@@ -76,29 +89,52 @@ def test_export_ris_reads_back_with_every_paper(capsys: pytest.CaptureFixture[st
 # -- BibTeX in, and what is no digest -----------------------------------------------------------------
 
 
-def test_a_bibtex_export_imports_back_into_another_library(capsys: pytest.CaptureFixture[str], weeks: Path,
-                                                          tmp_path: Path) -> None:
-    run(capsys, "mark", "2410.01234", "--star", "--tags", "sampling, ODE", "--note", "Compare with DPM-Solver.")
+def test_a_bibtex_export_imports_back_into_another_library(
+    capsys: pytest.CaptureFixture[str], weeks: Path, tmp_path: Path
+) -> None:
+    run(
+        capsys,
+        "mark",
+        "2410.01234",
+        "--star",
+        "--tags",
+        "sampling, ODE",
+        "--note",
+        "Compare with DPM-Solver.",
+    )
     before = rows(capsys)
     out_file = tmp_path / "refs.bib"
     assert run(capsys, "export", "-o", str(out_file))[0] == 0
     other = tmp_path / "other"
     code, out, err = run(capsys, "--data-dir", str(other), "import", str(out_file))
     assert (code, err) == (0, "")
-    assert out.splitlines()[0] == f"{out_file}: {len(before)} entries (refs): {len(before)} new, 0 already known" \
+    assert (
+        out.splitlines()[0]
+        == f"{out_file}: {len(before)} entries (refs): {len(before)} new, 0 already known"
         + ", state restored for 1"
+    )
     after = rows(capsys, "--data-dir", str(other))
-    for old, new in zip(sorted(before, key=lambda r: r["title"]), sorted(after, key=lambda r: r["title"]), strict=True):
-        assert (new["title"], new["abstract"], new["arxiv_id"]) == (old["title"], old["abstract"], old["arxiv_id"])
+    for old, new in zip(
+        sorted(before, key=lambda r: r["title"]), sorted(after, key=lambda r: r["title"]), strict=True
+    ):
+        assert (new["title"], new["abstract"], new["arxiv_id"]) == (
+            old["title"],
+            old["abstract"],
+            old["arxiv_id"],
+        )
         assert (new["tags"], new["note"]) == (old["tags"], old["note"])
         assert new["digests"] == ["refs"]
 
 
-def test_a_malformed_bibtex_entry_is_reported_and_the_others_load(capsys: pytest.CaptureFixture[str],
-                                                                 tmp_path: Path) -> None:
+def test_a_malformed_bibtex_entry_is_reported_and_the_others_load(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "zotero.txt"  # the content decides, not the name
-    path.write_text("@misc{good, title = {A Good Entry}, eprint = {2401.00001}, archivePrefix = {arXiv}}\n"
-                    "@misc{bad, title = {Unclosed\n\n@misc{fine, title = {Another Good One}}\n", encoding="utf-8")
+    path.write_text(
+        "@misc{good, title = {A Good Entry}, eprint = {2401.00001}, archivePrefix = {arXiv}}\n"
+        "@misc{bad, title = {Unclosed\n\n@misc{fine, title = {Another Good One}}\n",
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "import", str(path))
     assert code == 1
     [line] = err.splitlines()
@@ -116,8 +152,9 @@ NOT_DIGESTS = {
 
 
 @pytest.mark.parametrize("name", sorted(NOT_DIGESTS))
-def test_a_text_that_is_no_digest_is_refused_in_one_line(capsys: pytest.CaptureFixture[str], weeks: Path,
-                                                         tmp_path: Path, name: str) -> None:
+def test_a_text_that_is_no_digest_is_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str], weeks: Path, tmp_path: Path, name: str
+) -> None:
     run(capsys, "mark", "2410.01234", "--star")
     library, state = (weeks / LIBRARY_FILE).read_bytes(), (weeks / STATE_FILE).read_bytes()
     path = tmp_path / name
@@ -133,8 +170,13 @@ def test_a_text_that_is_no_digest_is_refused_in_one_line(capsys: pytest.CaptureF
 
 
 def test_every_seed_and_fixture_still_imports(capsys: pytest.CaptureFixture[str], seeds: list[Path]) -> None:
-    files = [*seeds, *sorted(FIXTURES.glob("*.txt")), *sorted(FIXTURES.glob("*.json")),
-             *sorted((FIXTURES / "hub").glob("*.json")), *sorted((ROOT / "readlist" / "sample").glob("*.txt"))]
+    files = [
+        *seeds,
+        *sorted(FIXTURES.glob("*.txt")),
+        *sorted(FIXTURES.glob("*.json")),
+        *sorted((FIXTURES / "hub").glob("*.json")),
+        *sorted((ROOT / "readlist" / "sample").glob("*.txt")),
+    ]
     for path in files:
         code, out, err = run(capsys, "import", str(path))
         assert "not a Daily Papers page" not in err, path
@@ -164,8 +206,11 @@ def test_sort_foryou(capsys: pytest.CaptureFixture[str], weeks: Path) -> None:
 
 
 def test_saved_searches(capsys: pytest.CaptureFixture[str], weeks: Path) -> None:
-    assert run(capsys, "search", "list") == (0, "", "readlist: no saved searches yet ('readlist search save NAME "
-                                                    "QUERY' saves one)\n")
+    assert run(capsys, "search", "list") == (
+        0,
+        "",
+        "readlist: no saved searches yet ('readlist search save NAME QUERY' saves one)\n",
+    )
     code, out, _ = run(capsys, "search", "save", "Compression", "lossless OR compression")
     assert (code, out) == (0, "saved 'Compression': lossless OR compression\n")
     assert run(capsys, "search", "save", "unread", "is:unread")[0] == 0
@@ -173,17 +218,24 @@ def test_saved_searches(capsys: pytest.CaptureFixture[str], weeks: Path) -> None
     saved = titles(capsys, "--saved", "compression")  # names match whatever their case
     assert LOSSLESS in saved and saved == titles(capsys, "--query", "lossless OR compression")
     assert titles(capsys, "--saved", "Compression", "--query=-lossless") == titles(
-        capsys, "--query", "(lossless OR compression) -lossless")
+        capsys, "--query", "(lossless OR compression) -lossless"
+    )
     code, out, _ = run(capsys, "export", "--format", "json", "--saved", "Compression")
     assert [p["title"] for p in json.loads(out)["papers"]] == titles(capsys, "--saved", "Compression")
     # replace, delete, and a name that is not there
     assert run(capsys, "search", "save", "COMPRESSION", "title:lossless")[0] == 0
     assert run(capsys, "search", "list")[1].splitlines()[0] == "COMPRESSION\ttitle:lossless"
     assert run(capsys, "search", "delete", "compression") == (0, "deleted 'compression'\n", "")
-    assert run(capsys, "search", "delete", "compression") == (1, "", "readlist: no saved search named 'compression'\n")
+    assert run(capsys, "search", "delete", "compression") == (
+        1,
+        "",
+        "readlist: no saved search named 'compression'\n",
+    )
     code, out, err = run(capsys, "list", "--saved", "nope")
-    assert (code, out) == (1, "") and err == "readlist: no saved search named 'nope' ('readlist search list' " \
-                                             "shows them)\n"
+    assert (code, out) == (
+        1,
+        "",
+    ) and err == "readlist: no saved search named 'nope' ('readlist search list' shows them)\n"
     data = json.loads((weeks / "searches.json").read_text(encoding="utf-8"))
     assert data == {"format": "readlist-searches", "version": 1, "searches": {"unread": "is:unread"}}
 

@@ -36,8 +36,9 @@ def two_weeks(capsys: pytest.CaptureFixture[str], isolated_data: Path) -> list[s
     return titles(isolated_data)
 
 
-def test_the_last_import_can_be_undone_and_brought_back(capsys: pytest.CaptureFixture[str], isolated_data: Path,
-                                                        two_weeks: list[str]) -> None:
+def test_the_last_import_can_be_undone_and_brought_back(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, two_weeks: list[str]
+) -> None:
     library = Library(isolated_data)
     shared = next(p for p in library.papers if p.digests == ["Feb 3", "Feb 10"])
     library.close()
@@ -47,7 +48,9 @@ def test_the_last_import_can_be_undone_and_brought_back(capsys: pytest.CaptureFi
     assert out.startswith("removed 1 paper and the digest Feb 10; kept with their state in ")
     after = Library(isolated_data)
     # Only the paper the import brought goes: those it updated were there before.
-    assert sorted(p.title for p in after.papers) == [t for t in two_weeks if t != "Multilingual Instruction Tuning With Few Languages"]
+    assert sorted(p.title for p in after.papers) == [
+        t for t in two_weeks if t != "Multilingual Instruction Tuning With Few Languages"
+    ]
     assert "Feb 10" not in after.digests and after.get(shared.id).digests == ["Feb 3"]
     assert after.state_of(shared.id).note == "kept"  # it was there before the import
     after.close()
@@ -57,9 +60,9 @@ def test_the_last_import_can_be_undone_and_brought_back(capsys: pytest.CaptureFi
     assert set(two_weeks) - set(titles(isolated_data)) == set()
 
 
-def test_a_paper_by_id_goes_with_its_state_and_comes_back_with_it(capsys: pytest.CaptureFixture[str],
-                                                                  isolated_data: Path,
-                                                                  two_weeks: list[str]) -> None:
+def test_a_paper_by_id_goes_with_its_state_and_comes_back_with_it(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, two_weeks: list[str]
+) -> None:
     library = Library(isolated_data)
     paper = library.papers[0]
     library.close()
@@ -75,8 +78,9 @@ def test_a_paper_by_id_goes_with_its_state_and_comes_back_with_it(capsys: pytest
     assert out == ""
 
 
-def test_a_digest_takes_only_the_papers_no_other_digest_holds(capsys: pytest.CaptureFixture[str],
-                                                             isolated_data: Path, two_weeks: list[str]) -> None:
+def test_a_digest_takes_only_the_papers_no_other_digest_holds(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, two_weeks: list[str]
+) -> None:
     library = Library(isolated_data)
     stay = {p.title for p in library.papers if "Feb 10" in p.digests}
     library.close()
@@ -89,7 +93,9 @@ def test_a_digest_takes_only_the_papers_no_other_digest_holds(capsys: pytest.Cap
     assert code == 1 and err.startswith("readlist: no digest 'Mar 99' (the digests: Feb 10)")
 
 
-def test_a_searchs_papers_go(capsys: pytest.CaptureFixture[str], isolated_data: Path, two_weeks: list[str]) -> None:
+def test_a_searchs_papers_go(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, two_weeks: list[str]
+) -> None:
     code, out, _ = run(capsys, "list", "--query", "title:satellite")
     assert code == 0 and out
     assert run(capsys, "remove", "--query", "title:satellite")[0] == 0

@@ -42,7 +42,9 @@ ROWS, COLS = 40, 120
 STARTUP = 60.0
 GONE = 30.0  # generous: the app ends within two seconds; only "never" must fail
 LARGE = 20_000
-_ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1bP[^\x1b]*\x1b\\|\x1b[@-_]")
+_ESCAPES = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1bP[^\x1b]*\x1b\\|\x1b[@-_]"
+)
 LAUNCHERS = {
     "readlist": [sys.executable, "-m", "readlist"],
     "manual-saver": [sys.executable, str(TUI_MANUAL_SAVER)],
@@ -65,8 +67,17 @@ class Terminal:
         def controlling_tty() -> None:  # runs in the child after setsid()
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd,
-                                     start_new_session=True, preexec_fn=controlling_tty, close_fds=True)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+            preexec_fn=controlling_tty,
+            close_fds=True,
+        )
         os.close(slave)
 
     def _read(self, timeout: float) -> bool:
@@ -162,8 +173,9 @@ def _first(data: Path, pid: str) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("launcher", ["readlist", "manual-saver"])
-def test_sigterm_right_after_starring_saves_the_star(open_tui, isolated_data: Path, ids: list[str],
-                                                     launcher: str) -> None:
+def test_sigterm_right_after_starring_saves_the_star(
+    open_tui, isolated_data: Path, ids: list[str], launcher: str
+) -> None:
     term = open_tui(launcher)
     mark = len(term.output)
     term.send("s")
@@ -175,8 +187,9 @@ def test_sigterm_right_after_starring_saves_the_star(open_tui, isolated_data: Pa
 
 
 @pytest.mark.parametrize("launcher", ["readlist", "manual-saver"])
-def test_sighup_right_after_a_note_saves_the_note(open_tui, isolated_data: Path, ids: list[str],
-                                                  launcher: str) -> None:
+def test_sighup_right_after_a_note_saves_the_note(
+    open_tui, isolated_data: Path, ids: list[str], launcher: str
+) -> None:
     term = open_tui(launcher)
     term.send("r")
     mark = len(term.output)
@@ -189,11 +202,16 @@ def test_sighup_right_after_a_note_saves_the_note(open_tui, isolated_data: Path,
     term.wait_for(r"Note saved", since=mark)
     term.proc.send_signal(signal.SIGHUP)
     assert term.wait_exit() == 0
-    assert _first(isolated_data, ids[0]) == {"read": True, "starred": False, "note": "kept through a hangup ✓"}
+    assert _first(isolated_data, ids[0]) == {
+        "read": True,
+        "starred": False,
+        "note": "kept through a hangup ✓",
+    }
 
 
-def test_sigterm_with_the_note_editor_still_open_keeps_the_typed_text(open_tui, isolated_data: Path,
-                                                                      ids: list[str]) -> None:
+def test_sigterm_with_the_note_editor_still_open_keeps_the_typed_text(
+    open_tui, isolated_data: Path, ids: list[str]
+) -> None:
     term = open_tui("manual-saver")
     mark = len(term.output)
     term.send("n")
@@ -233,9 +251,14 @@ def large(isolated_data: Path) -> list[str]:
     the search index (seconds of work in a worker thread) and takes the day's backup."""
     library = Library(isolated_data)
     try:
-        library.import_digests([parse_text(make_digest(LARGE // 10, f"t{k}", date=f"Mar {k + 1}",
-                                                       abstract_words=120), f"day{k}.txt")
-                                for k in range(10)])
+        library.import_digests(
+            [
+                parse_text(
+                    make_digest(LARGE // 10, f"t{k}", date=f"Mar {k + 1}", abstract_words=120), f"day{k}.txt"
+                )
+                for k in range(10)
+            ]
+        )
         return [library.papers[i].id for i in library.order]
     finally:
         library.close()
@@ -243,7 +266,8 @@ def large(isolated_data: Path) -> list[str]:
 
 @pytest.mark.parametrize("how", ["hang-up", "sigterm", "quit"])
 def test_the_first_start_of_a_large_library_ends_at_once_with_the_change_saved(
-        open_tui, isolated_data: Path, large: list[str], how: str) -> None:
+    open_tui, isolated_data: Path, large: list[str], how: str
+) -> None:
     term = open_tui("stuck-output" if how == "hang-up" else "manual-saver", shown=f"{LARGE}")
     mark = len(term.output)
     term.send("s")

@@ -33,8 +33,9 @@ def backups_of(folder: Path, name: str) -> list[Path]:
     return sorted(found, reverse=True)
 
 
-def backup_daily(folder: Path, today: dt.date | None = None,
-                 known_good: Mapping[str, Signature | None] | None = None) -> list[Path]:
+def backup_daily(
+    folder: Path, today: dt.date | None = None, known_good: Mapping[str, Signature | None] | None = None
+) -> list[Path]:
     """Back up each data file that loads cleanly, once a day; keep the newest few.
 
     ``known_good`` names the versions of files the caller has already read cleanly (by their
@@ -116,16 +117,24 @@ def check(folder: Path) -> list[Finding]:
             findings.append(Finding(True, f"{name}: readable, {count} {what}"))
         except CorruptFileError as exc:
             backup = newest_good_backup(folder, name)
-            hint = f"; newest good backup {backup.name} (readlist doctor --restore)" if backup else "; no backup"
+            hint = (
+                f"; newest good backup {backup.name} (readlist doctor --restore)" if backup else "; no backup"
+            )
             findings.append(Finding(False, f"{exc}{hint}"))
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:
             findings.append(Finding(False, f"{name}: readable by others (mode {mode:o}); chmod 600 it"))
-    backups = sorted(p.name for p in (folder / BACKUP_DIR).glob("*.json")) if (folder / BACKUP_DIR).is_dir() else []
+    backups = (
+        sorted(p.name for p in (folder / BACKUP_DIR).glob("*.json")) if (folder / BACKUP_DIR).is_dir() else []
+    )
     findings.append(Finding(True, f"backups: {', '.join(backups) if backups else 'none yet'}"))
     strays = [p.name for p in folder.glob(".*.tmp")]
     if strays:
-        findings.append(Finding(True, f"left-over temporary files from an interrupted write (harmless): {', '.join(strays)}"))
+        findings.append(
+            Finding(
+                True, f"left-over temporary files from an interrupted write (harmless): {', '.join(strays)}"
+            )
+        )
     return findings
 
 
@@ -137,5 +146,3 @@ def corrupt_hint(folder: Path, error: CorruptFileError) -> str:
             if backup:
                 return f"{error}. Newest good backup: {backup}; 'readlist doctor --restore' puts it back"
     return str(error)
-
-

@@ -40,14 +40,19 @@ _ARXIV_REF = re.compile(
     re.IGNORECASE,
 )
 # A note that only cites the arXiv id (``arXiv:1810.04805 [cs]``, as Zotero writes it).
-_ARXIV_ONLY = re.compile(r"^\s*(?:arxiv\s*(?:preprint)?\s*)?" + _ARXIV_REF.pattern + r"\s*(?:\[[^\]]*\])?\s*\.?\s*$",
-                         re.IGNORECASE)
+_ARXIV_ONLY = re.compile(
+    r"^\s*(?:arxiv\s*(?:preprint)?\s*)?" + _ARXIV_REF.pattern + r"\s*(?:\[[^\]]*\])?\s*\.?\s*$", re.IGNORECASE
+)
 # A command (\url, \'e, \\), math or a tie: anything but escaped characters and braces.
 _COMMAND = re.compile(r"\\(?![&%_#${}])|(?<!\\)[$~]")
 _ESCAPE_OR_BRACE = re.compile(r"\\([&%_#${}])|[{}]")  # \& \% \{ ... and the braces of {BERT}
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
-_MONTHS = {name: n for n, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    name: n
+    for n, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 _EPRINT_VERSION = re.compile(r"v\d+$")
 _NOT_NAMES = {"others"}
 
@@ -79,9 +84,13 @@ def _decoder() -> Any:
     context.add_context_category(
         "readlist",
         prepend=True,
-        macros=[MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}"),
-                MacroTextSpec("textasciicircum", "^"), MacroTextSpec("textasciitilde", "~"),
-                MacroTextSpec("url", simplify_repl="%s")],
+        macros=[
+            MacroTextSpec("textbraceleft", "{"),
+            MacroTextSpec("textbraceright", "}"),
+            MacroTextSpec("textasciicircum", "^"),
+            MacroTextSpec("textasciitilde", "~"),
+            MacroTextSpec("url", simplify_repl="%s"),
+        ],
         specials=[SpecialsTextSpec(chars, chars) for chars in ("--", "---", "``", "''", "!`", "?`")],
     )
     return LatexNodes2Text(latex_context=context, math_mode="verbatim")
@@ -114,7 +123,9 @@ def parse_bibtex(text: str, source: str, label: str) -> Digest:
     from bibtexparser.model import DuplicateBlockKeyBlock
 
     digest = Digest(source, label, None)
-    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL + 1)  # its warnings go into the report instead
+    logging.getLogger("bibtexparser").setLevel(
+        logging.CRITICAL + 1
+    )  # its warnings go into the report instead
     try:
         parsed = bibtexparser.parse_string(text)
     except Exception as exc:  # the parser gives up on a state it calls its own bug: one line, no traceback
@@ -125,12 +136,17 @@ def parse_bibtex(text: str, source: str, label: str) -> Digest:
         line = (failed.start_line or 0) + 1
         if isinstance(failed, DuplicateBlockKeyBlock) and failed.ignore_error_block is not None:
             # Two entries under one key are still two papers (or the same one twice).
-            digest.problems.append(Problem(source, line, f"the key {failed.key!r} is used twice; read all the same",
-                                           warning=True))
+            digest.problems.append(
+                Problem(
+                    source, line, f"the key {failed.key!r} is used twice; read all the same", warning=True
+                )
+            )
             entry = RemoveEnclosingMiddleware().transform_block(failed.ignore_error_block, parsed)
             blocks.append((failed.start_line, entry))
         else:
-            digest.problems.append(Problem(source, line, f"{_first_line(failed.raw)}: {_reason(failed.error)}; skipped"))
+            digest.problems.append(
+                Problem(source, line, f"{_first_line(failed.raw)}: {_reason(failed.error)}; skipped")
+            )
     for start, block in sorted(blocks, key=lambda item: item[0] or 0):
         entry = _entry(block, (start or 0) + 1, source, digest.problems)
         if entry is not None:
@@ -242,6 +258,12 @@ def _arxiv_id(fields: dict[str, str]) -> str | None:
 def _links(url: str, title: str, arxiv_id: str | None) -> list[str]:
     """Links in ``url`` besides the paper's own pages (arXiv, the Hub, the arXiv title search)."""
     own = {paper_url(title, arxiv_id)}
-    return [link for link in find_urls(url.replace("\\_", "_").replace("\\%", "%"))
-            if is_safe_to_open(link) and link not in own and arxiv_id_in(link) is None
-            and "huggingface.co/papers/" not in link and "arxiv.org/search" not in link]
+    return [
+        link
+        for link in find_urls(url.replace("\\_", "_").replace("\\%", "%"))
+        if is_safe_to_open(link)
+        and link not in own
+        and arxiv_id_in(link) is None
+        and "huggingface.co/papers/" not in link
+        and "arxiv.org/search" not in link
+    ]

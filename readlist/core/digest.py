@@ -217,14 +217,22 @@ def not_a_digest(text: str) -> str | None:
         return None
     lines = [clean_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     start, date = _skip_header(lines)
-    if date is not None or {line.casefold() for line in lines[:start] if line.casefold() in _CHROME} - {"new"}:
+    if date is not None or {line.casefold() for line in lines[:start] if line.casefold() in _CHROME} - {
+        "new"
+    }:
         return None
     digest = parse_text(text, "")
-    if digest.entries and not digest.problems and all(_looks_like_abstract(e.abstract) for e in digest.entries):
+    if (
+        digest.entries
+        and not digest.problems
+        and all(_looks_like_abstract(e.abstract) for e in digest.entries)
+    ):
         return None
-    return ("not a Daily Papers page, BibTeX or JSON: no page header (Subscribe, Daily Papers…) or digest date "
-            "(Mar 14), and not only papers (a title, a blank line, an abstract); "
-            "readlist import --force reads it as a page anyway")
+    return (
+        "not a Daily Papers page, BibTeX or JSON: no page header (Subscribe, Daily Papers…) or digest date "
+        "(Mar 14), and not only papers (a title, a blank line, an abstract); "
+        "readlist import --force reads it as a page anyway"
+    )
 
 
 def _skip_header(lines: list[str]) -> tuple[int, DateLine | None]:

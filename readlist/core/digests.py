@@ -39,7 +39,9 @@ class DigestCounts:
         self._position = self.library.by_id.index
         self._read = [bool(rec and rec.get("read")) for rec in map(record, papers.ids)]
         self.total = count_labels(self._labels)
-        self.read = count_labels([labels for labels, read in zip(self._labels, self._read, strict=True) if read])
+        self.read = count_labels(
+            [labels for labels, read in zip(self._labels, self._read, strict=True) if read]
+        )
 
     def update(self, pids: Iterable[str]) -> None:
         """Take in the current read state of these papers (toggled here, undone, or changed elsewhere)."""
@@ -65,5 +67,13 @@ class DigestCounts:
         ``previous_visit`` is ``Visits.begin()``'s answer; None marks every digest new."""
         if self._stale():
             self._count()
-        return [DigestRow(info.label, digest_day(info), self.total[info.label], self.read[info.label],
-                          is_new(info.imported_at, previous_visit)) for info in newest_first(self.library.digests.values())]
+        return [
+            DigestRow(
+                info.label,
+                digest_day(info),
+                self.total[info.label],
+                self.read[info.label],
+                is_new(info.imported_at, previous_visit),
+            )
+            for info in newest_first(self.library.digests.values())
+        ]

@@ -20,8 +20,14 @@ from readlist.core.text import clean_line, fold, plural
 
 Pair = tuple[Paper, PaperState]
 FORMATS = ("markdown", "bibtex", "ris", "csv", "json")
-EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".bib": "bibtex", ".ris": "ris", ".csv": "csv",
-              ".json": "json"}
+EXTENSIONS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".bib": "bibtex",
+    ".ris": "ris",
+    ".csv": "csv",
+    ".json": "json",
+}
 
 
 def _paper_fields(paper: Paper) -> dict[str, Any]:
@@ -48,8 +54,13 @@ def _paper_fields(paper: Paper) -> dict[str, Any]:
 
 def paper_json(paper: Paper, state: PaperState) -> dict[str, Any]:
     """One row of ``readlist list --json``."""
-    return {**_paper_fields(paper), "read": state.read, "starred": state.starred, "note": state.note or None,
-            "tags": list(state.tags)}
+    return {
+        **_paper_fields(paper),
+        "read": state.read,
+        "starred": state.starred,
+        "note": state.note or None,
+        "tags": list(state.tags),
+    }
 
 
 def render(fmt: str, pairs: Sequence[Pair], digest_dates: Mapping[str, str | None] | None = None) -> str:
@@ -117,20 +128,24 @@ def to_markdown(pairs: Iterable[Pair], heading: str = "Reading notes") -> str:
 
 # BibTeX counts every brace, escaped or not, so braces in the text become commands: only the
 # braces written here remain, and they always balance. The rest are LaTeX's special characters.
-_LATEX = str.maketrans({
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "%": r"\%",
-    "&": r"\&",
-    "#": r"\#",
-    "$": r"\$",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-})
+_LATEX = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "%": r"\%",
+        "&": r"\&",
+        "#": r"\#",
+        "$": r"\$",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
 _URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
-_STOP_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", "is", "of", "on", "the", "to", "with"})
+_STOP_WORDS = frozenset(
+    {"a", "an", "and", "at", "by", "for", "from", "in", "is", "of", "on", "the", "to", "with"}
+)
 _AND = re.compile(r"\band\b", re.IGNORECASE)
 
 
@@ -149,7 +164,9 @@ def cite_key(paper: Paper, long: bool = False) -> str:
     """``sparse2024-3f9a1c``: the first significant title word, the year, and the paper id
     (all of it when ``long``: ids are unique, so the long key never collides)."""
     words = re.findall(r"[a-z0-9]+", fold(paper.title))
-    word = next((w for w in words if w not in _STOP_WORDS and not w.isdigit()), words[0] if words else "paper")
+    word = next(
+        (w for w in words if w not in _STOP_WORDS and not w.isdigit()), words[0] if words else "paper"
+    )
     year = paper.published[:4] if paper.published and not paper.published.startswith("--") else ""
     return f"{word[:24]}{year}-{paper.id if long else paper.id[:6]}"
 
@@ -225,14 +242,21 @@ def paper_ris(paper: Paper, state: PaperState) -> str:
         month, _, day = rest.partition("-")
         fields += [("PY", year), ("DA", f"{year}/{month}/{day}/")]
     if paper.arxiv_id:
-        fields += [("T2", "arXiv"), ("DO", ARXIV_DOI + paper.arxiv_id), ("DB", "arXiv"),
-                   ("AN", f"arXiv:{paper.arxiv_id}"), ("UR", arxiv_abs_url(paper.arxiv_id))]
+        fields += [
+            ("T2", "arXiv"),
+            ("DO", ARXIV_DOI + paper.arxiv_id),
+            ("DB", "arXiv"),
+            ("AN", f"arXiv:{paper.arxiv_id}"),
+            ("UR", arxiv_abs_url(paper.arxiv_id)),
+        ]
     else:
         fields.append(("UR", paper.url))
     fields += [("KW", tag) for tag in state.tags]
     if state.note.strip():
         fields.append(("N1", state.note))
-    lines = [f"{tag}  - {value}" for tag, value in ((tag, _ris_value(value)) for tag, value in fields) if value]
+    lines = [
+        f"{tag}  - {value}" for tag, value in ((tag, _ris_value(value)) for tag, value in fields) if value
+    ]
     return "\n".join([*lines, "ER  - "]) + "\n"
 
 
@@ -242,9 +266,28 @@ def to_ris(pairs: Iterable[Pair]) -> str:
 
 # -- CSV -------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("id", "title", "url", "arxiv_id", "published", "authors", "author_names", "upvotes", "comments",
-               "github_repo", "github_stars", "project_page", "digests", "tags", "read", "starred", "note",
-               "ai_summary", "ai_keywords", "abstract")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "url",
+    "arxiv_id",
+    "published",
+    "authors",
+    "author_names",
+    "upvotes",
+    "comments",
+    "github_repo",
+    "github_stars",
+    "project_page",
+    "digests",
+    "tags",
+    "read",
+    "starred",
+    "note",
+    "ai_summary",
+    "ai_keywords",
+    "abstract",
+)
 # A cell starting with one of these is a formula to a spreadsheet (OWASP's "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -265,8 +308,13 @@ def to_csv(pairs: Iterable[Pair]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for paper, state in pairs:
-        row = {**_paper_fields(paper), "tags": state.tags, "read": state.read, "starred": state.starred,
-               "note": state.note}
+        row = {
+            **_paper_fields(paper),
+            "tags": state.tags,
+            "read": state.read,
+            "starred": state.starred,
+            "note": state.note,
+        }
         writer.writerow([_cell(row[name]) for name in CSV_COLUMNS])
     return out.getvalue()
 
@@ -291,7 +339,12 @@ def to_json(pairs: Sequence[Pair], digest_dates: Mapping[str, str | None] | None
                 "positions": dict(paper.positions),
                 "aliases": list(paper.aliases),
                 "hub_at": paper.hub_at,
-                "state": {"read": state.read, "starred": state.starred, "note": state.note, "tags": list(state.tags)},
+                "state": {
+                    "read": state.read,
+                    "starred": state.starred,
+                    "note": state.note,
+                    "tags": list(state.tags),
+                },
             }
             for paper, state in pairs
         ],

@@ -71,8 +71,11 @@ class Period:
                 return cls(kind, text, first, last)
         except ValueError:
             pass
-        example = {"date": "YYYY-MM-DD, like 2025-03-14", "week": "YYYY-Www, like 2025-W11",
-                   "month": "YYYY-MM, like 2025-03"}[kind]
+        example = {
+            "date": "YYYY-MM-DD, like 2025-03-14",
+            "week": "YYYY-Www, like 2025-W11",
+            "month": "YYYY-MM, like 2025-03",
+        }[kind]
         raise ValueError(f"{text!r} is not a {'day' if kind == 'date' else kind}: use {example}")
 
     def days(self, today: dt.date) -> list[str]:
@@ -116,7 +119,9 @@ def fetch_period(hub: HubClient, period: Period, now: float) -> Fetched:
         for entry in digest.entries:
             entry.hub_at = now
     complete = not any(problem for digest in digests for problem in digest.problems)
-    return Fetched(period, url, digests, {day: now for day in period.days(utc_today(now))} if complete else {})
+    return Fetched(
+        period, url, digests, {day: now for day in period.days(utc_today(now))} if complete else {}
+    )
 
 
 @dataclass(slots=True)
@@ -138,9 +143,14 @@ class FetchReport:
         return [f.period.value for f in self.fetched if f.period.kind == "date" and not f.digests]
 
 
-def fetch_into(library: Library, hub: HubClient, periods: Sequence[Period], *,
-               clock: Callable[[], float] = time.time,
-               progress: Callable[[int, int, Period], None] | None = None) -> FetchReport:
+def fetch_into(
+    library: Library,
+    hub: HubClient,
+    periods: Sequence[Period],
+    *,
+    clock: Callable[[], float] = time.time,
+    progress: Callable[[int, int, Period], None] | None = None,
+) -> FetchReport:
     """Fetch each period and merge what came into the library, some days at a time (and what
     was fetched before an interruption). A failed period changes nothing and the others go on,
     unless the Hub could not be reached at all: then the rest are not tried."""
@@ -170,5 +180,8 @@ def fetch_into(library: Library, hub: HubClient, periods: Sequence[Period], *,
 
 
 def _merge(library: Library, fetched: list[Fetched], report: ImportReport) -> None:
-    library.import_digests([digest for f in fetched for digest in f.digests], report,
-                           fetched={day: at for f in fetched for day, at in f.days.items()})
+    library.import_digests(
+        [digest for f in fetched for digest in f.digests],
+        report,
+        fetched={day: at for f in fetched for day, at in f.days.items()},
+    )

@@ -25,8 +25,10 @@ from readlist.core.similar import FIELD_WEIGHTS, Q_ABSTRACT, Q_TITLE, MoreLikeTh
 from readlist.core.tokens import STOP_WORDS, words
 
 PROFILE_WORDS = 300  # the heaviest words of the profile: enough to tell the reader's topics apart
-NO_PROFILE = ("for you ranks papers by those you starred, tagged or wrote a note on: there are none yet, "
-              "so the list keeps its order")
+NO_PROFILE = (
+    "for you ranks papers by those you starred, tagged or wrote a note on: there are none yet, "
+    "so the list keeps its order"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +50,10 @@ class ForYou:
             return None
         if not self.seeds.any():
             return NO_PROFILE
-        return ("for you: the papers you starred, tagged or noted share no distinctive word with the others yet, "
-                "so the list keeps its order")
+        return (
+            "for you: the papers you starred, tagged or noted share no distinctive word with the others yet, "
+            "so the list keeps its order"
+        )
 
     def share(self, i: int) -> float:
         """Paper ``i``'s score as a share of the best suggestion's, in [0, 1], for a bar or a percentage."""
@@ -89,15 +93,25 @@ def seed_papers(library: Library) -> Seeds:
     return seeds
 
 
-def for_you(library: Library, similar: MoreLikeThis, read: np.ndarray, display_rank: np.ndarray,
-            previous: ForYou | None = None) -> ForYou:
+def for_you(
+    library: Library,
+    similar: MoreLikeThis,
+    read: np.ndarray,
+    display_rank: np.ndarray,
+    previous: ForYou | None = None,
+) -> ForYou:
     """Rank the papers of ``similar``'s index for the reader of ``library`` (``read`` and
     ``display_rank`` per paper of the library, see selection.Columns). The profile and scores of
     ``previous`` are kept when they were made from the same papers, stars, tags and notes: a read
     mark changes only the order."""
     seeds = seed_papers(library)
     key = (similar.index.size, tuple(sorted(seeds.items())))
-    if previous is not None and previous.similar is similar and previous.key == key and len(previous.scores) == len(read):
+    if (
+        previous is not None
+        and previous.similar is similar
+        and previous.key == key
+        and len(previous.scores) == len(read)
+    ):
         profile, scores, seeded = previous.profile, previous.scores, previous.seeds
     else:
         profile, scores, seeded = _profile(similar, seeds, len(read))
@@ -106,10 +120,14 @@ def for_you(library: Library, similar: MoreLikeThis, read: np.ndarray, display_r
     rank = np.empty(len(read), dtype=np.int64)
     rank[order] = np.arange(len(read))
     suggestions = scores[~seeded]
-    return ForYou(similar, profile, scores, seeded, rank, key, float(suggestions.max()) if suggestions.size else 0.0)
+    return ForYou(
+        similar, profile, scores, seeded, rank, key, float(suggestions.max()) if suggestions.size else 0.0
+    )
 
 
-def _profile(similar: MoreLikeThis, seeds: Seeds, size: int) -> tuple[dict[int, float], np.ndarray, np.ndarray]:
+def _profile(
+    similar: MoreLikeThis, seeds: Seeds, size: int
+) -> tuple[dict[int, float], np.ndarray, np.ndarray]:
     """(word id → weight, every paper's score against those words, which papers are seeds).
 
     The seeds' words come from the index's posting lists, not from their text: one pass over the

@@ -177,10 +177,18 @@ class HubClient:
     """A connection to the Hub. ``min_interval`` spaces the starts of requests (0.5: at most two
     a second). Use as a context manager, or ``close()`` it."""
 
-    def __init__(self, endpoint: str = DEFAULT_ENDPOINT, token: str | None = None, *,
-                 timeouts: Timeouts | None = None, retries: Retries | None = None, clock: Clock | None = None,
-                 rng: random.Random | None = None, min_interval: float = 0.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str = DEFAULT_ENDPOINT,
+        token: str | None = None,
+        *,
+        timeouts: Timeouts | None = None,
+        retries: Retries | None = None,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        min_interval: float = 0.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         parts = urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise HubError(endpoint, f"{ENDPOINT_VAR} must be an http(s) address, like {DEFAULT_ENDPOINT}")
@@ -197,7 +205,10 @@ class HubClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._client = httpx.Client(
-            base_url=self.endpoint, headers=headers, follow_redirects=True, transport=transport,
+            base_url=self.endpoint,
+            headers=headers,
+            follow_redirects=True,
+            transport=transport,
             timeout=httpx.Timeout(self.timeouts.read, connect=self.timeouts.connect),
         )
 
@@ -246,7 +257,9 @@ class HubClient:
             if status == 429 or status >= 500:
                 wait = retry_after(response.headers.get("Retry-After"), self.clock.time())
                 if wait is not None and wait > self.retries.max_retry_after:
-                    raise HubError(url, f"{_status(response)}: the Hub asks to wait {wait:.0f} s; try again later")
+                    raise HubError(
+                        url, f"{_status(response)}: the Hub asks to wait {wait:.0f} s; try again later"
+                    )
                 if last:
                     busy = ": too many requests, try again later" if status == 429 else ""
                     raise HubError(url, f"{_status(response)}{busy}{after}")
@@ -263,8 +276,9 @@ class HubClient:
         status = response.status_code
         custom = self.endpoint != DEFAULT_ENDPOINT
         if status == 401:
-            return f"{_status(response)}: " + (f"the Hub refused {TOKEN_VAR}" if self.token
-                                               else f"the Hub wants a token (set {TOKEN_VAR})")
+            return f"{_status(response)}: " + (
+                f"the Hub refused {TOKEN_VAR}" if self.token else f"the Hub wants a token (set {TOKEN_VAR})"
+            )
         if status == 403:
             return f"{_status(response)}" + (f": {TOKEN_VAR} has no access to this" if self.token else "")
         if status == 404:
@@ -280,8 +294,14 @@ class HubClient:
 
     # -- the Hub's lists --------------------------------------------------------------------------
 
-    def daily_papers(self, *, date: str | None = None, week: str | None = None, month: str | None = None,
-                     page_size: int = PAGE_SIZE) -> list[dict[str, Any]]:
+    def daily_papers(
+        self,
+        *,
+        date: str | None = None,
+        week: str | None = None,
+        month: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> list[dict[str, Any]]:
         """Every entry of the Daily Papers of one day (``2025-03-14``), ISO week (``2025-W11``)
         or month (``2025-03``), page after page.
 

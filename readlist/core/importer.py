@@ -54,8 +54,9 @@ def read_inputs(names: Iterable[str], report: ImportReport, force: bool = False)
     return digests
 
 
-def import_files(library: Library, names: Iterable[str], report: ImportReport | None = None,
-                 force: bool = False) -> ImportReport:
+def import_files(
+    library: Library, names: Iterable[str], report: ImportReport | None = None, force: bool = False
+) -> ImportReport:
     """Import the named files (into ``report``, which may carry on an earlier import's); with
     ``force`` a text that does not look like a digest page is read as one all the same."""
     report = report or ImportReport()

@@ -178,12 +178,17 @@ def _state(value: Any) -> PaperState:
     tags = value.get("tags") or []
     if not isinstance(note, str) or not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise TypeError("bad note or tags")
-    return PaperState(read=_flag(value.get("read", False)), starred=_flag(value.get("starred", False)),
-                      note=clean_note(note), tags=tuple(clean_tags(tags)))
+    return PaperState(
+        read=_flag(value.get("read", False)),
+        starred=_flag(value.get("starred", False)),
+        note=clean_note(note),
+        tags=tuple(clean_tags(tags)),
+    )
 
 
-def read_daily_papers(items: list[Any], source: str, default_label: str, default_day: str | None = None
-                      ) -> list[Digest]:
+def read_daily_papers(
+    items: list[Any], source: str, default_label: str, default_day: str | None = None
+) -> list[Digest]:
     """The digests in a Daily Papers answer already parsed from JSON (``source`` names it in
     problems), exactly as an import of the same JSON from a file reads them; an entry that
     does not say which day it was featured on is put in ``default_day`` (the day asked for)."""
@@ -230,7 +235,9 @@ class _Reader:
     def problem(self, at: str, message: str) -> None:
         self.problems.append(Problem(self.source, None, f"{at}: {message}"))
 
-    def get(self, at: str, objects: tuple[dict[str, Any], ...], key: str, convert: Callable[[Any], Any]) -> Any:
+    def get(
+        self, at: str, objects: tuple[dict[str, Any], ...], key: str, convert: Callable[[Any], Any]
+    ) -> Any:
         """The first non-null ``key`` among ``objects``, converted; None (and a problem) if it is bad."""
         value = next((obj[key] for obj in objects if obj.get(key) is not None), None)
         if value is None:
@@ -241,8 +248,13 @@ class _Reader:
             self.problem(at, f"{key!r} is not valid; left out")
             return None
 
-    def entry(self, n: int, item: Any, fields: Callable[[str, tuple[dict[str, Any], ...]], dict[str, Any]],
-              inner: str | None = None) -> Entry | None:
+    def entry(
+        self,
+        n: int,
+        item: Any,
+        fields: Callable[[str, tuple[dict[str, Any], ...]], dict[str, Any]],
+        inner: str | None = None,
+    ) -> Entry | None:
         """Entry ``n`` made from ``item`` (fields of its ``inner`` object first), or None."""
         at = f"entry {n}"
         if not isinstance(item, dict):
@@ -313,8 +325,14 @@ class _Reader:
         version = doc.get("version")
         if version != EXPORT_VERSION:
             newer = isinstance(version, int) and version > EXPORT_VERSION
-            raise InputError(f"{self.source}: " + (f"made by a newer readlist (export version {version})" if newer
-                                                   else "a readlist export of an unknown version"))
+            raise InputError(
+                f"{self.source}: "
+                + (
+                    f"made by a newer readlist (export version {version})"
+                    if newer
+                    else "a readlist export of an unknown version"
+                )
+            )
         papers, listed = doc.get("papers"), doc.get("digests") or []
         if not isinstance(papers, list) or not isinstance(listed, list):
             raise InputError(f"{self.source}: a readlist export without a list of papers")
@@ -324,7 +342,9 @@ class _Reader:
             if not label:
                 self.problem(f"digest {n}", "no label; skipped")
                 continue
-            digests.setdefault(label, Digest(self.source, label, self.get(f"digest {n}", (info,), "date", _date)))
+            digests.setdefault(
+                label, Digest(self.source, label, self.get(f"digest {n}", (info,), "date", _date))
+            )
         # Every paper in one digest that names the file: each entry says which digests it is in
         # (one named after the file when it says none).
         held = Digest(self.source, self.default_label, None, summary="readlist export")

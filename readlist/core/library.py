@@ -71,8 +71,14 @@ class DigestInfo:
 
     @classmethod
     def from_record(cls, rec: dict[str, Any]) -> DigestInfo:
-        return cls(rec["label"], rec.get("date"), list(rec.get("sources", [])), rec.get("seq", 0),
-                   rec.get("imported_at", 0.0), rec.get("count", 0))
+        return cls(
+            rec["label"],
+            rec.get("date"),
+            list(rec.get("sources", [])),
+            rec.get("seq", 0),
+            rec.get("imported_at", 0.0),
+            rec.get("count", 0),
+        )
 
 
 @dataclass(slots=True)
@@ -131,9 +137,12 @@ class ImportReport:
     def totals(self) -> str:
         """``40 new, 2 already known, 1 problem``: the counts of the whole import."""
         problems, warnings = len(self.problems), len(self.warnings)
-        return (f"{self.new} new" + (f", {self.repeats} repeated" if self.repeats else "")
-                + f", {self.known} already known, {plural(problems, 'problem')}"
-                + (f", {plural(warnings, 'warning')}" if warnings else ""))
+        return (
+            f"{self.new} new"
+            + (f", {self.repeats} repeated" if self.repeats else "")
+            + f", {self.known} already known, {plural(problems, 'problem')}"
+            + (f", {plural(warnings, 'warning')}" if warnings else "")
+        )
 
     def summary(self) -> str:
         """``Imported 2 files: 40 new, 2 already known``: one line for the whole import (its
@@ -148,8 +157,11 @@ def merge_into(paper: Paper, other: Paper) -> bool:
     """Keep the richest data of both; return True if ``paper`` gained anything."""
     changed = False
     if other.abstract and other.abstract != paper.abstract:
-        longer, shorter = (other.abstract, paper.abstract) if len(other.abstract) > len(paper.abstract) else (
-            paper.abstract, other.abstract)
+        longer, shorter = (
+            (other.abstract, paper.abstract)
+            if len(other.abstract) > len(paper.abstract)
+            else (paper.abstract, other.abstract)
+        )
         if longer != paper.abstract:
             paper.abstract = longer
             paper.rev += 1
@@ -248,8 +260,12 @@ def _labels(entry: Entry, digest: Digest) -> list[str]:
 
 def holds_note(note: str, part: str) -> bool:
     """Is ``part`` all of ``note``, or a run of its paragraphs (split at blank lines)?"""
-    return (note == part or note.startswith(part + "\n\n") or note.endswith("\n\n" + part)
-            or f"\n\n{part}\n\n" in note)
+    return (
+        note == part
+        or note.startswith(part + "\n\n")
+        or note.endswith("\n\n" + part)
+        or f"\n\n{part}\n\n" in note
+    )
 
 
 def merge_state(current: PaperState, incoming: PaperState) -> dict[str, Any]:
@@ -385,8 +401,15 @@ class Library:
         self._digest_rank = None
         self._by_arxiv = {a: pid for a, pid in zip(papers.column("arxiv_id"), papers.ids, strict=True) if a}
 
-    def _write_snapshot(self, source: tuple[int, int, int] | None, papers: Papers, order: list[int],
-                        doc_ids: list[int], digest_records: list[dict[str, Any]], fetched: dict[str, float]) -> None:
+    def _write_snapshot(
+        self,
+        source: tuple[int, int, int] | None,
+        papers: Papers,
+        order: list[int],
+        doc_ids: list[int],
+        digest_records: list[dict[str, Any]],
+        fetched: dict[str, float],
+    ) -> None:
         if source is None:
             return
         try:
@@ -438,7 +461,9 @@ class Library:
         """The newest of the digests ``paper`` appeared in (the one it is listed under)."""
         rank = self._digest_rank
         if rank is None or len(rank) != len(self.digests):
-            rank = self._digest_rank = {info.label: i for i, info in enumerate(newest_first(self.digests.values()))}
+            rank = self._digest_rank = {
+                info.label: i for i, info in enumerate(newest_first(self.digests.values()))
+            }
         return min(paper.digests, key=lambda label: rank.get(label, len(rank)), default="")
 
     def digest_dates(self) -> dict[str, str]:
@@ -482,8 +507,10 @@ class Library:
             return self.by_id[self._by_arxiv[ref]]
         shown = one_line(ref)
         if len(ref) < MIN_PREFIX:
-            raise ReadlistError(f"{shown!r} is no id, and too short to be the start of one: give at least "
-                                f"{MIN_PREFIX} characters of an id as 'readlist list' shows it, or an arXiv id")
+            raise ReadlistError(
+                f"{shown!r} is no id, and too short to be the start of one: give at least "
+                f"{MIN_PREFIX} characters of an id as 'readlist list' shows it, or an arXiv id"
+            )
         matches = [pid for pid in self.by_id if pid.startswith(ref)]
         if len(matches) > 1:
             some = ", ".join(sorted(matches)[:3]) + (", …" if len(matches) > 3 else "")
@@ -494,8 +521,12 @@ class Library:
 
     # -- importing -------------------------------------------------------------
 
-    def import_digests(self, digests: list[Digest], report: ImportReport | None = None,
-                       fetched: dict[str, float] | None = None) -> ImportReport:
+    def import_digests(
+        self,
+        digests: list[Digest],
+        report: ImportReport | None = None,
+        fetched: dict[str, float] | None = None,
+    ) -> ImportReport:
         """Merge parsed digests into the library and save it in one atomic write; then merge in
         the state that came with entries (a readlist export), see ``merge_state``. ``fetched``
         (ISO day → when) records days fetched whole from the Hub, in the same write."""
@@ -512,14 +543,20 @@ class Library:
                 if digest.entries:
                     self._claim_day(digest, changed_digests)
             # Only digests that some paper is in are recorded (an export names them per paper).
-            named = {label for digest in digests for entry in digest.entries for label in _labels(entry, digest)}
+            named = {
+                label for digest in digests for entry in digest.entries for label in _labels(entry, digest)
+            }
             for digest in digests:
                 if digest.label in named:
                     self._digest_info(digest.label, digest.date, digest.source, changed_digests)
             added = report.added
             for digest in digests:
-                file_report = FileReport(digest.source, digest.summary or digest.label, problems=list(digest.problems),
-                                         unit="paper" if digest.summary else "entry")
+                file_report = FileReport(
+                    digest.source,
+                    digest.summary or digest.label,
+                    problems=list(digest.problems),
+                    unit="paper" if digest.summary else "entry",
+                )
                 if digest.entries or digest.problems:
                     report.files.append(file_report)
                 seen_here: set[str] = set()  # this digest's papers so far; ``added``: this import's new ones
@@ -554,7 +591,9 @@ class Library:
                 if counts[info.label] != info.count:
                     info.count = counts[info.label]
                     changed_digests.add(info.label)
-            days = {day: at for day, at in (fetched or {}).items() if at > self.fetched.get(day, float("-inf"))}
+            days = {
+                day: at for day, at in (fetched or {}).items() if at > self.fetched.get(day, float("-inf"))
+            }
             self.fetched.update(days)
             if new_ids or changed_ids or changed_digests or days:
                 made = [label for label in self.digests if label not in labels_before]
@@ -657,7 +696,8 @@ class Library:
             pos=pos,
             positions=positions,
             aliases=[t for t in dict.fromkeys(entry.aliases) if title_key(t) != title_key(entry.title)]
-            if entry.aliases else [],
+            if entry.aliases
+            else [],
             extra_links=[url for url in dict.fromkeys(entry.links) if url not in in_abstract],
             author_names=list(entry.author_names),
             comments=entry.comments,
@@ -699,8 +739,14 @@ class Library:
         if paper.arxiv_id:
             self._by_arxiv[paper.arxiv_id] = paper.id
 
-    def _save(self, new_ids: list[str], changed_ids: set[str], changed_digests: set[str],
-              fetched_changed: bool = False, last_import: dict[str, Any] | None = None) -> None:
+    def _save(
+        self,
+        new_ids: list[str],
+        changed_ids: set[str],
+        changed_digests: set[str],
+        fetched_changed: bool = False,
+        last_import: dict[str, Any] | None = None,
+    ) -> None:
         papers = self.db.table("papers")
         digests = self.db.table("digests")
         with self.storage.batch():
@@ -717,7 +763,9 @@ class Library:
                 papers.update(lambda doc: doc.update(self.by_id[doc["id"]].to_record()), doc_ids=list(ids))
             if new_ids:
                 first = max(self._doc_ids.values(), default=0) + 1
-                docs = [Document(self.by_id[pid].to_record(), doc_id=first + i) for i, pid in enumerate(new_ids)]
+                docs = [
+                    Document(self.by_id[pid].to_record(), doc_id=first + i) for i, pid in enumerate(new_ids)
+                ]
                 papers.insert_multiple(docs)
                 self._doc_ids.update((pid, first + i) for i, pid in enumerate(new_ids))
             if changed_digests:
@@ -836,8 +884,10 @@ class Library:
                 path = recovery.save(self.folder, pending)
             except OSError:
                 raise exc from None  # nowhere to keep them: the first problem is the one to tell
-            raise UnsavedChanges(f"{exc}; the unsaved changes of {plural(len(pending), 'paper')} are kept in "
-                                 f"{path} and applied at the next start") from exc
+            raise UnsavedChanges(
+                f"{exc}; the unsaved changes of {plural(len(pending), 'paper')} are kept in "
+                f"{path} and applied at the next start"
+            ) from exc
 
     def _apply_recovery(self) -> None:
         """Changes an earlier run could not save (recovery.py): applied, saved, then forgotten."""
@@ -852,8 +902,10 @@ class Library:
         self.state.flush()
         recovery.remove(self.folder)
         if adopted:
-            self.notices.append(f"applied the unsaved changes of {plural(adopted, 'paper')} that an earlier "
-                                f"run kept in {recovery.RECOVERY_FILE}")
+            self.notices.append(
+                f"applied the unsaved changes of {plural(adopted, 'paper')} that an earlier "
+                f"run kept in {recovery.RECOVERY_FILE}"
+            )
 
     def close(self) -> None:
         try:

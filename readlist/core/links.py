@@ -101,8 +101,9 @@ def paper_url(title: str, arxiv_id: str | None) -> str:
 
 def is_safe_to_open(url: str) -> bool:
     """Only plain http(s) URLs with a host and no spaces, control or format (bidi, zero-width) characters."""
-    if not url or any(ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160 or unicodedata.category(ch) == "Cf"
-                      for ch in url):
+    if not url or any(
+        ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160 or unicodedata.category(ch) == "Cf" for ch in url
+    ):
         return False
     try:
         parts = urlsplit(url)

@@ -33,9 +33,27 @@ HUB_FIELDS = ("comments", "github_repo", "github_stars", "project_page", "ai_sum
 class Paper:
     """One paper of the library. Its abstract may be read lazily from a snapshot file."""
 
-    __slots__ = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos",
-                 "positions", "aliases", "extra_links", "author_names", "rev", *HUB_FIELDS, "hub_at",
-                 "_abstract", "_source", "_slot")
+    __slots__ = (
+        "id",
+        "title",
+        "authors",
+        "published",
+        "upvotes",
+        "arxiv_id",
+        "digests",
+        "seq",
+        "pos",
+        "positions",
+        "aliases",
+        "extra_links",
+        "author_names",
+        "rev",
+        *HUB_FIELDS,
+        "hub_at",
+        "_abstract",
+        "_source",
+        "_slot",
+    )
 
     def __init__(
         self,
@@ -77,7 +95,9 @@ class Paper:
         self.pos = pos
         # Its place in each digest it was seen in. A record saved before these were kept knows
         # only the first digest's (``pos``).
-        self.positions = positions if positions is not None else ({self.digests[0]: pos} if self.digests else {})
+        self.positions = (
+            positions if positions is not None else ({self.digests[0]: pos} if self.digests else {})
+        )
         # Other titles this paper was seen under, and links from other versions of its abstract.
         self.aliases = aliases if aliases is not None else []
         self.extra_links = extra_links if extra_links is not None else []
@@ -133,8 +153,11 @@ class Paper:
         and PDF (or an arXiv title search without an id), code, project page, then the other
         links of its abstract and of the Hub."""
         if self.arxiv_id:
-            choices = [Link("Hub page", self.url, "hub"), Link("arXiv abstract", arxiv_abs_url(self.arxiv_id), "abs"),
-                       Link("arXiv PDF", arxiv_pdf_url(self.arxiv_id), "pdf")]
+            choices = [
+                Link("Hub page", self.url, "hub"),
+                Link("arXiv abstract", arxiv_abs_url(self.arxiv_id), "abs"),
+                Link("arXiv PDF", arxiv_pdf_url(self.arxiv_id), "pdf"),
+            ]
         else:
             choices = [Link("arXiv search", self.url, "search")]
         if self.github_repo:

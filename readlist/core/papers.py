@@ -12,8 +12,24 @@ from typing import Any, overload
 
 from readlist.core.model import HUB_FIELDS, AbstractSource, Paper
 
-COLUMNS = ("id", "title", "authors", "published", "upvotes", "arxiv_id", "digests", "seq", "pos",
-           "positions", "aliases", "extra_links", "author_names", "rev", *HUB_FIELDS, "hub_at")
+COLUMNS = (
+    "id",
+    "title",
+    "authors",
+    "published",
+    "upvotes",
+    "arxiv_id",
+    "digests",
+    "seq",
+    "pos",
+    "positions",
+    "aliases",
+    "extra_links",
+    "author_names",
+    "rev",
+    *HUB_FIELDS,
+    "hub_at",
+)
 _JOINED = ("digests", "aliases", "extra_links", "author_names", "ai_keywords")
 _ENCODED = (*_JOINED, "positions")  # columns that hold a paper's field as one string
 SEP = "\x1f"  # joins list fields: one string per paper loads much faster than a list
@@ -125,12 +141,30 @@ class Papers(Sequence[Paper]):
         c = self._columns
         digests, aliases, links, names, keywords = (split_joined(c[name][i]) for name in _JOINED)
         return Paper(
-            c["id"][i], c["title"][i], "", c["authors"][i], c["published"][i], c["upvotes"][i], c["arxiv_id"][i],
-            digests, c["seq"][i], c["pos"][i], positions=_split_positions(digests, c["positions"][i]),
-            aliases=aliases, extra_links=links, author_names=names, rev=c["rev"][i], comments=c["comments"][i],
-            github_repo=c["github_repo"][i], github_stars=c["github_stars"][i], project_page=c["project_page"][i],
-            ai_summary=c["ai_summary"][i], ai_keywords=keywords, hub_at=c["hub_at"][i],
-            source=self._source, slot=i,
+            c["id"][i],
+            c["title"][i],
+            "",
+            c["authors"][i],
+            c["published"][i],
+            c["upvotes"][i],
+            c["arxiv_id"][i],
+            digests,
+            c["seq"][i],
+            c["pos"][i],
+            positions=_split_positions(digests, c["positions"][i]),
+            aliases=aliases,
+            extra_links=links,
+            author_names=names,
+            rev=c["rev"][i],
+            comments=c["comments"][i],
+            github_repo=c["github_repo"][i],
+            github_stars=c["github_stars"][i],
+            project_page=c["project_page"][i],
+            ai_summary=c["ai_summary"][i],
+            ai_keywords=keywords,
+            hub_at=c["hub_at"][i],
+            source=self._source,
+            slot=i,
         )
 
     def append(self, paper: Paper) -> None:

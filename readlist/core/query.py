@@ -39,8 +39,10 @@ from readlist.core.tokens import plain_words, words
 IS_VALUES = ("unread", "read", "starred", "unstarred")
 HAS_VALUES = ("note", "tags", "link", "code", "summary")
 OPERATORS = ("is", "has", "tag", "digest", "title", "abstract", "author", "upvotes", "published")
-SYNTAX = ('is:unread|read|starred  has:note|tags|link|code|summary  tag:NAME  digest:"Mar 14"  title:WORD  '
-          'abstract:WORD  author:NAME  upvotes:>20  published:>2024-06  "phrase"  -word  a OR b  NOT a  ( )')
+SYNTAX = (
+    'is:unread|read|starred  has:note|tags|link|code|summary  tag:NAME  digest:"Mar 14"  title:WORD  '
+    'abstract:WORD  author:NAME  upvotes:>20  published:>2024-06  "phrase"  -word  a OR b  NOT a  ( )'
+)
 COMPARISONS = (">=", "<=", ">", "<", "=")
 KEYWORDS = {"OR": "or", "AND": "and", "NOT": "not"}
 
@@ -110,7 +112,9 @@ class Query:
     @property
     def fuzzy(self) -> str:
         """The searched words that rank the result (under no NOT), as the search reads them."""
-        return " ".join(leaf.text for leaf, positive in leaves(self.tree) if positive and isinstance(leaf, Words))
+        return " ".join(
+            leaf.text for leaf, positive in leaves(self.tree) if positive and isinstance(leaf, Words)
+        )
 
     @property
     def filters(self) -> list[Filter]:
@@ -128,9 +132,15 @@ class Query:
     @property
     def highlight(self) -> frozenset[str]:
         """Words to highlight that the fuzzy search does not report: phrases, titles, abstracts."""
-        return frozenset(w for leaf, positive in leaves(self.tree)
-                         if positive and isinstance(leaf, Filter) and not leaf.negated
-                         and leaf.op in ("phrase", "title", "abstract") for w in words(leaf.value))
+        return frozenset(
+            w
+            for leaf, positive in leaves(self.tree)
+            if positive
+            and isinstance(leaf, Filter)
+            and not leaf.negated
+            and leaf.op in ("phrase", "title", "abstract")
+            for w in words(leaf.value)
+        )
 
 
 # -- reading the text into tokens ------------------------------------------------------------------
@@ -189,8 +199,17 @@ def _tokens(text: str, hints: list[str]) -> list[_Token]:
             if keyword:
                 tokens.append(_Token(keyword))
             elif raw.strip():
-                tokens.append(_Token("term", neg, op.casefold() if op else None, value, quoted, raw,
-                                     typing=end - closing == len(text) and not quoted))
+                tokens.append(
+                    _Token(
+                        "term",
+                        neg,
+                        op.casefold() if op else None,
+                        value,
+                        quoted,
+                        raw,
+                        typing=end - closing == len(text) and not quoted,
+                    )
+                )
             for _ in range(closing):
                 if depth:
                     tokens.append(_Token(")"))
@@ -199,8 +218,11 @@ def _tokens(text: str, hints: list[str]) -> list[_Token]:
                     hints.append("a ) without its ( was left out")
             at = end
     if depth:
-        hints.append("a ( is not closed: read as if it closed at the end" if depth == 1
-                     else f"{depth} ( are not closed: read as if they closed at the end")
+        hints.append(
+            "a ( is not closed: read as if it closed at the end"
+            if depth == 1
+            else f"{depth} ( are not closed: read as if they closed at the end"
+        )
     return tokens
 
 
@@ -367,10 +389,17 @@ def _term_filters(token: _Token, hints: list[str]) -> list[Node]:
 
 
 def _needs_value(op: str) -> str:
-    examples = {"is": "is:unread, is:read, is:starred", "has": "has:note, has:tags, has:link, has:code",
-                "tag": "tag:NAME", "digest": 'digest:"Mar 14"', "title": "title:WORD", "abstract": "abstract:WORD",
-                "author": 'author:vaswani or author:"Ashish Vaswani"', "upvotes": "upvotes:>20",
-                "published": "published:>2024-06 or published:2024-01..2024-06"}
+    examples = {
+        "is": "is:unread, is:read, is:starred",
+        "has": "has:note, has:tags, has:link, has:code",
+        "tag": "tag:NAME",
+        "digest": 'digest:"Mar 14"',
+        "title": "title:WORD",
+        "abstract": "abstract:WORD",
+        "author": 'author:vaswani or author:"Ashish Vaswani"',
+        "upvotes": "upvotes:>20",
+        "published": "published:>2024-06 or published:2024-01..2024-06",
+    }
     return f"{op}: needs a value, e.g. {examples[op]}"
 
 
@@ -414,8 +443,10 @@ def _add_filter(filters: list[Node], op: str, value: str, negated: bool) -> str 
     elif op == "published":
         span = normal_span(value)
         if span is None:
-            return (f"published:{value} is not a date — use a year, a month or a day: published:>2024-06, "
-                    "published:2024-01..2024-06, published:<=2023, published:2024-06-15")
+            return (
+                f"published:{value} is not a date — use a year, a month or a day: published:>2024-06, "
+                "published:2024-01..2024-06, published:<=2023, published:2024-06-15"
+            )
         filters.append(Filter("published", span, negated))
     return None
 
@@ -480,6 +511,7 @@ def span_bounds(span: str) -> tuple[int | None, int | None]:
     """For a normal ``span``: the lowest first day and the highest last day (as ordinals) a
     paper's date may have; None: no bound. A date that is only a year or a month passes only
     when all of it lies in the span."""
+
     def ends(date: str) -> tuple[int, int]:
         found = day_span(date)
         assert found is not None  # normal_span let only dates through
@@ -490,13 +522,19 @@ def span_bounds(span: str) -> tuple[int | None, int | None]:
         return (ends(low)[0] if low else None, ends(high)[1] if high else None)
     sign = next(c for c in COMPARISONS if span.startswith(c))
     first, last = ends(span.removeprefix(sign))
-    return {"=": (first, last), ">": (last + 1, None), ">=": (first, None), "<": (None, first - 1),
-            "<=": (None, last)}[sign]
+    return {
+        "=": (first, last),
+        ">": (last + 1, None),
+        ">=": (first, None),
+        "<": (None, first - 1),
+        "<=": (None, last),
+    }[sign]
 
 
 def needs_index(query: Query) -> bool:
     return any(
-        isinstance(leaf, Words) or leaf.op in ("title", "abstract", "word", "phrase")
+        isinstance(leaf, Words)
+        or leaf.op in ("title", "abstract", "word", "phrase")
         or (leaf.op == "has" and leaf.value in ("link", "code"))
         for leaf, _ in leaves(query.tree)
     )

@@ -45,7 +45,11 @@ def load(folder: Path) -> dict[str, dict[str, Any]]:
     state = data.get("state")
     if data.get("version") != VERSION or not isinstance(state, dict):
         raise CorruptFileError(f"{path}: not a recovery file this readlist can read; it was left untouched")
-    return {pid: dict(fields) for pid, fields in state.items() if isinstance(pid, str) and isinstance(fields, dict)}
+    return {
+        pid: dict(fields)
+        for pid, fields in state.items()
+        if isinstance(pid, str) and isinstance(fields, dict)
+    }
 
 
 def remove(folder: Path) -> None:

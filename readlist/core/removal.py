@@ -35,7 +35,9 @@ def remove_digest(library: Library, label: str) -> Removal:
     """The digest ``label``, and its papers that are in no other digest."""
     if label not in library.digests:
         known = ", ".join(sorted(library.digests)[:6]) or "none yet"
-        raise ReadlistError(f"no digest {label!r} (the digests: {known}{', …' if len(library.digests) > 6 else ''})")
+        raise ReadlistError(
+            f"no digest {label!r} (the digests: {known}{', …' if len(library.digests) > 6 else ''})"
+        )
     only_here = {paper.id for paper in library.papers if paper.digests == [label]}
     return _remove(library, only_here, [label])
 

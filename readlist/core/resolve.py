@@ -57,7 +57,9 @@ class Misses:
 
     def save(self) -> None:
         if self._changed:
-            write_atomic(self.path, orjson.dumps(self.papers, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
+            write_atomic(
+                self.path, orjson.dumps(self.papers, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+            )
             self._changed = False
 
 
@@ -66,7 +68,9 @@ class ResolveReport:
     found: list[tuple[str, str]] = field(default_factory=list)  # (paper id, arXiv id)
     missed: list[str] = field(default_factory=list)  # ids the Hub did not know
     skipped: int = 0  # papers not asked about: missed by an earlier run
-    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (paper id, the arXiv id another paper has)
+    conflicts: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (paper id, the arXiv id another paper has)
     error: str | None = None  # the one-line failure that stopped the run
     remaining: int = 0  # papers not asked about: beyond the limit, or after the run stopped
 
@@ -87,9 +91,15 @@ def unresolved(library: Library) -> list[int]:
     return [i for i in library.order if not ids[i]]
 
 
-def resolve(library: Library, hub: HubClient, *, retry_misses: bool = False, limit: int | None = None,
-            clock: Callable[[], float] = time.time,
-            progress: Callable[[int, int, Paper], None] | None = None) -> ResolveReport:
+def resolve(
+    library: Library,
+    hub: HubClient,
+    *,
+    retry_misses: bool = False,
+    limit: int | None = None,
+    clock: Callable[[], float] = time.time,
+    progress: Callable[[int, int, Paper], None] | None = None,
+) -> ResolveReport:
     """Look up papers without an arXiv id (at most ``limit`` of them); see the module docstring.
     A failed request stops the run; what was found until then is kept."""
     hub.min_interval = max(hub.min_interval, MIN_INTERVAL)
@@ -134,8 +144,9 @@ def resolve(library: Library, hub: HubClient, *, retry_misses: bool = False, lim
     return report
 
 
-def _merge(library: Library, found: list[tuple[str, Entry]], report: ResolveReport, misses: Misses,
-           now: float) -> None:
+def _merge(
+    library: Library, found: list[tuple[str, Entry]], report: ResolveReport, misses: Misses, now: float
+) -> None:
     """Merge what was found; an id that is another paper's is remembered like a miss, since
     asking again would only find the same."""
     outcome = library.enrich(found)

@@ -53,10 +53,14 @@ class SavedSearches:
         if doc is None:
             return {}
         searches = doc.get("searches")
-        if doc.get("format") != FORMAT or not isinstance(searches, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in searches.items()):
-            raise CorruptFileError(f"{self.path}: damaged data file (not a list of saved searches); "
-                                   "it was left untouched")
+        if (
+            doc.get("format") != FORMAT
+            or not isinstance(searches, dict)
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in searches.items())
+        ):
+            raise CorruptFileError(
+                f"{self.path}: damaged data file (not a list of saved searches); it was left untouched"
+            )
         return dict(sorted(searches.items(), key=lambda item: item[0].casefold()))
 
     def get(self, name: str) -> str | None:
@@ -101,4 +105,6 @@ class SavedSearches:
 
     def _write(self, searches: dict[str, str]) -> None:
         doc = {"format": FORMAT, "version": VERSION, "searches": dict(sorted(searches.items()))}
-        write_atomic(self.path, (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
+        write_atomic(
+            self.path, (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+        )

@@ -145,8 +145,9 @@ class _Postings:
         self.tf = tf
 
     @classmethod
-    def from_pairs(cls, pairs_word: np.ndarray, pairs_doc: np.ndarray, pairs_tf: np.ndarray,
-                   vocab_size: int) -> _Postings:
+    def from_pairs(
+        cls, pairs_word: np.ndarray, pairs_doc: np.ndarray, pairs_tf: np.ndarray, vocab_size: int
+    ) -> _Postings:
         order = np.argsort(pairs_word, kind="stable")  # stable: each list stays sorted by paper
         offsets = np.zeros(vocab_size + 1, dtype=np.int64)
         np.cumsum(np.bincount(pairs_word, minlength=vocab_size), out=offsets[1:])
@@ -176,8 +177,6 @@ def gather_positions(offsets: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, 
     return np.arange(total, dtype=np.int64) + np.repeat(starts - first, lengths), lengths
 
 
-
-
 class _Pairs:
     """(word, paper, count) triples of one field, and each paper's length in words."""
 
@@ -199,8 +198,11 @@ class _Pairs:
         self.lengths[doc] = len(found)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return (np.frombuffer(self.words, np.int64), np.frombuffer(self.docs, np.int32),
-                np.frombuffer(self.tf, np.uint16))
+        return (
+            np.frombuffer(self.words, np.int64),
+            np.frombuffer(self.docs, np.int32),
+            np.frombuffer(self.tf, np.uint16),
+        )
 
 
 def _pairs(papers: Papers, numbers: Sequence[int], vocab: dict[str, int]) -> tuple[_Pairs, _Pairs]:
@@ -286,7 +288,11 @@ class SearchIndex:
         # (words of each paper's note, papers by note word, note words the vocabulary lacks):
         # one tuple swapped at once, so a search in another thread never mixes two snapshots.
         self._notes: tuple[dict[int, frozenset[str]], dict[str, set[int]], _NoteWords, int] = (
-            {}, {}, _NoteWords([], {}), 0)
+            {},
+            {},
+            _NoteWords([], {}),
+            0,
+        )
         self._freq: np.ndarray | None = None
         self.set_notes(notes or {})
         self.set_order(order if order is not None else range(size))
@@ -323,9 +329,14 @@ class SearchIndex:
                 old_words, old_docs, old_tf = postings.pairs()
                 keep = ~np.isin(old_docs, stale)  # a re-indexed paper's old words go
                 new_words, new_docs, new_tf = new.arrays()
-                merged.append(_Postings.from_pairs(
-                    np.concatenate([old_words[keep], new_words]), np.concatenate([old_docs[keep], new_docs]),
-                    np.concatenate([old_tf[keep], new_tf]), len(self.vocab)))
+                merged.append(
+                    _Postings.from_pairs(
+                        np.concatenate([old_words[keep], new_words]),
+                        np.concatenate([old_docs[keep], new_docs]),
+                        np.concatenate([old_tf[keep], new_tf]),
+                        len(self.vocab),
+                    )
+                )
             self._title, self._abstract = merged
             self._title_len = _lengths(title, len(papers), self._title_len)
             self._abstract_len = _lengths(abstract, len(papers), self._abstract_len)
@@ -348,14 +359,28 @@ class SearchIndex:
         vocab_in_id_order = sorted(self.vocab, key=self.vocab.__getitem__)
         # The words in order too: sorting 100k words on loading would hold the interpreter for
         # tens of milliseconds, while the reader's first keys wait.
-        meta = {"version": INDEX_VERSION, "size": self.size, "ids": _ids_digest(self.papers, self.size),
-                "vocab": vocab_in_id_order, "words": self.words, "arrays": signatures, "revs": self.revs}
+        meta = {
+            "version": INDEX_VERSION,
+            "size": self.size,
+            "ids": _ids_digest(self.papers, self.size),
+            "vocab": vocab_in_id_order,
+            "words": self.words,
+            "arrays": signatures,
+            "revs": self.revs,
+        }
         write_atomic(folder / "index.meta", marshal.dumps(meta))
 
     def _arrays(self) -> dict[str, np.ndarray]:
-        return {"title_offsets": self._title.offsets, "title_data": self._title.data, "title_tf": self._title.tf,
-                "abstract_offsets": self._abstract.offsets, "abstract_data": self._abstract.data,
-                "abstract_tf": self._abstract.tf, "title_len": self._title_len, "abstract_len": self._abstract_len}
+        return {
+            "title_offsets": self._title.offsets,
+            "title_data": self._title.data,
+            "title_tf": self._title.tf,
+            "abstract_offsets": self._abstract.offsets,
+            "abstract_data": self._abstract.data,
+            "abstract_tf": self._abstract.tf,
+            "title_len": self._title_len,
+            "abstract_len": self._abstract_len,
+        }
 
     @classmethod
     def load(cls, folder: Path, papers: Papers) -> SearchIndex | None:
@@ -363,7 +388,11 @@ class SearchIndex:
         try:
             meta = marshal.loads((folder / "index.meta").read_bytes())
             size = meta["size"]
-            if meta.get("version") != INDEX_VERSION or size > len(papers) or meta["ids"] != _ids_digest(papers, size):
+            if (
+                meta.get("version") != INDEX_VERSION
+                or size > len(papers)
+                or meta["ids"] != _ids_digest(papers, size)
+            ):
                 return None
             arrays = {}
             for name, signature in meta["arrays"].items():
@@ -374,11 +403,21 @@ class SearchIndex:
                 arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             return None
-        return cls(papers, cached=_Cached(
-            size=size, vocab={word: i for i, word in enumerate(meta["vocab"])}, words=list(meta["words"]),
-            title=_Postings(arrays["title_offsets"], arrays["title_data"], arrays["title_tf"]),
-            abstract=_Postings(arrays["abstract_offsets"], arrays["abstract_data"], arrays["abstract_tf"]),
-            title_len=arrays["title_len"], abstract_len=arrays["abstract_len"], revs=list(meta["revs"])))
+        return cls(
+            papers,
+            cached=_Cached(
+                size=size,
+                vocab={word: i for i, word in enumerate(meta["vocab"])},
+                words=list(meta["words"]),
+                title=_Postings(arrays["title_offsets"], arrays["title_data"], arrays["title_tf"]),
+                abstract=_Postings(
+                    arrays["abstract_offsets"], arrays["abstract_data"], arrays["abstract_tf"]
+                ),
+                title_len=arrays["title_len"],
+                abstract_len=arrays["abstract_len"],
+                revs=list(meta["revs"]),
+            ),
+        )
 
     @classmethod
     def open(
@@ -437,7 +476,9 @@ class SearchIndex:
     def set_notes(self, notes: Mapping[str, str]) -> None:
         """Replace every note at once (``set_note`` is for one change)."""
         position = self.position
-        self._set_notes({position[pid]: frozenset(words(n)) for pid, n in notes.items() if pid in position and n.strip()})
+        self._set_notes(
+            {position[pid]: frozenset(words(n)) for pid, n in notes.items() if pid in position and n.strip()}
+        )
 
     def set_note(self, pid: str, note: str) -> None:
         i = self.position.get(pid)
@@ -460,8 +501,12 @@ class SearchIndex:
         for word in note_only:
             stems.setdefault(stem(word), []).append(word)
         self._notes_seen = getattr(self, "_notes_seen", 0) + 1  # tells cached query words apart
-        self._notes = (by_doc, by_word, _NoteWords(note_only, {key: tuple(found) for key, found in stems.items()}),
-                       self._notes_seen)
+        self._notes = (
+            by_doc,
+            by_word,
+            _NoteWords(note_only, {key: tuple(found) for key, found in stems.items()}),
+            self._notes_seen,
+        )
 
     # -- the words a query word stands for -----------------------------------
 
@@ -526,7 +571,9 @@ class SearchIndex:
         key = (first, n)
         pool = self._prefixes.get(key)
         if pool is None:
-            pool = self._prefixes[key] = tuple(sorted({w[:n] for w in self._starting_with(first) if len(w) >= n}))
+            pool = self._prefixes[key] = tuple(
+                sorted({w[:n] for w in self._starting_with(first) if len(w) >= n})
+            )
         return pool
 
     def _mistyped_starts(self, term: str) -> list[str]:
@@ -537,7 +584,9 @@ class SearchIndex:
         n = len(term)
         pool = [p for size in range(n - typos, n + typos + 1) for p in self._prefix_pool(term[0], size)]
         found: dict[str, None] = {}
-        for prefix, distance, _ in process.extract(term, pool, scorer=OSA.distance, score_cutoff=typos, limit=None):
+        for prefix, distance, _ in process.extract(
+            term, pool, scorer=OSA.distance, score_cutoff=typos, limit=None
+        ):
             if distance:
                 words_here = self._starting_with(prefix)
                 if len(words_here) > FUZZY_PREFIX_WORDS:
@@ -551,8 +600,13 @@ class SearchIndex:
         if not typos:
             return {}
         pool = self._fuzzy_pool(term[0], len(term), typos)
-        found = {word: int(distance) for word, distance, _ in process.extract(
-            term, pool, scorer=OSA.distance, score_cutoff=typos, limit=None) if distance}
+        found = {
+            word: int(distance)
+            for word, distance, _ in process.extract(
+                term, pool, scorer=OSA.distance, score_cutoff=typos, limit=None
+            )
+            if distance
+        }
         for word in self._first_letter_slips(term):
             found.setdefault(word, 1)
         return found
@@ -604,8 +658,14 @@ class SearchIndex:
         top = np.argsort(-freq[ids], kind="stable")[:limit]
         return [candidates[i] for i in top.tolist()]
 
-    def _note_matches(self, term: str, expanded: dict[str, float], by_word: dict[str, set[int]],
-                      note_only: _NoteWords, typing: bool) -> dict[str, float]:
+    def _note_matches(
+        self,
+        term: str,
+        expanded: dict[str, float],
+        by_word: dict[str, set[int]],
+        note_only: _NoteWords,
+        typing: bool,
+    ) -> dict[str, float]:
         """The note words ``term`` matches, with their quality."""
         # Note words the vocabulary knows were matched with it; the rest are few: look them up.
         qualities = {word: expanded[word] for word in expanded.keys() & by_word.keys()}
@@ -627,8 +687,13 @@ class SearchIndex:
 
     # -- filters: plain look-ups without ranking ------------------------------
 
-    def containing(self, terms: str | Sequence[str], *, only: Literal["title", "abstract"] | None = None,
-                   prefix: bool = False) -> np.ndarray:
+    def containing(
+        self,
+        terms: str | Sequence[str],
+        *,
+        only: Literal["title", "abstract"] | None = None,
+        prefix: bool = False,
+    ) -> np.ndarray:
         """A mask of the papers whose title, abstract or note (or ``only`` the one field) holds
         one of the folded words ``terms``, or with ``prefix`` a word starting with one: no typos."""
         terms = [terms] if isinstance(terms, str) else list(terms)
@@ -643,15 +708,20 @@ class SearchIndex:
             mask[postings.gather(ids)] = True
         if only is None:
             note_words = self._notes[1]
-            hits = ([w for w in note_words if w.startswith(tuple(terms))] if prefix
-                    else [term for term in terms if term in note_words])
+            hits = (
+                [w for w in note_words if w.startswith(tuple(terms))]
+                if prefix
+                else [term for term in terms if term in note_words]
+            )
             for word in hits:
                 mask[list(note_words[word])] = True
         return mask
 
     # -- ranking ------------------------------------------------------------
 
-    def _field_weights(self, postings: _Postings, factor: np.ndarray, variants: dict[str, float]) -> np.ndarray:
+    def _field_weights(
+        self, postings: _Postings, factor: np.ndarray, variants: dict[str, float]
+    ) -> np.ndarray:
         """Per paper, the BM25F weight of ``variants`` in one field: quality × count, summed over
         the variants, times the field's weight over its length factor."""
         total = np.zeros(self.size, dtype=np.float64)
@@ -662,11 +732,15 @@ class SearchIndex:
         for quality, ids in by_quality.items():
             positions, _ = gather_positions(postings.offsets, np.array(ids, dtype=np.int64))
             if positions.size:
-                counts = np.bincount(postings.data[positions], weights=postings.tf[positions], minlength=self.size)
+                counts = np.bincount(
+                    postings.data[positions], weights=postings.tf[positions], minlength=self.size
+                )
                 total += quality * counts[: self.size]
         return total * factor
 
-    def _weights(self, variants: dict[str, float], notes: dict[str, float], by_word: dict[str, set[int]]) -> np.ndarray:
+    def _weights(
+        self, variants: dict[str, float], notes: dict[str, float], by_word: dict[str, set[int]]
+    ) -> np.ndarray:
         total = self._field_weights(self._title, self._title_factor, variants)
         total += self._field_weights(self._abstract, self._abstract_factor, variants)
         best: dict[int, float] = {}
@@ -684,7 +758,10 @@ class SearchIndex:
         sure = {w: q for w, q in variants.items() if q >= SURE}
         sure_notes = {w: q for w, q in notes.items() if q >= SURE}
         weights = self._weights(sure, sure_notes, note_words)
-        unsure = ({w: q for w, q in variants.items() if q < SURE}, {w: q for w, q in notes.items() if q < SURE})
+        unsure = (
+            {w: q for w, q in variants.items() if q < SURE},
+            {w: q for w, q in notes.items() if q < SURE},
+        )
         if unsure[0] or unsure[1]:
             guessed = self._weights(*unsure, note_words)
             held = weights > 0
@@ -708,7 +785,9 @@ class SearchIndex:
             return SearchResult(query, list(self.order))
         typing = terms[-1] if query[-1:].isalnum() else None
         notes = self._notes  # read once: ``_set_notes`` may swap them meanwhile
-        scored: dict[tuple[str, bool, int], _Term | None] = {(term, term == typing, notes[3]): None for term in terms}
+        scored: dict[tuple[str, bool, int], _Term | None] = {
+            (term, term == typing, notes[3]): None for term in terms
+        }
         cache = self._scored
         for key in scored:
             scored[key] = cache.get(key) or self._term(key[0], key[1], notes[1], notes[2])
@@ -740,8 +819,9 @@ class SearchIndex:
         order = np.argsort(-(rank + np.where(strong, _STRONG, 0.0)), kind="stable")
         return SearchResult(query, hits[order].tolist(), matched, int(strong.sum()), rank[order])
 
-    def _adjacency(self, found: list[_Term], hits: np.ndarray, every: np.ndarray, strength: np.ndarray,
-                   weight: float) -> np.ndarray:
+    def _adjacency(
+        self, found: list[_Term], hits: np.ndarray, every: np.ndarray, strength: np.ndarray, weight: float
+    ) -> np.ndarray:
         """Rank bonus of ``hits`` for the query's words standing side by side, in order: the whole
         query puts a paper above every other; with three words or more, each adjacent pair adds
         to its score. Only the best-scoring papers holding every word are read."""
@@ -768,4 +848,3 @@ class SearchIndex:
         """The words tried for ``term`` in the adjacency check: the best ones, at most a few dozen."""
         ranked = sorted(term.variants.items(), key=lambda item: -item[1])
         return [word for word, _ in ranked[:PHRASE_VARIANTS]]
-

@@ -49,8 +49,12 @@ from readlist.core.tokens import holds_phrase, phrase_pattern, plain_words
 from readlist.core.views import Sort, View
 
 # The views are shorthands for state filters.
-VIEW_FILTERS = {View.UNREAD: Filter("is", "unread"), View.READ: Filter("is", "read"),
-                View.STARRED: Filter("is", "starred"), View.NOTES: Filter("has", "note")}
+VIEW_FILTERS = {
+    View.UNREAD: Filter("is", "unread"),
+    View.READ: Filter("is", "read"),
+    View.STARRED: Filter("is", "starred"),
+    View.NOTES: Filter("has", "note"),
+}
 
 
 @dataclass(slots=True)
@@ -115,8 +119,9 @@ class Columns:
         key = f"tag:{tag}"
         mask = state.get(key)
         if mask is None:
-            mask = state[key] = self._mask(pid for pid, rec in self.library.state.records()
-                                           if tag in (rec.get("tags") or ()))
+            mask = state[key] = self._mask(
+                pid for pid, rec in self.library.state.records() if tag in (rec.get("tags") or ())
+            )
         return mask
 
     def _states(self) -> dict[str, np.ndarray]:
@@ -164,8 +169,11 @@ class Columns:
                 mask = np.zeros(self.size, dtype=bool)
             else:
                 joined = self.library.papers.joined_column("digests")
-                mask = np.fromiter((any(label in labels for label in text.split(SEP)) if text else False
-                                    for text in joined), dtype=bool, count=len(joined))
+                mask = np.fromiter(
+                    (any(label in labels for label in text.split(SEP)) if text else False for text in joined),
+                    dtype=bool,
+                    count=len(joined),
+                )
             digests[key] = mask
         return mask
 
@@ -209,7 +217,9 @@ class Columns:
         if mask is None:
             texts = self._author_texts
             if texts is None:
-                texts = self._author_texts = [fold(text) for text in self.library.papers.joined_column("author_names")]
+                texts = self._author_texts = [
+                    fold(text) for text in self.library.papers.joined_column("author_names")
+                ]
             wanted = name.split()
             mask = np.zeros(self.size, dtype=bool)
             for i in [i for i, text in enumerate(texts) if wanted[0] in text]:
@@ -249,7 +259,8 @@ class Columns:
                 named |= index.containing(host.split(".")[0])
             extra = papers.joined_column("extra_links")
             maybe = np.pad(named, (0, self.size - index.size)) | np.fromiter(
-                (any(host in text for host in CODE_HOSTS) for text in extra), dtype=bool, count=len(extra))
+                (any(host in text for host in CODE_HOSTS) for text in extra), dtype=bool, count=len(extra)
+            )
             for i in np.flatnonzero(maybe & ~mask).tolist():
                 paper = papers[i]
                 mask[i] = any(map(is_code_url, [*find_urls(paper.abstract), *paper.extra_links]))
@@ -293,8 +304,10 @@ class Columns:
     def _published_keys(self) -> list[str]:
         """Newest first; a year or a month alone goes after the days it holds; unknown last."""
         # Inverting the digits makes an ascending sort put the newest first.
-        return [(date + "-00-00"[len(date) - 4 :]).translate(_NEWEST_FIRST) if date else "~"
-                for date in self._published_dates()]
+        return [
+            (date + "-00-00"[len(date) - 4 :]).translate(_NEWEST_FIRST) if date else "~"
+            for date in self._published_dates()
+        ]
 
     def display_rank(self) -> np.ndarray:
         """``display_rank()[i]``: where paper ``i`` stands in the display order."""
@@ -483,7 +496,9 @@ class _Evaluator:
         # AND: a phrase reads text, so it comes last, checked only where the other parts hold.
         result: _Rows | None = None
         for part in sorted(node.parts, key=_reads_text):
-            narrowed = within if result is None else result.member if within is None else within & result.member
+            narrowed = (
+                within if result is None else result.member if within is None else within & result.member
+            )
             value = self.value(part, positive, narrowed)
             result = value if result is None else _both(result, value)
         assert result is not None  # a group has parts
@@ -539,8 +554,11 @@ def _both(a: _Rows, b: _Rows) -> _Rows:
 
 def _either(values: list[_Rows]) -> _Rows:
     """OR: the stronger of them."""
-    return _Rows(np.logical_or.reduce([v.strong for v in values]), np.logical_or.reduce([v.member for v in values]),
-                 _added([v.score for v in values]))
+    return _Rows(
+        np.logical_or.reduce([v.strong for v in values]),
+        np.logical_or.reduce([v.member for v in values]),
+        _added([v.score for v in values]),
+    )
 
 
 def _added(scores: list[np.ndarray | None]) -> np.ndarray | None:
@@ -606,8 +624,13 @@ def _compare(counts: np.ndarray, comparison: str) -> np.ndarray:
     assert parsed is not None  # the query parser let only comparisons through
     sign, number = parsed
     with np.errstate(invalid="ignore"):
-        return {">": counts > number, "<": counts < number, ">=": counts >= number, "<=": counts <= number,
-                "=": counts == number}[sign]
+        return {
+            ">": counts > number,
+            "<": counts < number,
+            ">=": counts >= number,
+            "<=": counts <= number,
+            "=": counts == number,
+        }[sign]
 
 
 def _holds_phrase(groups: list[list[str]], candidates: list[int], library: Library) -> np.ndarray:
@@ -621,5 +644,7 @@ def _holds_phrase(groups: list[list[str]], candidates: list[int], library: Libra
     for n, i in enumerate(candidates):
         paper = papers[i]
         note = (record(paper.id) or {}).get("note") or ""
-        holds[n] = any(holds_phrase(pattern, fold(text)) for text in (paper.title, paper.abstract, note) if text)
+        holds[n] = any(
+            holds_phrase(pattern, fold(text)) for text in (paper.title, paper.abstract, note) if text
+        )
     return holds

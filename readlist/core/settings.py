@@ -29,7 +29,9 @@ class Settings:
         if not isinstance(data, dict):
             return cls()
         known = {f.name for f in fields(cls)}
-        return cls(**{name: value for name, value in data.items() if name in known and isinstance(value, bool)})
+        return cls(
+            **{name: value for name, value in data.items() if name in known and isinstance(value, bool)}
+        )
 
     def save(self, folder: Path) -> None:
         write_atomic(folder / SETTINGS_FILE, orjson.dumps(asdict(self), option=orjson.OPT_INDENT_2))

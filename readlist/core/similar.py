@@ -107,14 +107,20 @@ class MoreLikeThis:
         for name, (offsets, data) in self._fields().items():
             docs, doc_weights = _gather(offsets, data, ids, weight)
             # ``[:size]``: a paper appended after ``size`` was read waits for the next call.
-            score += FIELD_WEIGHTS[name] * norm[name] * np.bincount(docs, weights=doc_weights, minlength=size)[:size]
+            score += (
+                FIELD_WEIGHTS[name]
+                * norm[name]
+                * np.bincount(docs, weights=doc_weights, minlength=size)[:size]
+            )
         return score
 
     def _fields(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         return {name: self.index.field_postings(name) for name in ("title", "abstract")}
 
 
-def _gather(offsets: np.ndarray, data: np.ndarray, ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _gather(
+    offsets: np.ndarray, data: np.ndarray, ids: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The papers of every word in ``ids`` (from CSR posting lists), each with its word's weight."""
     positions, lengths = gather_positions(offsets, ids)
     return data[positions], np.repeat(weights, lengths)

@@ -38,8 +38,15 @@ class AbstractFile:
         return self._map[self.offsets[slot] : self.offsets[slot + 1]].decode("utf-8")
 
 
-def save(folder: Path, source: tuple[int, int, int], papers: Papers, order: list[int], doc_ids: list[int],
-         digests: list[dict[str, Any]], fetched: dict[str, float]) -> None:
+def save(
+    folder: Path,
+    source: tuple[int, int, int],
+    papers: Papers,
+    order: list[int],
+    doc_ids: list[int],
+    digests: list[dict[str, Any]],
+    fetched: dict[str, float],
+) -> None:
     """Write the snapshot of ``papers`` (in storage order) made from ``source``."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     offsets = array("q", [0])

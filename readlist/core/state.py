@@ -64,7 +64,11 @@ class StateStore:
                 new_rec, old_rec = records.get(pid) or {}, old.get(pid) or {}
                 ours = self._pending.get(pid, {})  # our unsaved fields differ by design
                 defaults = PaperState.DEFAULTS
-                if any(new_rec.get(k, defaults[k]) != old_rec.get(k, defaults[k]) for k in STATE_FIELDS if k not in ours):
+                if any(
+                    new_rec.get(k, defaults[k]) != old_rec.get(k, defaults[k])
+                    for k in STATE_FIELDS
+                    if k not in ours
+                ):
                     changed.add(pid)
             for pid, fields in self._pending.items():  # our unsaved changes win
                 records.setdefault(pid, {"id": pid}).update(fields)
@@ -168,8 +172,11 @@ class StateStore:
                 newer: dict[str, Any] = {}
                 for key in STATE_FIELDS:
                     stamp = fields.get(f"{key}_at") or 0
-                    if key in fields and stamp > (current.get(f"{key}_at") or 0) \
-                            and fields[key] != current.get(key, PaperState.DEFAULTS[key]):
+                    if (
+                        key in fields
+                        and stamp > (current.get(f"{key}_at") or 0)
+                        and fields[key] != current.get(key, PaperState.DEFAULTS[key])
+                    ):
                         newer[key], newer[f"{key}_at"] = fields[key], stamp
                 if newer:
                     newer_by_pid[pid] = newer
@@ -224,7 +231,9 @@ class StateStore:
                 # Explicit ids: TinyDB caches its next id, which another process may have used.
                 first = self._max_doc_id + 1
                 self._max_doc_id += len(new)
-                docs = [Document(full_record(self._records[pid]), doc_id=first + i) for i, pid in enumerate(new)]
+                docs = [
+                    Document(full_record(self._records[pid]), doc_id=first + i) for i, pid in enumerate(new)
+                ]
                 self.table.insert_multiple(docs)
                 for doc in docs:  # memory now matches the file, so a reload sees no change
                     self._records[doc["id"]] = dict(doc)

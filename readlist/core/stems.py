@@ -13,12 +13,28 @@ from functools import lru_cache
 
 # British endings and their American forms, longest first; each applies at the end of a word.
 _SPELLING = (
-    ("isations", "izations"), ("isation", "ization"), ("ising", "izing"), ("ised", "ized"),
-    ("ises", "izes"), ("iser", "izer"), ("isers", "izers"), ("ise", "ize"),
-    ("ysing", "yzing"), ("ysed", "yzed"), ("yses", "yzes"), ("yse", "yze"),
-    ("ours", "ors"), ("oured", "ored"), ("ouring", "oring"), ("our", "or"),
-    ("tres", "ters"), ("tre", "ter"), ("bres", "bers"), ("bre", "ber"),
-    ("ogues", "ogs"), ("ogue", "og"),
+    ("isations", "izations"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("iser", "izer"),
+    ("isers", "izers"),
+    ("ise", "ize"),
+    ("ysing", "yzing"),
+    ("ysed", "yzed"),
+    ("yses", "yzes"),
+    ("yse", "yze"),
+    ("ours", "ors"),
+    ("oured", "ored"),
+    ("ouring", "oring"),
+    ("our", "or"),
+    ("tres", "ters"),
+    ("tre", "ter"),
+    ("bres", "bers"),
+    ("bre", "ber"),
+    ("ogues", "ogs"),
+    ("ogue", "og"),
 )
 _SPELLING_RE = re.compile("(?:" + "|".join(sorted((b for b, _ in _SPELLING), key=len, reverse=True)) + ")$")
 _AMERICAN = dict(_SPELLING)
@@ -50,8 +66,7 @@ def singular(word: str) -> str:
 
 def _short_syllable(base: str) -> bool:
     """Consonant, vowel, consonant (not w, x or y): ``rat`` of rating wants its e back."""
-    return (len(base) == 3 and base[0] not in "aeiou" and base[1] in "aeiou"
-            and base[2] not in "aeiouwxy")
+    return len(base) == 3 and base[0] not in "aeiou" and base[1] in "aeiou" and base[2] not in "aeiouwxy"
 
 
 @lru_cache(maxsize=1 << 16)  # notes are re-read after each change: their words come back

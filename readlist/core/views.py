@@ -18,9 +18,13 @@ class View(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"all": "All", "unread": "Unread", "starred": "Starred", "notes": "With notes", "read": "Read"}[
-            self.value
-        ]
+        return {
+            "all": "All",
+            "unread": "Unread",
+            "starred": "Starred",
+            "notes": "With notes",
+            "read": "Read",
+        }[self.value]
 
 
 class Sort(StrEnum):
@@ -36,8 +40,13 @@ class Sort(StrEnum):
     def label(self, searching: bool = False) -> str:
         if self is Sort.DIGEST:
             return "relevance" if searching else "digest order"
-        return {"published": "newest published", "title": "title A–Z", "starred": "starred first",
-                "upvotes": "most upvoted", "foryou": "for you"}[self.value]
+        return {
+            "published": "newest published",
+            "title": "title A–Z",
+            "starred": "starred first",
+            "upvotes": "most upvoted",
+            "foryou": "for you",
+        }[self.value]
 
 
 @dataclass(frozen=True, slots=True)

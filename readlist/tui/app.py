@@ -153,8 +153,12 @@ class ReadlistApp(App[None]):
         self._last_error: str | None = None  # the problem last reported, so a retry says it once
         self._quit_despite_error = False
         self._started = False  # the work that follows the first index has been set off
-        self.shutdown = ShutdownGuard(save=self._save_everything, ask_app=self._ask_to_exit,
-                                      terminal_modes=self._terminal_modes, before_exit=self._forget_demo)
+        self.shutdown = ShutdownGuard(
+            save=self._save_everything,
+            ask_app=self._ask_to_exit,
+            terminal_modes=self._terminal_modes,
+            before_exit=self._forget_demo,
+        )
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self.last_sync: float | None = None
         self.sync_at_quit = False
@@ -168,9 +172,12 @@ class ReadlistApp(App[None]):
         self._event_loop = asyncio.get_running_loop()
         self.shutdown.install()
         self.sub_title = "demo library: changes vanish at exit" if self.demo else str(self.library.folder)
-        self.saver = Saver(self.library, delay=self.save_delay,
-                           on_saved=lambda outside: self.post_message(self.Saved(outside)),
-                           on_error=lambda exc: self.post_message(self.SaveFailed(exc)))
+        self.saver = Saver(
+            self.library,
+            delay=self.save_delay,
+            on_saved=lambda outside: self.post_message(self.Saved(outside)),
+            on_error=lambda exc: self.post_message(self.SaveFailed(exc)),
+        )
         if self.report is not None:
             self._announce(self.report)
         for notice in self.library.notices:
@@ -202,8 +209,13 @@ class ReadlistApp(App[None]):
         if problems:
             shown = "\n".join(strip_controls(p) for p in problems[:3])
             more = f"\n…and {len(problems) - 3} more" if len(problems) > 3 else ""
-            self.notify(f"{summary}.\n{shown}{more}", title="Import problems", severity="warning", markup=False,
-                        timeout=10)
+            self.notify(
+                f"{summary}.\n{shown}{more}",
+                title="Import problems",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
         else:
             self.notify(summary + ".", markup=False)
 
@@ -257,7 +269,9 @@ class ReadlistApp(App[None]):
         self.main.refresh_digests()
         new = sum(row.new for row in message.counts.rows(self.previous_visit))
         if message.first and new and self.previous_visit is not None:
-            self.notify(f"{plural(new, 'new digest')} since your last visit: d shows the digests.", markup=False)
+            self.notify(
+                f"{plural(new, 'new digest')} since your last visit: d shows the digests.", markup=False
+            )
 
     @work(thread=True, group="backup", exit_on_error=False)
     def back_up(self) -> None:
@@ -334,8 +348,12 @@ class ReadlistApp(App[None]):
         if report.empty_days():
             self.notify(f"The Hub has no papers for {', '.join(report.empty_days())} yet.", markup=False)
         else:
-            self.notify(f"Fetched from the Hub: {imported.totals()}"
-                        + (f", {imported.updated} updated" if imported.updated else "") + ".", markup=False)
+            self.notify(
+                f"Fetched from the Hub: {imported.totals()}"
+                + (f", {imported.updated} updated" if imported.updated else "")
+                + ".",
+                markup=False,
+            )
         self.poll_outside()
 
     # -- syncing through git (core/sync) ---------------------------------------------------------
@@ -405,8 +423,9 @@ class ReadlistApp(App[None]):
         deadline = time.monotonic() + QUIT_SYNC_SECONDS
         self.sync_status = "syncing before quitting…"
         try:
-            await asyncio.wait_for(asyncio.to_thread(sync, self.library.folder, deadline=deadline),
-                                   QUIT_SYNC_SECONDS + 2)
+            await asyncio.wait_for(
+                asyncio.to_thread(sync, self.library.folder, deadline=deadline), QUIT_SYNC_SECONDS + 2
+            )
         except (TimeoutError, ReadlistError, OSError):
             pass  # the next sync sends what this one could not
 
@@ -544,10 +563,17 @@ class ReadlistApp(App[None]):
         except Exception as exc:  # disk full, a damaged file: say so, keep the changes in memory
             if not self._quit_despite_error:
                 self._quit_despite_error = True
-                kept = " (the unsaved changes are kept in a recovery file, applied at the next start)" \
-                    if isinstance(exc, UnsavedChanges) else ""
-                self.notify(f"Could not save before quitting: {exc}. Press q again to quit anyway{kept}.",
-                            severity="error", markup=False, timeout=15)
+                kept = (
+                    " (the unsaved changes are kept in a recovery file, applied at the next start)"
+                    if isinstance(exc, UnsavedChanges)
+                    else ""
+                )
+                self.notify(
+                    f"Could not save before quitting: {exc}. Press q again to quit anyway{kept}.",
+                    severity="error",
+                    markup=False,
+                    timeout=15,
+                )
                 return
         if self.sync_at_quit and not self.demo:
             await self._sync_before_quitting()
@@ -566,11 +592,18 @@ class ReadlistApp(App[None]):
     def readlist_commands(self) -> Iterable[SystemCommand]:
         yield from palette_commands(self.main)
         yield from self.main.saved_search_commands()
-        yield SystemCommand("Undo the last import", "Take out the papers and digests the last import or fetch added "
-                            "(kept in backups/, readlist import brings them back)", self.action_undo_import)
+        yield SystemCommand(
+            "Undo the last import",
+            "Take out the papers and digests the last import or fetch added "
+            "(kept in backups/, readlist import brings them back)",
+            self.action_undo_import,
+        )
         if not self.demo:
-            yield SystemCommand("Sync now", "Sync the library with its git remote, as readlist sync does",
-                                self.action_sync_now)
+            yield SystemCommand(
+                "Sync now",
+                "Sync the library with its git remote, as readlist sync does",
+                self.action_sync_now,
+            )
 
     def action_undo_import(self) -> None:
         from readlist.tui.screens.confirm import ConfirmScreen
@@ -580,8 +613,9 @@ class ReadlistApp(App[None]):
             self.notify("No import to undo.", markup=False)
             return
         added, made = len(last.get("added", [])), last.get("digests", [])
-        what = plural(added, "paper") + (f" and the digest{'s' if len(made) > 1 else ''} {', '.join(made)}"
-                                         if made else "")
+        what = plural(added, "paper") + (
+            f" and the digest{'s' if len(made) > 1 else ''} {', '.join(made)}" if made else ""
+        )
         question = f"Take out the {what} the last import added? They are kept in backups/ with their state."
 
         def answer(yes: bool | None) -> None:
@@ -606,8 +640,10 @@ class ReadlistApp(App[None]):
     def import_undone(self, message: ImportUndone) -> None:
         removal = message.removal
         gone = [plural(removal.papers, "paper"), *(f"the digest {label}" for label in removal.digests)]
-        self.notify(f"Took out {' and '.join(gone)}" + (f"; kept in {removal.kept}." if removal.kept else "."),
-                    markup=False)
+        self.notify(
+            f"Took out {' and '.join(gone)}" + (f"; kept in {removal.kept}." if removal.kept else "."),
+            markup=False,
+        )
         self.poll_outside()  # the papers go from the list as any change from outside does
 
 

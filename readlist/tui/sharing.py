@@ -45,28 +45,36 @@ class SharingActions:
 
     def action_copy_link(self) -> None:
         papers = self.targets
-        self.copy("\n".join(p.url for p in papers), "paper link" if len(papers) == 1 else f"{len(papers)} links")
+        self.copy(
+            "\n".join(p.url for p in papers), "paper link" if len(papers) == 1 else f"{len(papers)} links"
+        )
 
     def action_copy_code_link(self) -> None:
         links = self.paper.links
         if links:
             self.copy(links[0], "code/project link")
         else:
-            self.readlist.notify("This abstract has no code or project link.", severity="warning", markup=False)
+            self.readlist.notify(
+                "This abstract has no code or project link.", severity="warning", markup=False
+            )
 
     def action_copy_markdown(self) -> None:
         from readlist.core.export import paper_markdown
 
         papers, state_of = self.targets, self.readlist.library.state_of
-        self.copy("\n".join(paper_markdown(p, state_of(p.id)) for p in papers),
-                  "the paper as Markdown" if len(papers) == 1 else f"{len(papers)} papers as Markdown")
+        self.copy(
+            "\n".join(paper_markdown(p, state_of(p.id)) for p in papers),
+            "the paper as Markdown" if len(papers) == 1 else f"{len(papers)} papers as Markdown",
+        )
 
     def action_copy_bibtex(self) -> None:
         from readlist.core.export import paper_bibtex
 
         papers, state_of = self.targets, self.readlist.library.state_of
-        self.copy("\n".join(paper_bibtex(p, state_of(p.id)) for p in papers),
-                  "the paper as BibTeX" if len(papers) == 1 else f"{len(papers)} papers as BibTeX")
+        self.copy(
+            "\n".join(paper_bibtex(p, state_of(p.id)) for p in papers),
+            "the paper as BibTeX" if len(papers) == 1 else f"{len(papers)} papers as BibTeX",
+        )
 
     def action_export(self) -> None:
         from readlist.tui.screens.export import ExportScreen
@@ -81,13 +89,17 @@ class SharingActions:
                 self.readlist.notify(one_line(text), markup=False)
 
         weaker = 0 if self.paper_list.picked else len(self.paper_list.rows) - len(rows)
-        self.readlist.push_screen(ExportScreen(self.readlist.library, rows, left_out=weaker,
-                                               picked=bool(self.paper_list.picked)), written)
+        self.readlist.push_screen(
+            ExportScreen(self.readlist.library, rows, left_out=weaker, picked=bool(self.paper_list.picked)),
+            written,
+        )
 
     def action_open_link(self) -> None:
         url = self.paper.url
         if not is_safe_to_open(url):
-            self.readlist.notify("Not opening that link: only http(s) links open.", severity="error", markup=False)
+            self.readlist.notify(
+                "Not opening that link: only http(s) links open.", severity="error", markup=False
+            )
             return
         self.open_in_browser(url)
 
@@ -103,8 +115,9 @@ class SharingActions:
             elif is_safe_to_open(url):
                 self.open_in_browser(url)
             else:
-                self.readlist.notify("Not opening that link: only http(s) links open.", severity="error",
-                                     markup=False)
+                self.readlist.notify(
+                    "Not opening that link: only http(s) links open.", severity="error", markup=False
+                )
 
         self.readlist.push_screen(LinkScreen(self.paper.title, self.paper.link_choices()), chosen)
 
@@ -123,4 +136,3 @@ class SharingActions:
             self.readlist.notify(f"Opened in the browser:\n{message.url}", markup=False)
         else:
             self.copy(message.url, "paper link (no browser here)")
-

@@ -43,9 +43,13 @@ class ShutdownGuard:
     without Textual's help, and ``before_exit`` runs just before such an end.
     """
 
-    def __init__(self, save: Callable[[], None], ask_app: Callable[[], None],
-                 terminal_modes: Callable[[], list[object] | None] = lambda: None,
-                 before_exit: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        save: Callable[[], None],
+        ask_app: Callable[[], None],
+        terminal_modes: Callable[[], list[object] | None] = lambda: None,
+        before_exit: Callable[[], None] = lambda: None,
+    ) -> None:
         self._save = save
         self.ask_app = ask_app
         self.terminal_modes = terminal_modes
@@ -84,8 +88,9 @@ class ShutdownGuard:
         """Make sure the process ends ``within`` seconds from now (later only if saving takes
         longer: the state is never cut short). Only the first call counts."""
         if self._ending.acquire(blocking=False):
-            threading.Thread(target=self._watch, args=(time.monotonic() + within,), name="readlist-shutdown",
-                             daemon=True).start()
+            threading.Thread(
+                target=self._watch, args=(time.monotonic() + within,), name="readlist-shutdown", daemon=True
+            ).start()
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self.end_soon(HANG_UP_WITHIN if signum == signal.SIGHUP else EXIT_WITHIN)

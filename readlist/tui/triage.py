@@ -37,7 +37,9 @@ class TriageActions:
         what = shorten(papers[0].title) if len(papers) == 1 else plural(len(papers), "paper")
         self.readlist.change([p.id for p in papers], f"{says[0] if on else says[1]}: {what}", **{flag: on})
         if len(papers) > 1:
-            self.readlist.notify(f"{(says[0] if on else says[1]).capitalize()}: {what} (u undoes).", markup=False)
+            self.readlist.notify(
+                f"{(says[0] if on else says[1]).capitalize()}: {what} (u undoes).", markup=False
+            )
         else:
             self._advance()
 
@@ -53,8 +55,11 @@ class TriageActions:
         try:
             app.settings.save(app.library.folder)
         except OSError as exc:
-            app.notify(f"The setting holds until you quit, but could not be saved: {exc}", severity="warning",
-                       markup=False)
+            app.notify(
+                f"The setting holds until you quit, but could not be saved: {exc}",
+                severity="warning",
+                markup=False,
+            )
         state = "on: r and s move on to the next paper" if app.settings.advance else "off"
         app.notify(f"Advance {state}.", markup=False)
         app.main.refresh_status()
@@ -64,12 +69,18 @@ class TriageActions:
 
         papers, library = self.targets, self.readlist.library
         if len(papers) > 1:  # tags typed are added to each picked paper's own
+
             def add(text: str | None) -> None:
                 if text is not None and clean_tags(text):
-                    added = {p.id: {"tags": [*library.state_of(p.id).tags, *clean_tags(text)]} for p in papers}
+                    added = {
+                        p.id: {"tags": [*library.state_of(p.id).tags, *clean_tags(text)]} for p in papers
+                    }
                     if self.readlist.change_each(added, f"tags added to {plural(len(papers), 'paper')}"):
-                        self.readlist.notify(f"Tags {' '.join(clean_tags(text))} added to "
-                                             f"{plural(len(papers), 'paper')} (u undoes).", markup=False)
+                        self.readlist.notify(
+                            f"Tags {' '.join(clean_tags(text))} added to "
+                            f"{plural(len(papers), 'paper')} (u undoes).",
+                            markup=False,
+                        )
 
             title = f"tags to add to the {len(papers)} picked papers"
             self.readlist.push_screen(TagsScreen("", title, (), library.state.tags()), add)
@@ -107,8 +118,12 @@ class TriageActions:
         stored = app.library.state_of(paper.id).note
         if stored not in (original, note) and stored.strip():
             note = f"{note}\n\n— saved elsewhere while this was being edited —\n{stored}"
-            app.notify("This note was also changed elsewhere: both versions are kept.", severity="warning",
-                       markup=False, timeout=8)
+            app.notify(
+                "This note was also changed elsewhere: both versions are kept.",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
         if note != stored:
             app.change([paper.id], f"note of {shorten(paper.title)}", note=note)
             app.notify("Note saved." if note else "Note cleared.", markup=False)
@@ -150,7 +165,9 @@ class TriageActions:
                 self.readlist.change(unread, f"marked {len(unread)} shown papers read", read=True)
                 self.readlist.notify(f"Marked {plural(len(unread), 'paper')} read (u undoes).", markup=False)
 
-        question = f"Mark all {len(shown)} papers shown as read? {len(unread)} of them are unread now.{left_out}"
+        question = (
+            f"Mark all {len(shown)} papers shown as read? {len(unread)} of them are unread now.{left_out}"
+        )
         self.readlist.push_screen(ConfirmScreen(question), answer)
 
     def action_undo(self) -> None:

@@ -25,25 +25,45 @@ def digest(date: str, *papers: tuple[str, str, str | None]) -> str:
 
 MAR14 = digest(
     "Mar 14",
-    ("Gaussian Splatting in the Wild", "We render outdoor scenes with splats; code at https://github.com/ex/wild.",
-     "Mar 1, 2024"),
-    ("Quantization of Vision Transformers", "Post-training quantization keeps accuracy within one point.",
-     "Jan 5, 2023"),
-    ("A Survey of Diffusion Models", "Diffusion models generate images by reversing a noising process.", None),
+    (
+        "Gaussian Splatting in the Wild",
+        "We render outdoor scenes with splats; code at https://github.com/ex/wild.",
+        "Mar 1, 2024",
+    ),
+    (
+        "Quantization of Vision Transformers",
+        "Post-training quantization keeps accuracy within one point.",
+        "Jan 5, 2023",
+    ),
+    (
+        "A Survey of Diffusion Models",
+        "Diffusion models generate images by reversing a noising process.",
+        None,
+    ),
 )
 MAR15 = digest(
     "Mar 15",
-    ("Zebra Finches Learn Songs", "Young birds copy the songs of tutors; we model the learning curve.",
-     "Feb 2, 2025"),
-    ("Diffusion Policies for Robot Control", "A diffusion model predicts robot actions from camera images.",
-     "Dec 9, 2024"),
+    (
+        "Zebra Finches Learn Songs",
+        "Young birds copy the songs of tutors; we model the learning curve.",
+        "Feb 2, 2025",
+    ),
+    (
+        "Diffusion Policies for Robot Control",
+        "A diffusion model predicts robot actions from camera images.",
+        "Dec 9, 2024",
+    ),
 )
 
 # Two digests sharing a paper: last in the first, in the middle of the second.
 SHARED = "Shared Attention for Long Documents"
 JUL28 = digest(
     "Jul 28",
-    ("Alpha Retrieval Benchmarks", "We collect retrieval benchmarks and compare twelve systems on them.", None),
+    (
+        "Alpha Retrieval Benchmarks",
+        "We collect retrieval benchmarks and compare twelve systems on them.",
+        None,
+    ),
     ("Beta Tokenizers Revisited", "Tokenizers change what a model can learn; we measure how much.", None),
     (SHARED, "Attention shared across chunks reads documents of a million tokens.", None),
 )
@@ -74,5 +94,3 @@ def library(isolated_data: Path) -> Iterator[Library]:
 @pytest.fixture
 def lib(isolated_data: Path) -> Iterator[Library]:
     yield from open_with(isolated_data, (MAR14, "mar14.txt"), (MAR15, "mar15.txt"))
-
-

@@ -87,7 +87,9 @@ def test_doctor_flags_files_others_can_read(folder: Path) -> None:
     assert any(not f.ok and "readable by others" in f.message for f in check(folder))
 
 
-def test_doctor_before_any_library_is_not_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_doctor_before_any_library_is_not_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     none = tmp_path / "qa-none"
     assert main(["doctor", "--data-dir", str(none)]) == 0
     assert capsys.readouterr().out == f"ok   no library at {none} yet (nothing to check)\n"
@@ -97,8 +99,9 @@ def test_doctor_before_any_library_is_not_an_error(tmp_path: Path, capsys: pytes
     assert capsys.readouterr().out == f"BAD  data folder {none}\n"
 
 
-def test_a_file_known_to_be_clean_is_copied_without_parsing_it_again(folder: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_known_to_be_clean_is_copied_without_parsing_it_again(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     library = Library(folder)
     known = library.clean_versions()
     library.close()
@@ -108,7 +111,9 @@ def test_a_file_known_to_be_clean_is_copied_without_parsing_it_again(folder: Pat
     made = backup_daily(folder, dt.date(2026, 1, 1), known_good=known)
     assert sorted(p.name for p in made) == ["library-2026-01-01.json", "state-2026-01-01.json"]
     assert parsed == []  # at 100k papers, parsing library.json again holds the interpreter for seconds
-    assert (folder / "backups" / "library-2026-01-01.json").read_bytes() == (folder / "library.json").read_bytes()
+    assert (folder / "backups" / "library-2026-01-01.json").read_bytes() == (
+        folder / "library.json"
+    ).read_bytes()
 
 
 def test_a_file_changed_since_it_was_read_is_checked_before_its_backup(folder: Path) -> None:

@@ -67,8 +67,10 @@ def parse(text: str, source: str = "refs.bib") -> list:
 def test_a_zotero_entry() -> None:
     [entry] = parse(ZOTERO).entries
     assert entry.title == "Attention Is All You Need"
-    assert entry.abstract.startswith("The dominant sequence transduction models are based on complex recurrent or "
-                                      "convolutional neural networks. We propose")
+    assert entry.abstract.startswith(
+        "The dominant sequence transduction models are based on complex recurrent or "
+        "convolutional neural networks. We propose"
+    )
     assert "the Transformer, based" in entry.abstract
     assert entry.author_names == ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar", "Jakob Uszkoreit"]
     assert entry.authors == 4
@@ -79,8 +81,11 @@ def test_a_zotero_entry() -> None:
 
 def test_an_arxiv_entry_and_a_google_scholar_one() -> None:
     [ddpm] = parse(ARXIV).entries
-    assert (ddpm.title, ddpm.arxiv_id, ddpm.published) == ("Denoising Diffusion Probabilistic Models", "2006.11239",
-                                                           "2020")
+    assert (ddpm.title, ddpm.arxiv_id, ddpm.published) == (
+        "Denoising Diffusion Probabilistic Models",
+        "2006.11239",
+        "2020",
+    )
     assert ddpm.author_names == ["Jonathan Ho", "Ajay Jain", "Pieter Abbeel"]
     [bert] = parse(SCHOLAR).entries
     assert bert.arxiv_id == "1810.04805"
@@ -94,7 +99,9 @@ def test_latex_is_undone_and_math_kept() -> None:
     [entry] = digest.entries
     assert entry.title == "Naïve Bayes & $k$-NN for S$^{2}$FT: BERT in Cafés -- 100% of them"
     assert entry.author_names == ["Jérôme Müller", "Łukasz Kaiser", "Research and Development Team"]
-    assert entry.abstract == ("We cut costs by 50% ($184M) with sparse attention; see https://github.com/ex/naive.")
+    assert entry.abstract == (
+        "We cut costs by 50% ($184M) with sparse attention; see https://github.com/ex/naive."
+    )
     assert entry.published == "2023-11-05"
     assert entry.line == 4
 
@@ -111,9 +118,19 @@ def test_latex_text() -> None:
 
 def test_readlist_s_own_export_comes_back_intact() -> None:
     paper, state = rich_pair()
-    nasty = [(make(title, abstract=title, published="2024-05-01", arxiv_id=f"2405.{n:05d}",
-                   author_names=["Ada Lovelace", title]), PaperState(note=title, tags=("x",)))
-             for n, title in enumerate(NASTY_TITLES)]
+    nasty = [
+        (
+            make(
+                title,
+                abstract=title,
+                published="2024-05-01",
+                arxiv_id=f"2405.{n:05d}",
+                author_names=["Ada Lovelace", title],
+            ),
+            PaperState(note=title, tags=("x",)),
+        )
+        for n, title in enumerate(NASTY_TITLES)
+    ]
     pairs = [(paper, state), *nasty]
     digest = parse(to_bibtex(pairs))
     assert digest.problems == []
@@ -134,8 +151,12 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=60)
 
 
 @settings(max_examples=150, deadline=None)
-@given(title=_TEXT.filter(lambda t: t.split()), abstract=_TEXT, note=_TEXT,
-       tags=st.lists(st.from_regex(r"[a-z0-9_#%&{}$\\-]{1,8}", fullmatch=True), max_size=3))
+@given(
+    title=_TEXT.filter(lambda t: t.split()),
+    abstract=_TEXT,
+    note=_TEXT,
+    tags=st.lists(st.from_regex(r"[a-z0-9_#%&{}$\\-]{1,8}", fullmatch=True), max_size=3),
+)
 def test_any_text_comes_back_from_the_export(title: str, abstract: str, note: str, tags: list[str]) -> None:
     paper = Paper("p1", title, abstract=abstract, published="2021-03-04", arxiv_id="2103.00001")
     state = PaperState(note=note, tags=tuple(tags))
@@ -144,20 +165,29 @@ def test_any_text_comes_back_from_the_export(title: str, abstract: str, note: st
     assert entry.abstract == " ".join(abstract.split())
     assert entry.arxiv_id == "2103.00001"
     written_tags = [t for t in state.tags if t.strip("#")]
-    assert (entry.state.tags if entry.state else ()) == tuple(dict.fromkeys(t.lstrip("#") for t in written_tags))
+    assert (entry.state.tags if entry.state else ()) == tuple(
+        dict.fromkeys(t.lstrip("#") for t in written_tags)
+    )
     assert (entry.state.note if entry.state else "") == " ".join(note.split())
 
 
 def test_a_malformed_entry_is_reported_with_its_line_and_the_others_load() -> None:
-    text = ARXIV + "\n@misc{broken,\n  title = {An Unclosed Title\n  year = 2020,\n}\n\n" + SCHOLAR + \
-        "@misc{nocomma title = {No Comma}}\n@misc{notitle, year = {2020}}\n"
+    text = (
+        ARXIV
+        + "\n@misc{broken,\n  title = {An Unclosed Title\n  year = 2020,\n}\n\n"
+        + SCHOLAR
+        + "@misc{nocomma title = {No Comma}}\n@misc{notitle, year = {2020}}\n"
+    )
     digest = parse(text)
-    assert [e.title for e in digest.entries] == ["Denoising Diffusion Probabilistic Models",
-                                                 "Bert: Pre-training of deep bidirectional transformers for language "
-                                                 "understanding"]
+    assert [e.title for e in digest.entries] == [
+        "Denoising Diffusion Probabilistic Models",
+        "Bert: Pre-training of deep bidirectional transformers for language understanding",
+    ]
     problems = [str(p) for p in digest.problems]
     assert problems[0].startswith("refs.bib:11: @misc{broken,: ") and problems[0].endswith("; skipped")
-    assert problems[1].startswith("refs.bib:22: @misc{nocomma title =: ") and problems[1].endswith("; skipped")
+    assert problems[1].startswith("refs.bib:22: @misc{nocomma title =: ") and problems[1].endswith(
+        "; skipped"
+    )
     assert problems[2] == "refs.bib:23: @misc{notitle} has no title; skipped"
     assert len(problems) == 3 and all("\n" not in p for p in problems)
 
@@ -175,7 +205,8 @@ def test_bibtex_is_told_by_its_content() -> None:
     assert is_bibtex("Some words JabRef wrote first\n" + ARXIV, "refs.bib")  # named .bib: BibTeX in any case
     assert not is_bibtex("Some words first\n" + ARXIV, "notes.txt")
     assert [str(p) for p in parse("% nothing but a comment\n").problems] == [
-        "refs.bib: no BibTeX entries found in this file"]
+        "refs.bib: no BibTeX entries found in this file"
+    ]
     assert not is_bibtex("new\n\nSubscribe\n\nMar 14\n\n@article{x, is a title\n\nAn abstract.", "mar14.txt")
     [entry] = parse(ARXIV, "<stdin>").entries
     assert entry.arxiv_id == "2006.11239"
@@ -192,5 +223,7 @@ def test_bibtex_papers_go_into_one_digest_named_after_the_file(library: Library)
     pairs = [(paper, PaperState(note="keep", tags=("mine",))) for paper in library.papers]
     again = library.import_digests(parse_input(to_bibtex(pairs).encode(), "out.bib", "out"))
     assert (again.new, again.known) == (0, 2)
-    assert all(library.state_of(p.id).note == "keep" and library.state_of(p.id).tags == ("mine",)
-               for p in library.papers)
+    assert all(
+        library.state_of(p.id).note == "keep" and library.state_of(p.id).tags == ("mine",)
+        for p in library.papers
+    )

@@ -46,8 +46,9 @@ ROUNDS = 25
 SEED = 20250314
 
 
-def _read_until(proc: subprocess.Popen[bytes], enough: Callable[[bytes], bool], what: str,
-                limit: float = LIMIT) -> bytes:
+def _read_until(
+    proc: subprocess.Popen[bytes], enough: Callable[[bytes], bool], what: str, limit: float = LIMIT
+) -> bytes:
     """Read the process's stdout until what was read is ``enough``; return it."""
     assert proc.stdout is not None
     fd = proc.stdout.fileno()
@@ -63,7 +64,9 @@ def _read_until(proc: subprocess.Popen[bytes], enough: Callable[[bytes], bool], 
             chunk = os.read(fd, 65536)
             if not chunk:
                 _, err = proc.communicate(timeout=10)
-                pytest.fail(f"helper exited ({proc.returncode}) before {what}: {err.decode(errors='replace')}")
+                pytest.fail(
+                    f"helper exited ({proc.returncode}) before {what}: {err.decode(errors='replace')}"
+                )
             got += chunk
     return got
 
@@ -108,8 +111,18 @@ def test_state_survives_sigkill_at_random_moments(isolated_data: Path) -> None:
     saved_total = in_flight_landed = 0
     for round_no in range(ROUNDS):
         proc = subprocess.Popen(
-            [sys.executable, str(STATE_WRITER), str(data), "--seed", str(SEED + round_no), "--tag", f"r{round_no}"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(data),
+            [
+                sys.executable,
+                str(STATE_WRITER),
+                str(data),
+                "--seed",
+                str(SEED + round_no),
+                "--tag",
+                f"r{round_no}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=subprocess_env(data),
         )
         # Killed right after its n-th report of a change about to be made ("attempt") or made
         # ("saved"): a moment that varies from round to round and lands inside writes as well.
@@ -154,15 +167,22 @@ def _run_and_end(data: Path, ending: str, name: str, mark: Path, *args: str) -> 
     """Run ``readlist ARGS`` on ``data`` and end it as ``ending`` says, around its save of ``name``;
     return its exit status."""
     halts = ending in ("before-rename", "after-rename")
-    argv = [sys.executable, str(HALTED_READLIST), name, ending, str(mark), "--", *args] if halts else readlist_cmd(*args)
+    argv = (
+        [sys.executable, str(HALTED_READLIST), name, ending, str(mark), "--", *args]
+        if halts
+        else readlist_cmd(*args)
+    )
     temporary = f".{name}.*.tmp"
     left_before = set(data.glob(temporary))  # by earlier rounds killed before their rename
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(data))
     if halts:
         wait_until(lambda: mark.exists() or proc.poll() is not None, f"readlist halted {ending}")
     elif ending == "temp-file-seen":
-        wait_until(lambda: proc.poll() is not None or set(data.glob(temporary)) - left_before,
-                   "a temporary file or the end", interval=0.0002)
+        wait_until(
+            lambda: proc.poll() is not None or set(data.glob(temporary)) - left_before,
+            "a temporary file or the end",
+            interval=0.0002,
+        )
     if ending != "not-killed":
         proc.kill()
     _, err = proc.communicate(timeout=LIMIT)
@@ -175,7 +195,9 @@ def _run_and_end(data: Path, ending: str, name: str, mark: Path, *args: str) -> 
     return proc.returncode
 
 
-def test_killing_readlist_mark_mid_run_keeps_old_or_new_state_never_half(isolated_data: Path, tmp_path: Path) -> None:
+def test_killing_readlist_mark_mid_run_keeps_old_or_new_state_never_half(
+    isolated_data: Path, tmp_path: Path
+) -> None:
     data = isolated_data
     ids = import_sample(data)
     rng = random.Random(SEED + 1)
@@ -185,8 +207,17 @@ def test_killing_readlist_mark_mid_run_keeps_old_or_new_state_never_half(isolate
         pid = ids[rng.randrange(len(ids))]
         old = dict(expected.get(pid, DEFAULTS))
         new = {**old, "note": f"note {round_no} «{rng.random():.6f}»", "starred": not old["starred"]}
-        status = _run_and_end(data, ending, STATE_FILE, tmp_path / f"halted-{round_no}",
-                              "mark", pid, "--note", new["note"], "--star" if new["starred"] else "--unstar")
+        status = _run_and_end(
+            data,
+            ending,
+            STATE_FILE,
+            tmp_path / f"halted-{round_no}",
+            "mark",
+            pid,
+            "--note",
+            new["note"],
+            "--star" if new["starred"] else "--unstar",
+        )
         _assert_files_load(data, len(ids))
         now = state_on_disk(data).get(pid, DEFAULTS)
         if ending == "before-rename":
@@ -199,7 +230,9 @@ def test_killing_readlist_mark_mid_run_keeps_old_or_new_state_never_half(isolate
         assert _non_default(state_on_disk(data)) == _non_default(expected)
 
 
-def test_killing_readlist_import_mid_run_keeps_old_or_new_library(isolated_data: Path, tmp_path: Path) -> None:
+def test_killing_readlist_import_mid_run_keeps_old_or_new_library(
+    isolated_data: Path, tmp_path: Path
+) -> None:
     data = isolated_data
     ids = import_sample(data)
     mark = run_readlist(data, "mark", ids[0], "--star", "--note", "kept through every import")
@@ -210,7 +243,9 @@ def test_killing_readlist_import_mid_run_keeps_old_or_new_library(isolated_data:
         ending = ENDINGS[round_no % len(ENDINGS)]
         digest = tmp_path / f"digest-{round_no}.txt"
         digest.write_text(make_digest(400, f"imp{round_no}", date=f"Apr {round_no + 1}"), encoding="utf-8")
-        status = _run_and_end(data, ending, LIBRARY_FILE, tmp_path / f"halted-{round_no}", "import", str(digest))
+        status = _run_and_end(
+            data, ending, LIBRARY_FILE, tmp_path / f"halted-{round_no}", "import", str(digest)
+        )
         now = set(library_papers_on_disk(data))
         added = len(now - known)
         if ending == "before-rename":

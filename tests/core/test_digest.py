@@ -383,12 +383,33 @@ def test_bundled_sample() -> None:
 # -- properties --------------------------------------------------------------------------------
 
 _WORDS = [
-    "Sparse", "Neural", "Fields", "Graph", "Diffusion", "Tokens", "Robust", "Vision", "Agents", "LLMs",
-    "Scaling", "via", "of", "for", "Efficient", "Learning", "3D", "Video", "Long-Context", "(Re)Ranking",
+    "Sparse",
+    "Neural",
+    "Fields",
+    "Graph",
+    "Diffusion",
+    "Tokens",
+    "Robust",
+    "Vision",
+    "Agents",
+    "LLMs",
+    "Scaling",
+    "via",
+    "of",
+    "for",
+    "Efficient",
+    "Learning",
+    "3D",
+    "Video",
+    "Long-Context",
+    "(Re)Ranking",
 ]
 _title = st.lists(st.sampled_from(_WORDS), min_size=2, max_size=12).map(" ".join)
-_sentence = st.lists(st.sampled_from([w.lower() for w in _WORDS] + ["we", "show", "that", "a", "the"]),
-                     min_size=14, max_size=60).map(lambda ws: " ".join(ws).capitalize() + ".")
+_sentence = st.lists(
+    st.sampled_from([w.lower() for w in _WORDS] + ["we", "show", "that", "a", "the"]),
+    min_size=14,
+    max_size=60,
+).map(lambda ws: " ".join(ws).capitalize() + ".")
 
 
 @settings(max_examples=60, deadline=None)
@@ -403,12 +424,27 @@ def test_well_formed_digests_round_trip(papers: list[tuple[str, str]], crlf: boo
     assert digest.problems == []
 
 
-_LINES = st.sampled_from([
-    "", "Mar 14", "A Title Here", "  • 3 authors", "·", "Oct 8", "Aug 21, 2024 2", "12",
-    "arXiv:2401.01234",
-    "https://arxiv.org/abs/2401.01234", "new", "Subscribe", "\x1b[31m", "\u00a0", "\ufeff", "x" * 500,
-    "An abstract sentence that ends with a period and has more than twelve spaces in it, as they do.",
-])
+_LINES = st.sampled_from(
+    [
+        "",
+        "Mar 14",
+        "A Title Here",
+        "  • 3 authors",
+        "·",
+        "Oct 8",
+        "Aug 21, 2024 2",
+        "12",
+        "arXiv:2401.01234",
+        "https://arxiv.org/abs/2401.01234",
+        "new",
+        "Subscribe",
+        "\x1b[31m",
+        "\u00a0",
+        "\ufeff",
+        "x" * 500,
+        "An abstract sentence that ends with a period and has more than twelve spaces in it, as they do.",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -416,7 +452,9 @@ _LINES = st.sampled_from([
 def test_parser_never_crashes(lines: list[str], noise: bytes) -> None:
     for data in ("\n".join(lines).encode("utf-8"), noise.replace(b"\x00", b"")):
         digest = parse_bytes(data, "f.txt", "f")
-        n_lines = len(data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n"))  # lone CR ends a line too
+        n_lines = len(
+            data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+        )  # lone CR ends a line too
         for entry in digest.entries:
             assert entry.title and entry.title == entry.title.strip()
             assert not any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in entry.title + entry.abstract)

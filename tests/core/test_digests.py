@@ -57,7 +57,9 @@ def test_new_means_imported_after_the_previous_visit(library: Library) -> None:
     assert not any(r.new for r in DigestCounts(library).rows(imported["Mar 15"] + 1))
 
 
-def test_update_follows_read_marks_without_recounting(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_update_follows_read_marks_without_recounting(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     counts = DigestCounts(library)
     monkeypatch.setattr(counts, "_count", lambda: pytest.fail("recounted"))
     alpha = paper_id("Alpha")
@@ -100,7 +102,9 @@ def test_first_visit_has_no_previous_and_records_now(tmp_path: Path) -> None:
     assert Visits(tmp_path / "data").last() == 2000.0
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", b'{"last_visit": "yesterday"}', b'{"last_visit": true}'])
+@pytest.mark.parametrize(
+    "damage", [b"", b"{not json", b"[1, 2]", b'{"last_visit": "yesterday"}', b'{"last_visit": true}']
+)
 def test_a_damaged_file_stands_for_its_time_of_writing(tmp_path: Path, damage: bytes) -> None:
     path = tmp_path / VISITS_FILE
     path.write_bytes(damage)

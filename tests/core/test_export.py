@@ -33,7 +33,7 @@ NASTY_TITLES = [
     "S$^{2}$FT: Efficient Fine-Tuning with \\$184M of {unbalanced braces",
     "Closing } only } and 100% of _under_scores_ & #hashes ~tilde^caret",
     "*emphasis* `code` <b>html</b> | pipes | !not an image",
-    "=HYPERLINK(\"http://evil.example\",\"click\")",
+    '=HYPERLINK("http://evil.example","click")',
     "-1 + 2 @ home",
     "\\textbf{raw LaTeX} \\\\ and a lone backslash \\",
     "Über-Modelle für Ärzte: 日本語のタイトル 🙂",
@@ -63,7 +63,12 @@ def rich_pair() -> tuple[Paper, PaperState]:
         ai_keywords=["pruning", "3DGS"],
         hub_at=1741910400.0,
     )
-    state = PaperState(read=True, starred=True, note="Compare with 3DGS.\n\n# not a heading\n- a list", tags=("rl", "to-read"))
+    state = PaperState(
+        read=True,
+        starred=True,
+        note="Compare with 3DGS.\n\n# not a heading\n- a list",
+        tags=("rl", "to-read"),
+    )
     return paper, state
 
 
@@ -72,8 +77,11 @@ def rich_pair() -> tuple[Paper, PaperState]:
 
 def _markdown_headings(text: str) -> list[tuple[str, str]]:
     tokens = MarkdownIt().parse(text)
-    return [(tok.tag, "".join(c.content for c in tokens[i + 1].children or []))
-            for i, tok in enumerate(tokens) if tok.type == "heading_open"]
+    return [
+        (tok.tag, "".join(c.content for c in tokens[i + 1].children or []))
+        for i, tok in enumerate(tokens)
+        if tok.type == "heading_open"
+    ]
 
 
 def test_markdown_gives_one_heading_per_paper_with_the_title_literal() -> None:
@@ -119,9 +127,16 @@ def test_markdown_without_state_or_metadata() -> None:
 
 # -- BibTeX ----------------------------------------------------------------------------------------
 
-_UNLATEX = re.compile(r"\\(textbackslash|textbraceleft|textbraceright|textasciitilde|textasciicircum)\{\}|\\([%&#$_])")
-_COMMANDS = {"textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}", "textasciitilde": "~",
-             "textasciicircum": "^"}
+_UNLATEX = re.compile(
+    r"\\(textbackslash|textbraceleft|textbraceright|textasciitilde|textasciicircum)\{\}|\\([%&#$_])"
+)
+_COMMANDS = {
+    "textbackslash": "\\",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+}
 
 
 def unlatex(value: str) -> str:
@@ -130,11 +145,16 @@ def unlatex(value: str) -> str:
 
 def parsed(text: str) -> dict[str, dict[str, str]]:
     data = parse_string(text, "bibtex")  # strict: any error raises
-    return {key: {name: str(value) for name, value in entry.fields.items()} for key, entry in data.entries.items()}
+    return {
+        key: {name: str(value) for name, value in entry.fields.items()} for key, entry in data.entries.items()
+    }
 
 
 def test_bibtex_of_nasty_titles_parses_back_exactly() -> None:
-    pairs = [(make(title, abstract=title, published="2024-05-01"), PaperState(note=title)) for title in NASTY_TITLES]
+    pairs = [
+        (make(title, abstract=title, published="2024-05-01"), PaperState(note=title))
+        for title in NASTY_TITLES
+    ]
     text = to_bibtex(pairs)
     entries = parsed(text)
     assert len(entries) == len(NASTY_TITLES)
@@ -161,7 +181,9 @@ def test_bibtex_entry_fields() -> None:
     assert unlatex(entry.fields["note"]) == "Compare with 3DGS. # not a heading - a list"  # one line
     # An organisation named "... and ..." stays one author; the others are split normally.
     assert [str(p) for p in entry.persons["author"]] == [
-        "Okafor, Mira", "{Research and Development Team}", "Kaiser, Łukasz"
+        "Okafor, Mira",
+        "{Research and Development Team}",
+        "Kaiser, Łukasz",
     ]
 
 
@@ -195,11 +217,14 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=60)
     names=st.lists(_TEXT.filter(lambda t: t.strip()), max_size=3),
     tags=st.lists(st.from_regex(r"[a-z0-9_#%&{}$\\-]{1,8}", fullmatch=True), max_size=3),
 )
-def test_bibtex_always_parses_back(titles: list[str], abstract: str, note: str, names: list[str],
-                                   tags: list[str]) -> None:
+def test_bibtex_always_parses_back(
+    titles: list[str], abstract: str, note: str, names: list[str], tags: list[str]
+) -> None:
     pairs = [
-        (make(title, abstract=abstract, author_names=names, published="2021-03-04", arxiv_id="2103.00001"),
-         PaperState(note=note, tags=tuple(tags)))
+        (
+            make(title, abstract=abstract, author_names=names, published="2021-03-04", arxiv_id="2103.00001"),
+            PaperState(note=note, tags=tuple(tags)),
+        )
         for title in titles
     ]
     entries = parsed(to_bibtex(pairs))
@@ -253,19 +278,25 @@ def test_csv_header_and_values() -> None:
 
 
 def test_csv_guards_against_formula_injection() -> None:
-    pairs = [(make(t, published="--03-14"), PaperState(note="@SUM(A1:A9)\nsecond line")) for t in NASTY_TITLES]
+    pairs = [
+        (make(t, published="--03-14"), PaperState(note="@SUM(A1:A9)\nsecond line")) for t in NASTY_TITLES
+    ]
     rows = read_csv(to_csv(pairs))
     for row in rows:
         for cell in row.values():
             assert cell[:1] not in ("=", "+", "-", "@"), cell
-    assert rows[5]["title"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert rows[5]["title"] == '\'=HYPERLINK("http://evil.example","click")'
     assert rows[6]["title"] == "'-1 + 2 @ home"
     assert rows[0]["published"] == "'--03-14"  # a spreadsheet would compute --03-14 = -11
     assert rows[0]["note"] == "'@SUM(A1:A9)\nsecond line"
 
 
 @settings(max_examples=150, deadline=None)
-@given(title=_TEXT.filter(lambda t: t.strip()), note=st.text(max_size=80), tags=st.lists(st.text(max_size=5), max_size=3))
+@given(
+    title=_TEXT.filter(lambda t: t.strip()),
+    note=st.text(max_size=80),
+    tags=st.lists(st.text(max_size=5), max_size=3),
+)
 def test_csv_round_trips(title: str, note: str, tags: list[str]) -> None:
     paper = make(title, abstract=note)
     [row] = read_csv(to_csv([(paper, PaperState(note=note))]))
@@ -296,17 +327,24 @@ def test_json_document() -> None:
 
 def test_paper_json_has_author_names() -> None:
     paper, state = rich_pair()
-    assert paper_json(paper, state)["author_names"] == ["Mira Okafor", "Research and Development Team", "Łukasz Kaiser"]
+    assert paper_json(paper, state)["author_names"] == [
+        "Mira Okafor",
+        "Research and Development Team",
+        "Łukasz Kaiser",
+    ]
     assert paper_json(make("Bare"), PaperState())["author_names"] == []
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "bibtex", "ris", "csv", "json"])
 def test_render_of_nothing(fmt: str) -> None:
     text = render(fmt, [])
-    assert text == {
-        "markdown": "# Reading notes\n\n0 papers\n",
-        "bibtex": "",
-        "ris": "",
-        "csv": ",".join(CSV_COLUMNS) + "\r\n",
-        "json": to_json([]),
-    }[fmt]
+    assert (
+        text
+        == {
+            "markdown": "# Reading notes\n\n0 papers\n",
+            "bibtex": "",
+            "ris": "",
+            "csv": ",".join(CSV_COLUMNS) + "\r\n",
+            "json": to_json([]),
+        }[fmt]
+    )

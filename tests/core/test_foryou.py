@@ -17,26 +17,52 @@ from readlist.core.views import Sort
 from tests.core.conftest import digest, open_with
 
 # Three topics of three papers, and papers on none of them.
-SPLATS = [("Gaussian Splatting for Real-Time Radiance Fields",
-           "We represent scenes with anisotropic gaussians and rasterize the splats for novel view synthesis."),
-          ("Dynamic Gaussian Splats for Moving Scenes",
-           "Deformable gaussians track moving scenes; the splats render novel views in real time."),
-          ("Compressing Radiance Fields Built from Gaussian Splatting",
-           "We prune and quantize the gaussians of splatting scenes for compact radiance fields.")]
-SPEECH = [("Streaming Speech Recognition with Transducers",
-           "A transducer model transcribes speech audio while the speaker talks, with low latency."),
-          ("Self-Supervised Speech Representations",
-           "We pretrain on unlabeled speech audio and fine-tune the representations for recognition."),
-          ("Speech Translation Without Transcripts",
-           "Audio in one language becomes speech in another without intermediate transcripts.")]
-PROTEINS = [("Protein Folding with Graph Networks",
-             "We predict protein structures with a graph network over residues and their contacts."),
-            ("Protein Design by Inverse Folding",
-             "Given a backbone, we generate sequences of residues that fold into the protein structure."),
-            ("Docking Small Molecules to Protein Pockets",
-             "A graph network scores how ligands bind to protein pockets and ranks poses.")]
-OTHER = [("Learning Rate Warmup Revisited", "Warmup stabilises early training of large transformers."),
-         ("Ocean Currents from Satellite Altimetry", "We estimate surface currents from sea level measurements.")]
+SPLATS = [
+    (
+        "Gaussian Splatting for Real-Time Radiance Fields",
+        "We represent scenes with anisotropic gaussians and rasterize the splats for novel view synthesis.",
+    ),
+    (
+        "Dynamic Gaussian Splats for Moving Scenes",
+        "Deformable gaussians track moving scenes; the splats render novel views in real time.",
+    ),
+    (
+        "Compressing Radiance Fields Built from Gaussian Splatting",
+        "We prune and quantize the gaussians of splatting scenes for compact radiance fields.",
+    ),
+]
+SPEECH = [
+    (
+        "Streaming Speech Recognition with Transducers",
+        "A transducer model transcribes speech audio while the speaker talks, with low latency.",
+    ),
+    (
+        "Self-Supervised Speech Representations",
+        "We pretrain on unlabeled speech audio and fine-tune the representations for recognition.",
+    ),
+    (
+        "Speech Translation Without Transcripts",
+        "Audio in one language becomes speech in another without intermediate transcripts.",
+    ),
+]
+PROTEINS = [
+    (
+        "Protein Folding with Graph Networks",
+        "We predict protein structures with a graph network over residues and their contacts.",
+    ),
+    (
+        "Protein Design by Inverse Folding",
+        "Given a backbone, we generate sequences of residues that fold into the protein structure.",
+    ),
+    (
+        "Docking Small Molecules to Protein Pockets",
+        "A graph network scores how ligands bind to protein pockets and ranks poses.",
+    ),
+]
+OTHER = [
+    ("Learning Rate Warmup Revisited", "Warmup stabilises early training of large transformers."),
+    ("Ocean Currents from Satellite Altimetry", "We estimate surface currents from sea level measurements."),
+]
 
 
 @pytest.fixture
@@ -94,8 +120,22 @@ def test_the_words_that_made_a_match(shelf: Library) -> None:
     for_you = Columns(shelf).for_you(index)
     i = shelf.by_id.index[pid(shelf, SPLATS[1][0])]
     words = for_you.words(i)
-    assert words and set(words) <= {"gaussian", "gaussians", "splats", "splatting", "scenes", "novel", "views",
-                                     "view", "real", "time", "radiance", "fields", "render", "rasterize"}
+    assert words and set(words) <= {
+        "gaussian",
+        "gaussians",
+        "splats",
+        "splatting",
+        "scenes",
+        "novel",
+        "views",
+        "view",
+        "real",
+        "time",
+        "radiance",
+        "fields",
+        "render",
+        "rasterize",
+    }
     assert "gaussians" in words or "splats" in words
     assert 0 < for_you.share(i) <= 1
     unrelated = shelf.by_id.index[pid(shelf, OTHER[1][0])]
@@ -128,8 +168,20 @@ def test_a_new_star_changes_the_order(shelf: Library) -> None:
     shelf.undo()
     shelf.change([pid(shelf, SPEECH[0][0])], "star", starred=True)
     assert first() in {title for title, _ in SPEECH}
-    shelf.import_digests([parse_text(digest("Mar 15", ("Speech Recognition for Meetings",
-                                                      "Speech audio of meetings is transcribed by a transducer.",
-                                                      None)), "mar15.txt")])
+    shelf.import_digests(
+        [
+            parse_text(
+                digest(
+                    "Mar 15",
+                    (
+                        "Speech Recognition for Meetings",
+                        "Speech audio of meetings is transcribed by a transducer.",
+                        None,
+                    ),
+                ),
+                "mar15.txt",
+            )
+        ]
+    )
     index = SearchIndex(shelf.papers, shelf.state.notes(), shelf.order)
     assert first() == "Speech Recognition for Meetings"

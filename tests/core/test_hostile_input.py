@@ -30,8 +30,10 @@ from tests.helpers.durability import SAMPLE, readlist_cmd, run_readlist, subproc
 # What must never reach a terminal: C0 controls except tab/newline, DEL, C1 (ESC, BEL, CSI, OSC...).
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 CHROME = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\n"
-ABSTRACT = ("We propose a method that is evaluated on several benchmarks and improves over strong "
-            "baselines by a clear margin while using fewer parameters.")
+ABSTRACT = (
+    "We propose a method that is evaluated on several benchmarks and improves over strong "
+    "baselines by a clear margin while using fewer parameters."
+)
 
 
 def digest(*titles: str, date: str = "Mar 14", abstracts: list[str] | None = None) -> str:
@@ -50,7 +52,9 @@ class Stored:
         assert (self.data / STATE_FILE).read_bytes() == self.state, "state.json was rewritten by an import"
 
     def assert_library_untouched(self) -> None:
-        assert (self.data / LIBRARY_FILE).read_bytes() == self.library, "library.json changed on a failed import"
+        assert (self.data / LIBRARY_FILE).read_bytes() == self.library, (
+            "library.json changed on a failed import"
+        )
 
     def assert_loads(self) -> Library:
         library = Library(self.data)
@@ -76,15 +80,21 @@ def stored(isolated_data: Path) -> Stored:
     library.close()
     code, _, err = run_in_process("mark", ids[0], "--star", "--note", "before the hostile import")
     assert (code, err) == (0, "")
-    return Stored(isolated_data, ids, (isolated_data / STATE_FILE).read_bytes(),
-                  (isolated_data / LIBRARY_FILE).read_bytes())
+    return Stored(
+        isolated_data,
+        ids,
+        (isolated_data / STATE_FILE).read_bytes(),
+        (isolated_data / LIBRARY_FILE).read_bytes(),
+    )
 
 
 def _summary(stdout: str) -> tuple[int, int]:
     """The problems and the warnings that the summary line counts."""
-    match = re.search(r"^total: \d+ new(?:, \d+ repeated)?, \d+ already known, (\d+) problems?(?:, (\d+) warnings?)?$",
-                      stdout,
-                      re.MULTILINE)
+    match = re.search(
+        r"^total: \d+ new(?:, \d+ repeated)?, \d+ already known, (\d+) problems?(?:, (\d+) warnings?)?$",
+        stdout,
+        re.MULTILINE,
+    )
     assert match, stdout
     return int(match[1]), int(match[2] or 0)
 
@@ -107,7 +117,9 @@ def check_run(result: subprocess.CompletedProcess[str], code: int | tuple[int, .
     return errors
 
 
-def import_proc(data: Path, *paths: Path | str, timeout: float = 60, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+def import_proc(
+    data: Path, *paths: Path | str, timeout: float = 60, **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
     return run_readlist(data, "import", *map(str, paths), timeout=timeout, **kwargs)
 
 
@@ -139,13 +151,18 @@ def strings_in(value: Any) -> list[str]:
     [
         ("empty.txt", b"", "no papers found in this file"),
         ("blank.txt", b"  \n\t\n\r\n \xc2\xa0 \n\n", "no papers found in this file"),
-        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "not a text file (binary data)"),
+        (
+            "image.png",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+            "not a text file (binary data)",
+        ),
         ("chrome-only.txt", CHROME.encode() + b"Jun 30\n", "no papers found in this file"),
         ("bom-only.txt", b"\xef\xbb\xbf\r\n", "no papers found in this file"),
     ],
 )
-def test_files_without_papers_are_one_line_errors(stored: Stored, tmp_path: Path, name: str, content: bytes,
-                                                  message: str) -> None:
+def test_files_without_papers_are_one_line_errors(
+    stored: Stored, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     errors = check_run(import_proc(stored.data, path), 1)
@@ -180,8 +197,9 @@ def test_an_unreadable_file(stored: Stored, tmp_path: Path) -> None:
     stored.assert_library_untouched()
 
 
-def test_a_permission_error_in_process(stored: Stored, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_permission_error_in_process(
+    stored: Stored, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The same as the chmod 000 test, but also when running as root: the read itself fails."""
     path = tmp_path / "secret.txt"
     path.write_text(digest("A Paper Nobody May Read"), encoding="utf-8")
@@ -203,10 +221,16 @@ def test_a_permission_error_in_process(stored: Stored, tmp_path: Path, monkeypat
 
 
 def test_binary_on_stdin(stored: Stored) -> None:
-    result = subprocess.run(readlist_cmd("import", "-"), input=b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-                            capture_output=True, env=subprocess_env(stored.data), timeout=60)
-    decoded = subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(),
-                                          result.stderr.decode())
+    result = subprocess.run(
+        readlist_cmd("import", "-"),
+        input=b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        capture_output=True,
+        env=subprocess_env(stored.data),
+        timeout=60,
+    )
+    decoded = subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
+    )
     assert check_run(decoded, 1) == ["<stdin>: not a text file (binary data)"]
     stored.assert_state_untouched()
 
@@ -306,8 +330,13 @@ def test_windows_1252_text(stored: Stored, tmp_path: Path) -> None:
 
 def test_latin1_with_c1_bytes_never_stores_controls(stored: Stored, tmp_path: Path) -> None:
     """Bytes 0x80-0x9f in a non-UTF-8 file: some are C1 controls in Latin-1, none may be stored."""
-    raw = digest("Placeholder Title For Bytes").encode("latin-1").replace(
-        b"Placeholder Title For Bytes", b"Na\xefve \x9b31m Bytes \x81\x8d\x8f\x90\x9d Title \xe9t\xe9")
+    raw = (
+        digest("Placeholder Title For Bytes")
+        .encode("latin-1")
+        .replace(
+            b"Placeholder Title For Bytes", b"Na\xefve \x9b31m Bytes \x81\x8d\x8f\x90\x9d Title \xe9t\xe9"
+        )
+    )
     path = tmp_path / "latin1.txt"
     path.write_bytes(raw)
     check_run(import_proc(stored.data, path), (0, 1))
@@ -329,8 +358,13 @@ MARKUP_TITLES = [
 
 def test_markup_in_titles_is_stored_and_listed_literally(stored: Stored, tmp_path: Path) -> None:
     path = tmp_path / "markup.txt"
-    path.write_text(digest(*MARKUP_TITLES, abstracts=[f"Abstract with {t} inside it, kept as written." for t in
-                                                       MARKUP_TITLES]), encoding="utf-8")
+    path.write_text(
+        digest(
+            *MARKUP_TITLES,
+            abstracts=[f"Abstract with {t} inside it, kept as written." for t in MARKUP_TITLES],
+        ),
+        encoding="utf-8",
+    )
     check_run(import_proc(stored.data, path), 0)
     plain, rows = listed(stored.data)
     by_title = {r["title"]: r for r in rows}
@@ -342,17 +376,27 @@ def test_markup_in_titles_is_stored_and_listed_literally(stored: Stored, tmp_pat
     stored.assert_state_untouched()
 
 
-HOSTILE_TITLE = ("Evil \x1b[31mRed\x1b[0m Title \x07with Bell \x1b]0;owned\x07 and "
-                 "\x1b]8;;https://evil.example\x1b\\Hyperlink\x1b]8;;\x1b\\ \u009b2J\u0085\u009d0;x\u009c End\x7f")
-HOSTILE_ABSTRACT = ("Abstract that writes the clipboard \x1b]52;c;ZXZpbA==\x07 and clears the screen "
-                    "\x1b[2J\x1b[H and rings \x07\x07 with C1 \u0090DCS\u009c and \u008dRI and \x1bc reset, "
-                    "plus a tab\tin the middle of words that keep going on for a while.")
+HOSTILE_TITLE = (
+    "Evil \x1b[31mRed\x1b[0m Title \x07with Bell \x1b]0;owned\x07 and "
+    "\x1b]8;;https://evil.example\x1b\\Hyperlink\x1b]8;;\x1b\\ \u009b2J\u0085\u009d0;x\u009c End\x7f"
+)
+HOSTILE_ABSTRACT = (
+    "Abstract that writes the clipboard \x1b]52;c;ZXZpbA==\x07 and clears the screen "
+    "\x1b[2J\x1b[H and rings \x07\x07 with C1 \u0090DCS\u009c and \u008dRI and \x1bc reset, "
+    "plus a tab\tin the middle of words that keep going on for a while."
+)
 
 
 def test_escape_sequences_and_controls_never_reach_storage_or_output(stored: Stored, tmp_path: Path) -> None:
     path = tmp_path / "escapes.txt"
-    path.write_text(digest(HOSTILE_TITLE, "Plain \x1b[1mSecond\x1b[0m Paper",
-                           abstracts=[HOSTILE_ABSTRACT, ABSTRACT + "\x1b[?1049h\x1b[?25l"]), encoding="utf-8")
+    path.write_text(
+        digest(
+            HOSTILE_TITLE,
+            "Plain \x1b[1mSecond\x1b[0m Paper",
+            abstracts=[HOSTILE_ABSTRACT, ABSTRACT + "\x1b[?1049h\x1b[?25l"],
+        ),
+        encoding="utf-8",
+    )
     check_run(import_proc(stored.data, path), 0)
     raw = load_json(stored.data / LIBRARY_FILE)
     for value in strings_in(raw):
@@ -420,7 +464,9 @@ def test_bidi_overrides_are_removed_from_rtl_titles(stored: Stored, tmp_path: Pa
 # readlist/core/text.py:21), which are part of the text in Persian/Indic words and emoji sequences;
 # they neither hide nor reorder text
 def test_joiners_inside_words_and_emoji_are_kept(stored: Stored, tmp_path: Path) -> None:
-    title = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 Models for the \U0001f469\u200d\U0001f52c Scientist"
+    title = (
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 Models for the \U0001f469\u200d\U0001f52c Scientist"
+    )
     path = tmp_path / "joiners.txt"
     path.write_text(digest(title), encoding="utf-8")
     check_run(import_proc(stored.data, path), 0)
@@ -434,7 +480,9 @@ def test_joiners_inside_words_and_emoji_are_kept(stored: Stored, tmp_path: Path)
 # first
 def test_emoji_only_titles_are_different_papers(stored: Stored, tmp_path: Path) -> None:
     path = tmp_path / "emoji.txt"
-    path.write_text(digest("\U0001f680\U0001f525", "\u2728", "\U0001f9e0 \u2192 \U0001f4bb"), encoding="utf-8")
+    path.write_text(
+        digest("\U0001f680\U0001f525", "\u2728", "\U0001f9e0 \u2192 \U0001f4bb"), encoding="utf-8"
+    )
     check_run(import_proc(stored.data, path), 0)
     _, rows = listed(stored.data)
     titles = {r["title"] for r in rows}
@@ -462,9 +510,13 @@ def test_is_safe_to_open_rejects(url: str) -> None:
     assert not is_safe_to_open(url)
 
 
-def test_javascript_and_file_urls_in_an_abstract_are_never_the_paper_link(stored: Stored, tmp_path: Path) -> None:
-    abstract = ("Click javascript:alert(document.cookie) or file:///etc/passwd or "
-                "data:text/html,<script>x</script> for the code; the real code is at https://github.com/ok/repo.")
+def test_javascript_and_file_urls_in_an_abstract_are_never_the_paper_link(
+    stored: Stored, tmp_path: Path
+) -> None:
+    abstract = (
+        "Click javascript:alert(document.cookie) or file:///etc/passwd or "
+        "data:text/html,<script>x</script> for the code; the real code is at https://github.com/ok/repo."
+    )
     titles = ["A Paper With Hostile Links", "javascript:alert(1) As A Title", "file:///etc/passwd"]
     path = tmp_path / "links.txt"
     path.write_text(digest(*titles, abstracts=[abstract] * 3), encoding="utf-8")
@@ -488,10 +540,35 @@ def test_javascript_and_file_urls_in_an_abstract_are_never_the_paper_link(stored
 # -- anything at all ----------------------------------------------------------------------------
 
 FRAGMENTS = [
-    "", "", "", "Mar 14", "Dec 9, 2024 2", "Feb 30", "  \u2022 6 authors", "\u00b7", "12", "new", "Subscribe",
-    "A Title Line", "Another Title", ABSTRACT, "https://arxiv.org/abs/2401.00001", "arXiv:2401.00002v2",
-    "[/]", "[CLS] [bold]x", "\x1b[31mred\x1b[0m", "\x1b]52;c;ZXZpbA==\x07", "\u009b2J", "\r", "\t", "\u202e",
-    "\ufeff", "\u00a0\u00a0", "x" * 500, "\U0001f680", "\ud800",
+    "",
+    "",
+    "",
+    "Mar 14",
+    "Dec 9, 2024 2",
+    "Feb 30",
+    "  \u2022 6 authors",
+    "\u00b7",
+    "12",
+    "new",
+    "Subscribe",
+    "A Title Line",
+    "Another Title",
+    ABSTRACT,
+    "https://arxiv.org/abs/2401.00001",
+    "arXiv:2401.00002v2",
+    "[/]",
+    "[CLS] [bold]x",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]52;c;ZXZpbA==\x07",
+    "\u009b2J",
+    "\r",
+    "\t",
+    "\u202e",
+    "\ufeff",
+    "\u00a0\u00a0",
+    "x" * 500,
+    "\U0001f680",
+    "\ud800",
 ]
 
 

@@ -17,8 +17,9 @@ DAY = "2025-03-14"
 
 
 def client(url: str, *, clock: FakeClock | None = None, attempts: int = 3, **options: Any) -> HubClient:
-    return HubClient(url, clock=clock or FakeClock(), rng=random.Random(7), retries=Retries(attempts=attempts),
-                     **options)
+    return HubClient(
+        url, clock=clock or FakeClock(), rng=random.Random(7), retries=Retries(attempts=attempts), **options
+    )
 
 
 def fill(hub: FakeHub, count: int, day: str = DAY) -> list[str]:
@@ -88,7 +89,9 @@ def test_week_and_month_are_the_apis_own_parameters(fake_hub: FakeHub) -> None:
     assert len(hub.daily_papers(week="2025-W11")) == 2
     assert len(hub.daily_papers(month="2025-03")) == 3
     assert [(r.get("week"), r.get("month")) for r in fake_hub.daily_requests()][::2] == [
-        ("2025-W11", None), (None, "2025-03")]
+        ("2025-W11", None),
+        (None, "2025-03"),
+    ]
 
 
 def test_a_server_that_ignores_the_page_number_does_not_loop(fake_hub: FakeHub) -> None:
@@ -104,8 +107,12 @@ def test_a_server_that_ignores_the_page_number_does_not_loop(fake_hub: FakeHub) 
 def test_429_waits_as_long_as_retry_after_says(fake_hub: FakeHub) -> None:
     fill(fake_hub, 1)
     clock = FakeClock()
-    fake_hub.script.extend([Reply(429, {"error": "slow down"}, {"Retry-After": "7"}),
-                            Reply(429, b"", {"Retry-After": formatdate(clock.now + 37, usegmt=True)})])
+    fake_hub.script.extend(
+        [
+            Reply(429, {"error": "slow down"}, {"Retry-After": "7"}),
+            Reply(429, b"", {"Retry-After": formatdate(clock.now + 37, usegmt=True)}),
+        ]
+    )
     assert len(client(fake_hub.url, clock=clock).daily_papers(date=DAY)) == 1
     assert clock.slept == [7.0, pytest.approx(30.0)]  # the date is 37 s after the start, 7 s have passed
 
@@ -114,8 +121,10 @@ def test_a_retry_after_beyond_the_cap_is_reported_not_slept_through(fake_hub: Fa
     fake_hub.script.append(Reply(429, b"", {"Retry-After": "3600"}))
     clock = FakeClock()
     message = failure(lambda: client(fake_hub.url, clock=clock).daily_papers(date=DAY))
-    assert message == (f"{fake_hub.url}/api/daily_papers?date={DAY}&p=0&limit=100: HTTP 429 Too Many Requests: "
-                       "the Hub asks to wait 3600 s; try again later")
+    assert message == (
+        f"{fake_hub.url}/api/daily_papers?date={DAY}&p=0&limit=100: HTTP 429 Too Many Requests: "
+        "the Hub asks to wait 3600 s; try again later"
+    )
     assert (clock.slept, len(fake_hub.requests)) == ([], 1)
 
 
@@ -140,7 +149,9 @@ def test_5xx_after_every_retry_is_one_line(fake_hub: FakeHub) -> None:
 def test_429_after_every_retry_says_to_come_back_later(fake_hub: FakeHub) -> None:
     fake_hub.script.extend(Reply(429, b"", {"Retry-After": "1"}) for _ in range(3))
     message = failure(lambda: client(fake_hub.url).daily_papers(date=DAY))
-    assert message.endswith(": HTTP 429 Too Many Requests: too many requests, try again later (after 3 attempts)")
+    assert message.endswith(
+        ": HTTP 429 Too Many Requests: too many requests, try again later (after 3 attempts)"
+    )
 
 
 def test_backoff_grows_up_to_its_cap_with_jitter() -> None:
@@ -154,8 +165,19 @@ def test_backoff_grows_up_to_its_cap_with_jitter() -> None:
 
 @pytest.mark.parametrize(
     ("header", "seconds"),
-    [("120", 120.0), (" 3 ", 3.0), ("0", 0.0), ("-5", 0.0), ("1.5", 1.5), ("soon", None), ("", None), (None, None),
-     ("nan", None), ("Fri, 14 Mar 2025 00:01:00 GMT", 60.0), ("Thu, 13 Mar 2025 00:00:00 GMT", 0.0)],
+    [
+        ("120", 120.0),
+        (" 3 ", 3.0),
+        ("0", 0.0),
+        ("-5", 0.0),
+        ("1.5", 1.5),
+        ("soon", None),
+        ("", None),
+        (None, None),
+        ("nan", None),
+        ("Fri, 14 Mar 2025 00:01:00 GMT", 60.0),
+        ("Thu, 13 Mar 2025 00:00:00 GMT", 0.0),
+    ],
 )
 def test_retry_after_reads_seconds_and_dates(header: str | None, seconds: float | None) -> None:
     assert retry_after(header, 1_741_910_400.0) == seconds
@@ -167,15 +189,19 @@ def test_retry_after_reads_seconds_and_dates(header: str | None, seconds: float 
 def test_malformed_json_is_not_retried(fake_hub: FakeHub) -> None:
     fake_hub.script.append(Reply(body=b'[{"paper": {"id": "2503.00001", "title": '))
     message = failure(lambda: client(fake_hub.url).daily_papers(date=DAY))
-    assert message.startswith(f"{fake_hub.url}/api/daily_papers?date={DAY}&p=0&limit=100: not valid JSON (line 1")
+    assert message.startswith(
+        f"{fake_hub.url}/api/daily_papers?date={DAY}&p=0&limit=100: not valid JSON (line 1"
+    )
     assert len(fake_hub.requests) == 1
 
 
 @pytest.mark.parametrize(
     ("body", "problem"),
-    [({"papers": []}, "JSON of the wrong shape: an object, not a list of papers"),
-     ([{"paper": {}}, "2503.00001"], "JSON of the wrong shape: entry 2 is a string, not a paper"),
-     (None, "JSON of the wrong shape: null, not a list of papers")],
+    [
+        ({"papers": []}, "JSON of the wrong shape: an object, not a list of papers"),
+        ([{"paper": {}}, "2503.00001"], "JSON of the wrong shape: entry 2 is a string, not a paper"),
+        (None, "JSON of the wrong shape: null, not a list of papers"),
+    ],
 )
 def test_json_of_the_wrong_shape(fake_hub: FakeHub, body: Any, problem: str) -> None:
     fake_hub.script.append(Reply(body=body))
@@ -184,11 +210,13 @@ def test_json_of_the_wrong_shape(fake_hub: FakeHub, body: Any, problem: str) -> 
 
 @pytest.mark.parametrize(
     ("status", "token", "problem"),
-    [(401, None, "HTTP 401 Unauthorized: the Hub wants a token (set HF_TOKEN)"),
-     (401, "hf_x", "HTTP 401 Unauthorized: the Hub refused HF_TOKEN"),
-     (403, "hf_x", "HTTP 403 Forbidden: HF_TOKEN has no access to this"),
-     (404, None, "HTTP 404 Not Found: is HF_ENDPOINT right?"),
-     (400, None, "HTTP 400 Bad Request")],
+    [
+        (401, None, "HTTP 401 Unauthorized: the Hub wants a token (set HF_TOKEN)"),
+        (401, "hf_x", "HTTP 401 Unauthorized: the Hub refused HF_TOKEN"),
+        (403, "hf_x", "HTTP 403 Forbidden: HF_TOKEN has no access to this"),
+        (404, None, "HTTP 404 Not Found: is HF_ENDPOINT right?"),
+        (400, None, "HTTP 400 Bad Request"),
+    ],
 )
 def test_refusals_are_not_retried(fake_hub: FakeHub, status: int, token: str | None, problem: str) -> None:
     fake_hub.script.append(Reply(status, {"error": "no"}))
@@ -201,7 +229,10 @@ def test_a_server_that_never_answers_times_out() -> None:
     with silent_server() as url:
         hub = client(url, attempts=2, timeouts=Timeouts(connect=2.0, read=0.2))
         message = failure(lambda: hub.daily_papers(date=DAY))
-    assert message == f"{url}/api/daily_papers?date={DAY}&p=0&limit=100: no answer within 0.2 s (after 2 attempts)"
+    assert (
+        message
+        == f"{url}/api/daily_papers?date={DAY}&p=0&limit=100: no answer within 0.2 s (after 2 attempts)"
+    )
 
 
 def test_nothing_listening_is_connection_refused() -> None:
@@ -222,8 +253,10 @@ def test_offline_or_a_dns_failure_is_said_at_once(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     clock = FakeClock()
     message = failure(lambda: client("https://hub.invalid", clock=clock).daily_papers(date=DAY))
-    assert message == (f"https://hub.invalid/api/daily_papers?date={DAY}&p=0&limit=100: "
-                       "cannot resolve hub.invalid (offline, or a DNS failure)")
+    assert message == (
+        f"https://hub.invalid/api/daily_papers?date={DAY}&p=0&limit=100: "
+        "cannot resolve hub.invalid (offline, or a DNS failure)"
+    )
     assert (asked, clock.slept) == (["hub.invalid"], [])
 
 

@@ -15,7 +15,11 @@ from readlist.core.views import Sort
 from tests.core.conftest import digest
 from tests.helpers.fake_hub import entry
 
-GAUSS, QUANT, SURVEY = "Gaussian Splatting in the Wild", "Quantization of Vision Transformers", "A Survey of Diffusion Models"
+GAUSS, QUANT, SURVEY = (
+    "Gaussian Splatting in the Wild",
+    "Quantization of Vision Transformers",
+    "A Survey of Diffusion Models",
+)
 ZEBRA, POLICY = "Zebra Finches Learn Songs", "Diffusion Policies for Robot Control"
 SOON = "Code Coming Soon"
 
@@ -23,11 +27,18 @@ SOON = "Code Coming Soon"
 @pytest.fixture
 def hubbed(lib: Library) -> Library:
     """The two text digests, then the Hub's word on three of their papers."""
-    lib.import_digests([parse_text(digest("Mar 16", (SOON, "We will release it on GitHub and GitLab soon.", None)),
-                                   "mar16.txt")])
-    items = [entry(QUANT, "2503.00001", "2025-03-14", upvotes=25, ai_summary="Quantizes ViTs."),
-             entry(ZEBRA, "2503.00002", "2025-03-15", upvotes=5, githubRepo="https://github.com/z/finch"),
-             entry(POLICY, "2503.00003", "2025-03-15", upvotes=25, projectPage="https://gitlab.com/lab/policy")]
+    lib.import_digests(
+        [
+            parse_text(
+                digest("Mar 16", (SOON, "We will release it on GitHub and GitLab soon.", None)), "mar16.txt"
+            )
+        ]
+    )
+    items = [
+        entry(QUANT, "2503.00001", "2025-03-14", upvotes=25, ai_summary="Quantizes ViTs."),
+        entry(ZEBRA, "2503.00002", "2025-03-15", upvotes=5, githubRepo="https://github.com/z/finch"),
+        entry(POLICY, "2503.00003", "2025-03-15", upvotes=25, projectPage="https://gitlab.com/lab/policy"),
+    ]
     lib.import_digests(read_daily_papers(items, "hub", "hub"))
     return lib
 
@@ -41,17 +52,30 @@ def titles(lib: Library, text: str, sort: Sort = Sort.DIGEST) -> list[str]:
 
 def test_parsing_counts_and_the_new_has_values() -> None:
     assert parse("upvotes:>20 upvotes:>=5 upvotes:<3 upvotes:<=4 upvotes:=7 upvotes:10").filters == [
-        Filter("upvotes", ">20"), Filter("upvotes", ">=5"), Filter("upvotes", "<3"), Filter("upvotes", "<=4"),
-        Filter("upvotes", "=7"), Filter("upvotes", "=10")]
+        Filter("upvotes", ">20"),
+        Filter("upvotes", ">=5"),
+        Filter("upvotes", "<3"),
+        Filter("upvotes", "<=4"),
+        Filter("upvotes", "=7"),
+        Filter("upvotes", "=10"),
+    ]
     assert parse("-upvotes:>20").filters == [Filter("upvotes", ">20", True)]
     assert parse("has:code has:summary has:c has:sum").filters == [
-        Filter("has", "code"), Filter("has", "summary"), Filter("has", "code"), Filter("has", "summary")]
+        Filter("has", "code"),
+        Filter("has", "summary"),
+        Filter("has", "code"),
+        Filter("has", "summary"),
+    ]
     assert "not a count" in parse("upvotes:lots").hints[0]
     assert "not a count" in parse("upvotes:>-3").hints[0]
     assert "upvotes:>20" in parse("upvotes:").hints[0]
     assert "has:code" in parse("has:wings").hints[0]
     assert [needs_index(parse(q)) for q in ("has:code", "has:summary", "upvotes:>2", "-has:code")] == [
-        True, False, False, True]
+        True,
+        False,
+        False,
+        True,
+    ]
 
 
 def test_upvotes_compare_and_unknown_counts_meet_none(hubbed: Library) -> None:

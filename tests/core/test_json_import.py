@@ -34,7 +34,13 @@ def problems(digests: list[Digest]) -> list[str]:
 
 def daily(title: str | None, day: str | None = "2025-03-14T01:02:03.000Z", **paper: Any) -> dict[str, Any]:
     """One entry in the API's shape; fields given as None are left out."""
-    fields = {"id": "2503.00001", "title": title, "summary": f"About {title}.", "submittedOnDailyAt": day, **paper}
+    fields = {
+        "id": "2503.00001",
+        "title": title,
+        "summary": f"About {title}.",
+        "submittedOnDailyAt": day,
+        **paper,
+    }
     inner = {k: v for k, v in fields.items() if v is not None}
     return {"paper": inner, "title": title, "numComments": 0}
 
@@ -55,12 +61,26 @@ def test_daily_papers_fixture() -> None:
     assert (digest.label, digest.date, digest.problems) == ("Mar 14", "2025-03-14", [])
     sparse, attention, ddpm = digest.entries
     assert sparse.title == SPARSE  # the title's line break is gone
-    assert sparse.abstract.startswith("Gaussian primitives are pruned while a captured scene is optimised, guided")
+    assert sparse.abstract.startswith(
+        "Gaussian primitives are pruned while a captured scene is optimised, guided"
+    )
     assert "\n" not in sparse.abstract
-    assert (sparse.arxiv_id, sparse.authors, sparse.upvotes, sparse.published) == ("2503.01111", 3, 42, "2025-03-12")
+    assert (sparse.arxiv_id, sparse.authors, sparse.upvotes, sparse.published) == (
+        "2503.01111",
+        3,
+        42,
+        "2025-03-12",
+    )
     assert sparse.author_names == ["Mira Okafor", "Tomas Lindqvist", "Priya Raman"]
-    assert sparse.links == ["https://github.com/example-lab/sparse-gs", "https://example-lab.github.io/sparse-gs"]
-    assert (attention.title, attention.arxiv_id, attention.authors) == ("Attention Is All You Need", "1706.03762", 8)
+    assert sparse.links == [
+        "https://github.com/example-lab/sparse-gs",
+        "https://example-lab.github.io/sparse-gs",
+    ]
+    assert (attention.title, attention.arxiv_id, attention.authors) == (
+        "Attention Is All You Need",
+        "1706.03762",
+        8,
+    )
     assert attention.author_names[6] == "Łukasz Kaiser"
     assert attention.links == []  # projectPage is null
     assert (ddpm.published, ddpm.upvotes, ddpm.state) == ("2020-06-19", 77, None)
@@ -70,14 +90,34 @@ def test_daily_papers_keep_the_hubs_fields() -> None:
     [digest] = parse_input(DAILY.read_bytes(), str(DAILY), "daily_papers")
     sparse, attention, _ = digest.entries
     assert (sparse.comments, sparse.github_repo, sparse.github_stars, sparse.project_page) == (
-        3, "https://github.com/example-lab/sparse-gs", 311, "https://example-lab.github.io/sparse-gs")
-    assert (sparse.ai_summary, sparse.ai_keywords) == ("A one-sentence overview written by the site.",
-                                                       ["example", "keywords"])
+        3,
+        "https://github.com/example-lab/sparse-gs",
+        311,
+        "https://example-lab.github.io/sparse-gs",
+    )
+    assert (sparse.ai_summary, sparse.ai_keywords) == (
+        "A one-sentence overview written by the site.",
+        ["example", "keywords"],
+    )
     assert sparse.hub_at is None  # a file: its age is not known
     assert (attention.comments, attention.github_repo, attention.github_stars, attention.project_page) == (
-        17, None, None, None)
-    [odd] = parse([daily("Odd", numComments=None, githubStars=-1, ai_keywords="not a list",
-                         ai_summary="Two\nlines \x1b[1mbold", githubRepo="ftp://x.example/repo")])[0].entries
+        17,
+        None,
+        None,
+        None,
+    )
+    [odd] = parse(
+        [
+            daily(
+                "Odd",
+                numComments=None,
+                githubStars=-1,
+                ai_keywords="not a list",
+                ai_summary="Two\nlines \x1b[1mbold",
+                githubRepo="ftp://x.example/repo",
+            )
+        ]
+    )[0].entries
     assert (odd.github_stars, odd.ai_keywords, odd.github_repo) == (None, [], None)
     assert odd.ai_summary == "Two lines bold"
 
@@ -94,15 +134,17 @@ def test_daily_papers_are_grouped_by_the_day_they_were_featured() -> None:
 
 
 def test_bad_entries_are_problems_and_the_good_ones_load() -> None:
-    digests = parse([
-        daily("Good"),
-        "just a string",
-        {"paper": {"id": "2503.00002", "summary": "no title here"}},
-        daily("Odd values", upvotes="1.2k", id="not-an-id", authors="Ada", publishedAt="yesterday"),
-        daily("x" * 401),
-        daily("No abstract", summary=""),
-        daily("Versioned", id="arXiv:2503.00003v2", upvotes=0),
-    ])
+    digests = parse(
+        [
+            daily("Good"),
+            "just a string",
+            {"paper": {"id": "2503.00002", "summary": "no title here"}},
+            daily("Odd values", upvotes="1.2k", id="not-an-id", authors="Ada", publishedAt="yesterday"),
+            daily("x" * 401),
+            daily("No abstract", summary=""),
+            daily("Versioned", id="arXiv:2503.00003v2", upvotes=0),
+        ]
+    )
     assert [e.title for d in digests for e in d.entries] == ["Good", "Odd values", "No abstract", "Versioned"]
     assert problems(digests) == [
         "in.json: entry 2: not an object; skipped",
@@ -120,8 +162,16 @@ def test_bad_entries_are_problems_and_the_good_ones_load() -> None:
 
 
 def test_untrusted_text_is_cleaned() -> None:
-    [digest] = parse([daily("Evil\x1b[31m title\u202e", authors=[{"name": "Ada\x07 Lovelace"}, {"x": 1}],
-                            githubRepo="javascript:alert(1)", projectPage="https://ok.example/p")])
+    [digest] = parse(
+        [
+            daily(
+                "Evil\x1b[31m title\u202e",
+                authors=[{"name": "Ada\x07 Lovelace"}, {"x": 1}],
+                githubRepo="javascript:alert(1)",
+                projectPage="https://ok.example/p",
+            )
+        ]
+    )
     [entry] = digest.entries
     assert entry.title == "Evil title"
     assert entry.author_names == ["Ada Lovelace"]
@@ -130,13 +180,28 @@ def test_untrusted_text_is_cleaned() -> None:
 
 
 def test_spoofed_links_are_not_stored() -> None:
-    [digest] = parse([daily("Spoof", githubRepo="https://github.com/evil/\u202eexe.txt",
-                            projectPage="https://exa\u200bmple.com")])
+    [digest] = parse(
+        [
+            daily(
+                "Spoof",
+                githubRepo="https://github.com/evil/\u202eexe.txt",
+                projectPage="https://exa\u200bmple.com",
+            )
+        ]
+    )
     [entry] = digest.entries
     assert not any(ch in url for url in entry.links for ch in "\u202e\u200b")
     assert entry.links == ["https://github.com/evil/exe.txt", "https://example.com"]
-    export = {"format": "readlist-export", "version": 1, "papers": [
-        {"title": "Spoof", "links": ["https://github.com/evil/\u202eexe.txt", "https://exa\u200bmple.com"]}]}
+    export = {
+        "format": "readlist-export",
+        "version": 1,
+        "papers": [
+            {
+                "title": "Spoof",
+                "links": ["https://github.com/evil/\u202eexe.txt", "https://exa\u200bmple.com"],
+            }
+        ],
+    }
     links = [url for d in parse(export) for e in d.entries for url in e.links]
     assert links == ["https://github.com/evil/exe.txt", "https://example.com"]
 
@@ -183,7 +248,9 @@ def test_empty_list_has_no_papers() -> None:
 
 
 @pytest.mark.parametrize("order", [(BASIC, DAILY), (DAILY, BASIC)])
-def test_a_paper_in_a_text_digest_and_the_json_is_one_entry(isolated_data: Path, order: tuple[Path, Path]) -> None:
+def test_a_paper_in_a_text_digest_and_the_json_is_one_entry(
+    isolated_data: Path, order: tuple[Path, Path]
+) -> None:
     library = Library.open(isolated_data)
     report = import_files(library, [str(p) for p in order])
     assert report.ok, report.problems
@@ -195,7 +262,10 @@ def test_a_paper_in_a_text_digest_and_the_json_is_one_entry(isolated_data: Path,
     assert (sparse.authors, sparse.upvotes, sparse.published) == (3, 42, "2025-03-12")
     assert sparse.author_names == ["Mira Okafor", "Tomas Lindqvist", "Priya Raman"]
     assert sparse.abstract.startswith("We render captured scenes")  # the longer abstract wins
-    assert sparse.links == ["https://github.com/example-lab/sparse-gs", "https://example-lab.github.io/sparse-gs"]
+    assert sparse.links == [
+        "https://github.com/example-lab/sparse-gs",
+        "https://example-lab.github.io/sparse-gs",
+    ]
     library.close()
 
     # ... and it all survives a restart, from the snapshot and from library.json alone.
@@ -284,7 +354,8 @@ def test_a_paper_in_two_digests_comes_back_in_both(isolated_data: Path) -> None:
     # One line for the file, counting its papers, not a digest's entries.
     assert [(f.label, f.entries, f.unit, f.new) for f in report.files] == [("readlist export", 2, "paper", 2)]
     assert {label: (info.date, info.seq, info.count) for label, info in library.digests.items()} == {
-        "Feb 3": ("2025-02-03", 1, 1), "Feb 10": ("2025-02-10", 2, 2),
+        "Feb 3": ("2025-02-03", 1, 1),
+        "Feb 10": ("2025-02-10", 2, 2),
     }
     shared = library.find("2402.00001")
     assert shared is not None
@@ -305,7 +376,9 @@ def test_an_export_keeps_each_papers_place_in_every_digest(isolated_data: Path, 
     source.close()
     target = Library.open(tmp_path / "other")
     report = target.import_digests(parse(json.loads(exported), "all.json"))
-    assert [(f.source, f.label, f.entries, f.unit) for f in report.files] == [("all.json", "readlist export", 5, "paper")]
+    assert [(f.source, f.label, f.entries, f.unit) for f in report.files] == [
+        ("all.json", "readlist export", 5, "paper")
+    ]
     assert target.by_id[paper_id(SHARED)].positions == {"Jul 28": 2, "Jul 29": 1}
     selection = select_papers(target, "", index=None, columns=Columns(target), digest="Jul 29")
     assert [target.papers[i].title for i in selection.indices] == JUL29_PAGE
@@ -320,14 +393,23 @@ def test_importing_state_never_loses_anything(isolated_data: Path) -> None:
     library.state.update(other, read=True, note="same")
 
     incoming = export_doc(
-        export_paper("Mine", state={"read": True, "starred": False, "note": "their thoughts", "tags": ["b", "a"]}),
+        export_paper(
+            "Mine", state={"read": True, "starred": False, "note": "their thoughts", "tags": ["b", "a"]}
+        ),
         export_paper("Other", state={"read": False, "starred": False, "note": "same", "tags": []}),
-        export_paper("New one", state={"read": False, "starred": True, "note": "\x1b[31mred\x1b[0m", "tags": ["#X"]}),
+        export_paper(
+            "New one", state={"read": False, "starred": True, "note": "\x1b[31mred\x1b[0m", "tags": ["#X"]}
+        ),
     )
     report = library.import_digests(parse(incoming))
     assert report.ok, report.problems
     got = library.state_of(mine)
-    assert (got.read, got.starred, got.note, got.tags) == (True, True, "my thoughts\n\ntheir thoughts", ("a", "b"))
+    assert (got.read, got.starred, got.note, got.tags) == (
+        True,
+        True,
+        "my thoughts\n\ntheir thoughts",
+        ("a", "b"),
+    )
     got = library.state_of(other)
     assert (got.read, got.starred, got.note, got.tags) == (True, False, "same", ())
     got = library.state_of(paper_id("New one"))
@@ -344,13 +426,15 @@ def test_importing_state_never_loses_anything(isolated_data: Path) -> None:
 
 
 def test_bad_values_in_an_export_are_problems() -> None:
-    digests = parse(export_doc(
-        export_paper("Fine"),
-        export_paper("Bad state", state={"read": "yes"}),
-        export_paper("Bad digests", digests="Mar 14", upvotes=-3, published="2025-13-01"),
-        {"title": None},
-        digests=[{"label": ""}, {"label": "Mar 14", "date": "soon"}],
-    ))
+    digests = parse(
+        export_doc(
+            export_paper("Fine"),
+            export_paper("Bad state", state={"read": "yes"}),
+            export_paper("Bad digests", digests="Mar 14", upvotes=-3, published="2025-13-01"),
+            {"title": None},
+            digests=[{"label": ""}, {"label": "Mar 14", "date": "soon"}],
+        )
+    )
     assert problems(digests) == [
         "in.json: digest 1: no label; skipped",
         "in.json: digest 2: 'date' is not valid; left out",

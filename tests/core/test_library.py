@@ -29,8 +29,6 @@ COUNTING = "Counting Objects in Crowded Scenes Without Boxes"
 MULTILINGUAL = "Multilingual Instruction Tuning With Few Languages"
 
 
-
-
 def shown(lib: Library) -> list[Paper]:
     """The papers in display order (``Library.papers`` itself is in storage order)."""
     return lib.in_order
@@ -322,7 +320,15 @@ def test_abstracts_are_not_in_the_state_file(library: Library, isolated_data: Pa
     docs = json.loads(state_text)["state"]
     assert len(docs) == 4
     assert {key for doc in docs.values() for key in doc} == {
-        "id", "read", "starred", "note", "tags", "read_at", "starred_at", "note_at", "tags_at"
+        "id",
+        "read",
+        "starred",
+        "note",
+        "tags",
+        "read_at",
+        "starred_at",
+        "note_at",
+        "tags_at",
     }
 
 
@@ -408,7 +414,9 @@ def test_damaged_cache_costs_time_never_data(isolated_data: Path, damage: str) -
         ("", "good", "good"),
     ],
 )
-def test_an_imported_note_is_added_unless_already_there(current: str, incoming: str, merged: str | None) -> None:
+def test_an_imported_note_is_added_unless_already_there(
+    current: str, incoming: str, merged: str | None
+) -> None:
     fields = merge_state(PaperState(note=current), PaperState(note=incoming))
     assert fields.get("note") == merged
 
@@ -430,8 +438,9 @@ def test_an_id_prefix_names_one_paper_or_says_why_not(isolated_data: Path) -> No
         n += 1
     pair = (seen[head], title)
     library = Library(isolated_data)
-    library.import_digests([parse_text("Mar 14\n\n" + "".join(f"{t}\n\nAn abstract about {t}.\n\n" for t in pair),
-                                       "pair.txt")])
+    library.import_digests(
+        [parse_text("Mar 14\n\n" + "".join(f"{t}\n\nAn abstract about {t}.\n\n" for t in pair), "pair.txt")]
+    )
     with pytest.raises(ReadlistError, match=f"'{head}' is the start of 2 ids"):
         library.lookup(head)
     with pytest.raises(ReadlistError, match="too short"):

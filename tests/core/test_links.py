@@ -135,9 +135,16 @@ def test_unsafe_urls(url: str) -> None:
 
 
 def test_link_choices_label_every_known_link() -> None:
-    paper = Paper(id="p", title="Sparse Splats", abstract="Code: https://github.com/ex/sgs. Data at https://d.org/x.",
-                  arxiv_id="2503.01111", github_repo="https://github.com/ex/sgs", github_stars=311,
-                  project_page="https://ex.github.io/sgs", extra_links=["https://ex.github.io/sgs"])
+    paper = Paper(
+        id="p",
+        title="Sparse Splats",
+        abstract="Code: https://github.com/ex/sgs. Data at https://d.org/x.",
+        arxiv_id="2503.01111",
+        github_repo="https://github.com/ex/sgs",
+        github_stars=311,
+        project_page="https://ex.github.io/sgs",
+        extra_links=["https://ex.github.io/sgs"],
+    )
     assert [tuple(link) for link in paper.link_choices()] == [
         ("Hub page", "https://huggingface.co/papers/2503.01111", "hub"),
         ("arXiv abstract", "https://arxiv.org/abs/2503.01111", "abs"),
@@ -153,9 +160,16 @@ def test_link_choices_label_every_known_link() -> None:
 
 @pytest.mark.parametrize(
     ("url", "code"),
-    [("https://github.com/ex/sgs", True), ("https://www.gitlab.com/g/p", True), ("https://codeberg.org/u/r", True),
-     ("https://github.com", False), ("https://github.com/", False), ("https://github.io/x", False),
-     ("https://notgithub.com/x/y", False), ("https://example.org/github.com/x", False)],
+    [
+        ("https://github.com/ex/sgs", True),
+        ("https://www.gitlab.com/g/p", True),
+        ("https://codeberg.org/u/r", True),
+        ("https://github.com", False),
+        ("https://github.com/", False),
+        ("https://github.io/x", False),
+        ("https://notgithub.com/x/y", False),
+        ("https://example.org/github.com/x", False),
+    ],
 )
 def test_code_urls(url: str, code: bool) -> None:
     assert is_code_url(url) is code

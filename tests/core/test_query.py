@@ -35,8 +35,12 @@ def test_plain_words_stay_fuzzy_and_operators_become_filters() -> None:
     query = parse('difusion is:unread tag:RL -survey "robot control" title:policy digest:"Mar 14"')
     assert query.fuzzy == "difusion "
     assert query.filters == [
-        Filter("is", "unread"), Filter("tag", "rl"), Filter("word", "survey", True),
-        Filter("phrase", "robot control"), Filter("title", "policy"), Filter("digest", "mar14"),
+        Filter("is", "unread"),
+        Filter("tag", "rl"),
+        Filter("word", "survey", True),
+        Filter("phrase", "robot control"),
+        Filter("title", "policy"),
+        Filter("digest", "mar14"),
     ]
     assert query.hints == []
 
@@ -94,14 +98,23 @@ def test_tags_and_notes_are_found_by_plain_words(lib: Library) -> None:
 
 
 def test_text_operators(lib: Library) -> None:
-    assert titles(lib, "title:diffusion") == ["Diffusion Policies for Robot Control", "A Survey of Diffusion Models"]
-    assert titles(lib, "title:diff") == ["Diffusion Policies for Robot Control", "A Survey of Diffusion Models"]
+    assert titles(lib, "title:diffusion") == [
+        "Diffusion Policies for Robot Control",
+        "A Survey of Diffusion Models",
+    ]
+    assert titles(lib, "title:diff") == [
+        "Diffusion Policies for Robot Control",
+        "A Survey of Diffusion Models",
+    ]
     assert titles(lib, "diffusion -survey") == ["Diffusion Policies for Robot Control"]
     assert titles(lib, '"robot actions"') == ["Diffusion Policies for Robot Control"]
     assert titles(lib, '"actions robot"') == []  # a phrase is in order
     assert titles(lib, "has:link") == ["Gaussian Splatting in the Wild"]
     assert titles(lib, 'digest:"Mar 14" diffusion') == ["A Survey of Diffusion Models"]
-    assert titles(lib, "digest:mar15") == ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control"]
+    assert titles(lib, "digest:mar15") == [
+        "Zebra Finches Learn Songs",
+        "Diffusion Policies for Robot Control",
+    ]
 
 
 def test_operators_combine_with_and(lib: Library) -> None:
@@ -132,29 +145,49 @@ def test_hints_come_back_with_the_selection(lib: Library) -> None:
 
 def test_sort_orders(lib: Library) -> None:
     lib.change([pid(lib, "Quantization")], "star", starred=True)
-    newest_digest_first = ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control",
-                           "Gaussian Splatting in the Wild", "Quantization of Vision Transformers",
-                           "A Survey of Diffusion Models"]
+    newest_digest_first = [
+        "Zebra Finches Learn Songs",
+        "Diffusion Policies for Robot Control",
+        "Gaussian Splatting in the Wild",
+        "Quantization of Vision Transformers",
+        "A Survey of Diffusion Models",
+    ]
     assert titles(lib, "") == newest_digest_first
     assert titles(lib, "", sort=Sort.PUBLISHED) == [
-        "Zebra Finches Learn Songs", "Diffusion Policies for Robot Control", "Gaussian Splatting in the Wild",
-        "Quantization of Vision Transformers", "A Survey of Diffusion Models"]  # unknown date last
+        "Zebra Finches Learn Songs",
+        "Diffusion Policies for Robot Control",
+        "Gaussian Splatting in the Wild",
+        "Quantization of Vision Transformers",
+        "A Survey of Diffusion Models",
+    ]  # unknown date last
     assert titles(lib, "", sort=Sort.TITLE) == sorted(newest_digest_first, key=str.casefold)
     assert titles(lib, "", sort=Sort.STARRED)[0] == "Quantization of Vision Transformers"
-    assert titles(lib, "", sort=Sort.STARRED)[1:] == [t for t in newest_digest_first if not t.startswith("Quant")]
+    assert titles(lib, "", sort=Sort.STARRED)[1:] == [
+        t for t in newest_digest_first if not t.startswith("Quant")
+    ]
 
 
 def test_relevance_while_filtering_and_sorts_apply_to_results(lib: Library) -> None:
     # "diffusion" in the title beats "diffusion" in the abstract only
-    assert titles(lib, "diffusion")[:2] == ["Diffusion Policies for Robot Control", "A Survey of Diffusion Models"]
-    assert titles(lib, "diffusion", sort=Sort.TITLE) == ["A Survey of Diffusion Models",
-                                                         "Diffusion Policies for Robot Control"]
+    assert titles(lib, "diffusion")[:2] == [
+        "Diffusion Policies for Robot Control",
+        "A Survey of Diffusion Models",
+    ]
+    assert titles(lib, "diffusion", sort=Sort.TITLE) == [
+        "A Survey of Diffusion Models",
+        "Diffusion Policies for Robot Control",
+    ]
     assert Sort.DIGEST.label(searching=True) == "relevance"
 
 
 def test_year_less_published_dates_take_the_digest_year(lib: Library, isolated_data: Path) -> None:
-    lib.import_digests([parse_text(digest("Mar 16", ("Yesterday's Paper", "An abstract about things.", "Mar 10")),
-                                   "mar16.txt")])
+    lib.import_digests(
+        [
+            parse_text(
+                digest("Mar 16", ("Yesterday's Paper", "An abstract about things.", "Mar 10")), "mar16.txt"
+            )
+        ]
+    )
     rank = Columns(lib).rank(Sort.PUBLISHED)
     first = min(range(len(lib.papers)), key=lambda i: rank[i])
     assert lib.papers[first].title == "Yesterday's Paper"
@@ -177,8 +210,9 @@ def test_cached_columns_follow_state_changes_and_imports(lib: Library) -> None:
     assert shown("tag:birds") == ["Zebra Finches Learn Songs"]
     lib.undo()
     assert shown("tag:birds") == []
-    lib.import_digests([parse_text(digest("Mar 16", ("Birdsong Models", "Songbirds learn from tutors.", None)),
-                                   "mar16.txt")])
+    lib.import_digests(
+        [parse_text(digest("Mar 16", ("Birdsong Models", "Songbirds learn from tutors.", None)), "mar16.txt")]
+    )
     assert shown("digest:mar16") == ["Birdsong Models"]
     assert shown("", sort=Sort.TITLE)[0] == "A Survey of Diffusion Models"
     assert len(shown("is:unread")) == 6
@@ -207,8 +241,18 @@ def test_one_digest_lists_in_its_own_page_order(july: Library) -> None:
 def test_sorts_break_ties_in_display_order(july: Library) -> None:
     """Without published dates (like every seed digest), newest published is newest digest first."""
     assert titles(july, "", sort=Sort.PUBLISHED) == titles(july, "")
-    july.import_digests([parse_text(digest("Jul 30", ("Dated Paper", "It has a date.", "Jul 1, 2025"),
-                                           ("Same Day Paper", "It has the same date.", "Jul 1, 2025")), "jul30.txt")])
+    july.import_digests(
+        [
+            parse_text(
+                digest(
+                    "Jul 30",
+                    ("Dated Paper", "It has a date.", "Jul 1, 2025"),
+                    ("Same Day Paper", "It has the same date.", "Jul 1, 2025"),
+                ),
+                "jul30.txt",
+            )
+        ]
+    )
     assert titles(july, "", sort=Sort.PUBLISHED) == titles(july, "")
 
 
@@ -217,17 +261,34 @@ def test_cached_columns_see_an_import_that_adds_no_paper(lib: Library) -> None:
     index = SearchIndex(lib.papers, lib.state.notes(), lib.order)
     columns = Columns(lib)
     assert select_papers(lib, "digest:mar17", index=index, columns=columns).indices == []
-    lib.import_digests([parse_text(digest("Mar 17", ("Zebra Finches Learn Songs", "Young birds copy songs.", None)),
-                                   "mar17.txt")])
+    lib.import_digests(
+        [
+            parse_text(
+                digest("Mar 17", ("Zebra Finches Learn Songs", "Young birds copy songs.", None)), "mar17.txt"
+            )
+        ]
+    )
     found = select_papers(lib, "digest:mar17", index=index, columns=columns).indices
     assert [lib.papers[i].title for i in found] == ["Zebra Finches Learn Songs"]
 
 
 def test_a_phrase_with_a_hyphen_matches(lib: Library) -> None:
-    lib.import_digests([parse_text(digest("Mar 18", ("Sparse Attention Revisited",
-                                                     "Sparse attention captures long-range dependencies cheaply.", None),
-                                          ("Short Context Tricks", "Long range is not needed; dependencies are local.",
-                                           None)), "mar18.txt")])
+    lib.import_digests(
+        [
+            parse_text(
+                digest(
+                    "Mar 18",
+                    (
+                        "Sparse Attention Revisited",
+                        "Sparse attention captures long-range dependencies cheaply.",
+                        None,
+                    ),
+                    ("Short Context Tricks", "Long range is not needed; dependencies are local.", None),
+                ),
+                "mar18.txt",
+            )
+        ]
+    )
     assert titles(lib, '"long-range dependencies"') == ["Sparse Attention Revisited"]
     assert titles(lib, '"long range dependencies"') == ["Sparse Attention Revisited"]
     assert "Sparse Attention Revisited" not in titles(lib, '-"long-range dependencies"')
@@ -236,9 +297,18 @@ def test_a_phrase_with_a_hyphen_matches(lib: Library) -> None:
 def test_a_left_out_compound_is_a_left_out_phrase(lib: Library) -> None:
     assert parse("-self-supervised").filters == [Filter("phrase", "self-supervised", True)]
     assert parse("-survey").filters == [Filter("word", "survey", True)]
-    lib.import_digests([parse_text(digest("Mar 18", ("Supervised Baselines", "Supervised learning on the self.", None),
-                                          ("Self-Supervised Vision", "We pretrain self-supervised encoders.", None)),
-                                   "mar18.txt")])
+    lib.import_digests(
+        [
+            parse_text(
+                digest(
+                    "Mar 18",
+                    ("Supervised Baselines", "Supervised learning on the self.", None),
+                    ("Self-Supervised Vision", "We pretrain self-supervised encoders.", None),
+                ),
+                "mar18.txt",
+            )
+        ]
+    )
     kept = titles(lib, "-self-supervised")
     assert "Supervised Baselines" in kept and "Self-Supervised Vision" not in kept
 
@@ -274,8 +344,17 @@ def test_an_unknown_digest_looks_at_no_paper(lib: Library, monkeypatch: pytest.M
 
 
 def test_has_link_sees_links_from_outside_the_text(lib: Library) -> None:
-    doc = [{"paper": {"id": "2503.09999", "title": "Code Elsewhere", "summary": "No link in this text.",
-                      "githubRepo": "https://github.com/ex/elsewhere"}, "submittedOnDailyAt": "2025-03-16T00:00:00Z"}]
+    doc = [
+        {
+            "paper": {
+                "id": "2503.09999",
+                "title": "Code Elsewhere",
+                "summary": "No link in this text.",
+                "githubRepo": "https://github.com/ex/elsewhere",
+            },
+            "submittedOnDailyAt": "2025-03-16T00:00:00Z",
+        }
+    ]
     lib.import_digests(parse_input(json.dumps(doc).encode(), "in.json", "in"))
     assert sorted(titles(lib, "has:link")) == ["Code Elsewhere", "Gaussian Splatting in the Wild"]
     assert "Code Elsewhere" not in titles(lib, "-has:link")
@@ -297,7 +376,10 @@ def test_digest_latest_is_the_newest_digest(july: Library) -> None:
 
 def test_or_not_and_parentheses(lib: Library) -> None:
     # each the best match of its search: equal, so in display order (the newer digest first)
-    assert titles(lib, "zebra OR quantization") == ["Zebra Finches Learn Songs", "Quantization of Vision Transformers"]
+    assert titles(lib, "zebra OR quantization") == [
+        "Zebra Finches Learn Songs",
+        "Quantization of Vision Transformers",
+    ]
     assert titles(lib, "zebra | quantization") == titles(lib, "zebra OR quantization")
     assert titles(lib, "zebra|quantization") == titles(lib, "zebra OR quantization")
     assert titles(lib, "title:diffusion NOT survey") == ["Diffusion Policies for Robot Control"]
@@ -310,9 +392,12 @@ def test_or_not_and_parentheses(lib: Library) -> None:
 
 
 def test_the_tree_of_a_query() -> None:
-    assert parse("(diffusion OR gaussian) is:unread").tree == Group("and", (
-        Group("or", (Words("diffusion "), Words("gaussian "))), Filter("is", "unread")))
-    assert parse("diffusion NOT survey").tree == Group("and", (Words("diffusion "), Filter("word", "survey", True)))
+    assert parse("(diffusion OR gaussian) is:unread").tree == Group(
+        "and", (Group("or", (Words("diffusion "), Words("gaussian "))), Filter("is", "unread"))
+    )
+    assert parse("diffusion NOT survey").tree == Group(
+        "and", (Words("diffusion "), Filter("word", "survey", True))
+    )
     assert parse("NOT (a b)").tree == Group("not", (Words("a b "),))
     assert parse("NOT -tag:x").tree == Filter("tag", "x")  # two negations undo each other
     # AND between words makes two searches; side by side they are one
@@ -320,22 +405,26 @@ def test_the_tree_of_a_query() -> None:
     assert parse("a b").tree == Words("a b")
     # a ")" closes a group unless the word opened it: links and f(x) stay whole
     assert parse("f(x) https://en.wikipedia.org/wiki/Foo_(bar)").tree == Words(
-        "f(x) https://en.wikipedia.org/wiki/Foo_(bar)")
+        "f(x) https://en.wikipedia.org/wiki/Foo_(bar)"
+    )
     assert parse("(gaussian)").tree == Words("gaussian ")  # a closed group: no word is being typed
     assert parse("(gauss").tree == Words("gauss")  # ...while in an open one it may be
 
 
-@pytest.mark.parametrize(("text", "hint"), [
-    ("(a b", "a ( is not closed: read as if it closed at the end"),
-    ("((a b", "2 ( are not closed"),
-    ("a) b", "a ) without its ( was left out"),
-    ("a OR", "OR needs a term on each side"),
-    ("| a", "OR needs a term on each side"),
-    ("a NOT", "NOT needs a term after it"),
-    ("NOT", "NOT needs a term after it"),
-    ("a () b", "an empty ( ) was left out"),
-    ("a AND", "AND needs a term on each side"),
-])
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("(a b", "a ( is not closed: read as if it closed at the end"),
+        ("((a b", "2 ( are not closed"),
+        ("a) b", "a ) without its ( was left out"),
+        ("a OR", "OR needs a term on each side"),
+        ("| a", "OR needs a term on each side"),
+        ("a NOT", "NOT needs a term after it"),
+        ("NOT", "NOT needs a term after it"),
+        ("a () b", "an empty ( ) was left out"),
+        ("a AND", "AND needs a term on each side"),
+    ],
+)
 def test_malformed_queries_name_what_is_wrong(text: str, hint: str) -> None:
     assert any(hint in h for h in parse(text).hints), parse(text).hints
 
@@ -349,12 +438,25 @@ def test_hints_are_not_given_for_what_is_right() -> None:
 
 
 AUTHORS_JSON = [
-    {"paper": {"id": "2501.00001", "title": "Müller Writes About Splines", "summary": "Splines bend smoothly.",
-               "authors": [{"name": "Jérôme Müller"}, {"name": "Ana de la Cruz"}], "publishedAt": "2025-01-03"},
-     "submittedOnDailyAt": "2025-03-16T00:00:00Z"},
-    {"paper": {"id": "2501.00002", "title": "Mullers and Cruzes", "summary": "A paper about sparse splines.",
-               "authors": [{"name": "Paul Muller-Smith"}, {"name": "Cruz Ana"}]},
-     "submittedOnDailyAt": "2025-03-16T00:00:00Z"},
+    {
+        "paper": {
+            "id": "2501.00001",
+            "title": "Müller Writes About Splines",
+            "summary": "Splines bend smoothly.",
+            "authors": [{"name": "Jérôme Müller"}, {"name": "Ana de la Cruz"}],
+            "publishedAt": "2025-01-03",
+        },
+        "submittedOnDailyAt": "2025-03-16T00:00:00Z",
+    },
+    {
+        "paper": {
+            "id": "2501.00002",
+            "title": "Mullers and Cruzes",
+            "summary": "A paper about sparse splines.",
+            "authors": [{"name": "Paul Muller-Smith"}, {"name": "Cruz Ana"}],
+        },
+        "submittedOnDailyAt": "2025-03-16T00:00:00Z",
+    },
 ]
 
 
@@ -368,7 +470,7 @@ def test_author_matches_a_name_or_a_word_of_one(lib: Library) -> None:
     assert titles(lib, 'author:"ana cruz"') == []  # the words side by side, in order, in one name
     assert titles(lib, "author:mull") == []  # a word of the name, not the start of one
     assert titles(lib, "-author:muller digest:mar16") == []
-    assert parse("author:").hints == ["author: needs a value, e.g. author:vaswani or author:\"Ashish Vaswani\""]
+    assert parse("author:").hints == ['author: needs a value, e.g. author:vaswani or author:"Ashish Vaswani"']
 
 
 def test_abstract_looks_in_the_abstract_only(lib: Library) -> None:
@@ -379,33 +481,52 @@ def test_abstract_looks_in_the_abstract_only(lib: Library) -> None:
     assert parse("abstract:splines").highlight == frozenset({"splines"})
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2024", ["Diffusion Policies for Robot Control", "Gaussian Splatting in the Wild"]),
-    ("2024-12", ["Diffusion Policies for Robot Control"]),
-    ("2024-12-09", ["Diffusion Policies for Robot Control"]),
-    ("2024-12-10", []),
-    (">2024-06", ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control"]),
-    (">=2024-12", ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control"]),
-    ("<2024", ["Quantization of Vision Transformers"]),
-    ("<=2024-03", ["Gaussian Splatting in the Wild", "Quantization of Vision Transformers"]),
-    ("2023..2024-06", ["Gaussian Splatting in the Wild", "Quantization of Vision Transformers"]),
-    ("2024-03..", ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control",
-                   "Gaussian Splatting in the Wild"]),
-    ("..2023-1", ["Quantization of Vision Transformers"]),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024", ["Diffusion Policies for Robot Control", "Gaussian Splatting in the Wild"]),
+        ("2024-12", ["Diffusion Policies for Robot Control"]),
+        ("2024-12-09", ["Diffusion Policies for Robot Control"]),
+        ("2024-12-10", []),
+        (">2024-06", ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control"]),
+        (">=2024-12", ["Zebra Finches Learn Songs", "Diffusion Policies for Robot Control"]),
+        ("<2024", ["Quantization of Vision Transformers"]),
+        ("<=2024-03", ["Gaussian Splatting in the Wild", "Quantization of Vision Transformers"]),
+        ("2023..2024-06", ["Gaussian Splatting in the Wild", "Quantization of Vision Transformers"]),
+        (
+            "2024-03..",
+            [
+                "Zebra Finches Learn Songs",
+                "Diffusion Policies for Robot Control",
+                "Gaussian Splatting in the Wild",
+            ],
+        ),
+        ("..2023-1", ["Quantization of Vision Transformers"]),
+    ],
+)
 def test_published_compares_years_months_and_days(lib: Library, value: str, expected: list[str]) -> None:
     assert titles(lib, f"published:{value}") == expected
 
 
 def test_published_dates_without_a_year_take_the_digest_year(lib: Library) -> None:
-    lib.import_digests([parse_text(digest("Mar 16, 2025", ("Yesterday's Paper", "An abstract about things.",
-                                                           "Mar 10")), "mar16.txt")])
+    lib.import_digests(
+        [
+            parse_text(
+                digest("Mar 16, 2025", ("Yesterday's Paper", "An abstract about things.", "Mar 10")),
+                "mar16.txt",
+            )
+        ]
+    )
     assert titles(lib, "published:2025-03") == ["Yesterday's Paper"]
 
 
 def test_a_year_alone_is_in_a_span_only_when_all_of_it_is(lib: Library) -> None:
-    export = {"format": "readlist-export", "version": 1, "digests": [],
-              "papers": [{"title": "Only A Year", "abstract": "From a BibTeX entry.", "published": "2019"}]}
+    export = {
+        "format": "readlist-export",
+        "version": 1,
+        "digests": [],
+        "papers": [{"title": "Only A Year", "abstract": "From a BibTeX entry.", "published": "2019"}],
+    }
     lib.import_digests(parse_input(json.dumps(export).encode(), "year.json", "year"))
     assert titles(lib, "published:2019") == ["Only A Year"]
     assert titles(lib, "published:2018..2020") == ["Only A Year"]

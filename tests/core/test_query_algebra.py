@@ -24,12 +24,45 @@ from readlist.core.selection import Columns, select_papers
 from tests.conftest import FIXTURES
 
 SOURCES = ["relevance.txt", "daily_papers.json", "week1.txt", "week2.txt", "metadata.txt", "basic.txt"]
-WORDS = ["diffusion", "gaussian", "quantization", "reward", "language models", "machine unlearning", "lora",
-         "splatting", "difusion", "retrieval", "translation", "training", "model", "sparse rewards"]
-FILTERS = ["is:unread", "is:read", "is:starred", "has:note", "has:tags", "has:link", "tag:rl", "tag:vision",
-           'digest:"Jun 3"', "title:gaussian", "abstract:sparse", "author:vaswani", 'author:"Mira Okafor"',
-           "upvotes:>50", "published:>2020", "published:2017..2020-06", '"reward models"', "-survey",
-           "NOT diffusion", "-is:read", "is:starred OR has:note"]
+WORDS = [
+    "diffusion",
+    "gaussian",
+    "quantization",
+    "reward",
+    "language models",
+    "machine unlearning",
+    "lora",
+    "splatting",
+    "difusion",
+    "retrieval",
+    "translation",
+    "training",
+    "model",
+    "sparse rewards",
+]
+FILTERS = [
+    "is:unread",
+    "is:read",
+    "is:starred",
+    "has:note",
+    "has:tags",
+    "has:link",
+    "tag:rl",
+    "tag:vision",
+    'digest:"Jun 3"',
+    "title:gaussian",
+    "abstract:sparse",
+    "author:vaswani",
+    'author:"Mira Okafor"',
+    "upvotes:>50",
+    "published:>2020",
+    "published:2017..2020-06",
+    '"reward models"',
+    "-survey",
+    "NOT diffusion",
+    "-is:read",
+    "is:starred OR has:note",
+]
 
 
 @dataclass
@@ -70,9 +103,11 @@ def _compose(parts: tuple[str, str, str]) -> str:
     return f"({left}) -({right})" if op == "-" else f"({left}) {op} ({right})".replace("  ", " ")
 
 
-queries = st.recursive(st.sampled_from(WORDS + FILTERS),
-                       lambda inner: st.tuples(inner, st.sampled_from(["OR", "|", "", "NOT", "-"]), inner).map(_compose),
-                       max_leaves=4)
+queries = st.recursive(
+    st.sampled_from(WORDS + FILTERS),
+    lambda inner: st.tuples(inner, st.sampled_from(["OR", "|", "", "NOT", "-"]), inner).map(_compose),
+    max_leaves=4,
+)
 
 
 def assert_algebra(shelf: Shelf, a: str, b: str) -> None:
@@ -82,9 +117,12 @@ def assert_algebra(shelf: Shelf, a: str, b: str) -> None:
     strong_a, all_a = shelf.rows(a)
     strong_b, all_b = shelf.rows(b)
     expected = {
-        "OR": (strong_a | strong_b, all_a | all_b), "|": (strong_a | strong_b, all_a | all_b),
-        "": (strong_a & strong_b, all_a & all_b), "AND": (strong_a & strong_b, all_a & all_b),
-        "NOT": (strong_a - strong_b, all_a - strong_b), "-": (strong_a - strong_b, all_a - strong_b),
+        "OR": (strong_a | strong_b, all_a | all_b),
+        "|": (strong_a | strong_b, all_a | all_b),
+        "": (strong_a & strong_b, all_a & all_b),
+        "AND": (strong_a & strong_b, all_a & all_b),
+        "NOT": (strong_a - strong_b, all_a - strong_b),
+        "-": (strong_a - strong_b, all_a - strong_b),
     }
     for op, rows in expected.items():
         assert shelf.rows(_compose((a, op, b))) == rows, op
@@ -96,8 +134,15 @@ def test_or_and_not_obey_set_algebra(shelf: Shelf, a: str, b: str) -> None:
     assert_algebra(shelf, a, b)
 
 
-@pytest.mark.parametrize(("a", "b"), [("diffusion", "is:starred"), ("tag:rl", "author:vaswani"),
-                                      ("title:gaussian", '"reward models"'), ("published:>2020", "upvotes:>50")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("diffusion", "is:starred"),
+        ("tag:rl", "author:vaswani"),
+        ("title:gaussian", '"reward models"'),
+        ("published:>2020", "upvotes:>50"),
+    ],
+)
 def test_terms_need_no_parentheses(shelf: Shelf, a: str, b: str) -> None:
     """A single term (one search, one filter, one phrase) composes as it is."""
     strong_a, _ = shelf.rows(a)
@@ -122,8 +167,12 @@ def test_ranking_stays_best_match_first(shelf: Shelf) -> None:
     """The strong matches come first; within them, a paper about both searches beats one about
     either, and a search's own order is kept where nothing else ranks."""
     library, index = shelf.library, shelf.index
-    titles = [library.papers[i].title for i in
-              select_papers(library, "(gaussian OR splatting) is:unread ", index=index, columns=shelf.columns).indices]
+    titles = [
+        library.papers[i].title
+        for i in select_papers(
+            library, "(gaussian OR splatting) is:unread ", index=index, columns=shelf.columns
+        ).indices
+    ]
     unread_splatting = [t for t in titles if "Splatting" in t]
     assert unread_splatting and titles.index(unread_splatting[0]) == 0
     alone = select_papers(library, "reward ", index=index, columns=shelf.columns)
@@ -135,18 +184,23 @@ def test_ranking_stays_best_match_first(shelf: Shelf) -> None:
 # -- malformed queries -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "hint", "same_as"), [
-    ("(gaussian OR splatting", "( is not closed", "(gaussian OR splatting)"),
-    ("gaussian OR", "OR needs a term on each side", "gaussian"),
-    ("OR gaussian", "OR needs a term on each side", "gaussian"),
-    ("gaussian OR OR splatting", "OR needs a term on each side", "gaussian OR splatting"),
-    ("gaussian NOT", "NOT needs a term after it", "gaussian"),
-    ("() gaussian", "empty ( )", "gaussian"),
-    ("gaussian) splatting", ") without its (", "gaussian splatting"),
-    ("published:2024-13 gaussian", "is not a date", "gaussian"),
-    ("author: gaussian", "author: needs a value", "gaussian"),
-])
-def test_a_malformed_query_is_read_as_far_as_it_makes_sense(shelf: Shelf, text: str, hint: str, same_as: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "hint", "same_as"),
+    [
+        ("(gaussian OR splatting", "( is not closed", "(gaussian OR splatting)"),
+        ("gaussian OR", "OR needs a term on each side", "gaussian"),
+        ("OR gaussian", "OR needs a term on each side", "gaussian"),
+        ("gaussian OR OR splatting", "OR needs a term on each side", "gaussian OR splatting"),
+        ("gaussian NOT", "NOT needs a term after it", "gaussian"),
+        ("() gaussian", "empty ( )", "gaussian"),
+        ("gaussian) splatting", ") without its (", "gaussian splatting"),
+        ("published:2024-13 gaussian", "is not a date", "gaussian"),
+        ("author: gaussian", "author: needs a value", "gaussian"),
+    ],
+)
+def test_a_malformed_query_is_read_as_far_as_it_makes_sense(
+    shelf: Shelf, text: str, hint: str, same_as: str
+) -> None:
     selection = select_papers(shelf.library, text + " ", index=shelf.index, columns=shelf.columns)
     assert any(hint in h for h in selection.hints), selection.hints
     expected = select_papers(shelf.library, same_as + " ", index=shelf.index, columns=shelf.columns)
@@ -156,8 +210,13 @@ def test_a_malformed_query_is_read_as_far_as_it_makes_sense(shelf: Shelf, text: 
 
 # -- the seeds ----------------------------------------------------------------------------------------
 
-SEED_PAIRS = [("lora", "quantization"), ("diffusion", "video"), ("language models", "reasoning"),
-              ("attention", "sparse"), ("mixture of experts", "inference")]
+SEED_PAIRS = [
+    ("lora", "quantization"),
+    ("diffusion", "video"),
+    ("language models", "reasoning"),
+    ("attention", "sparse"),
+    ("mixture of experts", "inference"),
+]
 
 
 def test_the_algebra_holds_on_the_seeds(seeds: list[Path], isolated_data: Path) -> None:
@@ -166,7 +225,9 @@ def test_the_algebra_holds_on_the_seeds(seeds: list[Path], isolated_data: Path) 
         import_files(library, [str(path) for path in seeds])
         ids = [paper.id for paper in library.in_order]
         library.change(ids[::4], "star", starred=True)
-        shelf = Shelf(library, SearchIndex(library.papers, library.state.notes(), library.order), Columns(library))
+        shelf = Shelf(
+            library, SearchIndex(library.papers, library.state.notes(), library.order), Columns(library)
+        )
         for a, b in [*SEED_PAIRS, ("lora", "is:starred"), ("is:starred", "diffusion")]:
             assert shelf.rows(a)[0] and shelf.rows(b)[0], (a, b)
             assert_algebra(shelf, a, b)

@@ -29,7 +29,9 @@ def test_a_damaged_state_file_keeps_the_changes_in_the_recovery_file(folder: Pat
     library.state.update(first, starred=True)
     library.state.update(second, note="written while the file was damaged")
     (folder / "state.json").write_bytes(b'{"state": {"1": ')  # half a file, as a sync tool leaves it
-    with pytest.raises(UnsavedChanges, match=r"state\.json.*the unsaved changes of 2 papers are kept in .*recovery\.json"):
+    with pytest.raises(
+        UnsavedChanges, match=r"state\.json.*the unsaved changes of 2 papers are kept in .*recovery\.json"
+    ):
         library.flush_or_keep()  # what the app does when it ends
     with pytest.raises(CorruptFileError):
         library.close()  # a command line that could not save says so, and keeps nothing behind
@@ -39,7 +41,9 @@ def test_a_damaged_state_file_keeps_the_changes_in_the_recovery_file(folder: Pat
 
     (folder / "state.json").write_bytes(good)  # what `readlist doctor --restore` does
     again = Library(folder)
-    assert again.state_of(first).starred and again.state_of(second).note == "written while the file was damaged"
+    assert (
+        again.state_of(first).starred and again.state_of(second).note == "written while the file was damaged"
+    )
     assert again.state_of(first).note == "saved before"
     assert any("unsaved changes of 2 papers" in notice for notice in again.notices)
     assert not (folder / recovery.RECOVERY_FILE).exists()
@@ -63,9 +67,13 @@ def test_a_kept_change_never_overrides_a_later_one(folder: Path) -> None:
 
 def test_two_failures_keep_the_newest_of_each_field(folder: Path) -> None:
     recovery.save(folder, {"a": {"note": "first", "note_at": 1.0, "read": True, "read_at": 1.0}})
-    recovery.save(folder, {"a": {"note": "second", "note_at": 2.0}, "b": {"starred": True, "starred_at": 2.0}})
-    assert recovery.load(folder) == {"a": {"note": "second", "note_at": 2.0, "read": True, "read_at": 1.0},
-                                     "b": {"starred": True, "starred_at": 2.0}}
+    recovery.save(
+        folder, {"a": {"note": "second", "note_at": 2.0}, "b": {"starred": True, "starred_at": 2.0}}
+    )
+    assert recovery.load(folder) == {
+        "a": {"note": "second", "note_at": 2.0, "read": True, "read_at": 1.0},
+        "b": {"starred": True, "starred_at": 2.0},
+    }
 
 
 def test_a_damaged_recovery_file_is_left_alone_and_said(folder: Path) -> None:

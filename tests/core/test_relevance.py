@@ -42,7 +42,9 @@ class Judged:
     look_alikes: frozenset[str] = field(default_factory=frozenset)
 
 
-def judged(query: str, relevant: list[str], borderline: list[str] = (), look_alikes: list[str] = ()) -> Judged:
+def judged(
+    query: str, relevant: list[str], borderline: list[str] = (), look_alikes: list[str] = ()
+) -> Judged:
     return Judged(query, frozenset(relevant), frozenset(borderline), frozenset(look_alikes))
 
 
@@ -68,12 +70,48 @@ UNLEARNING_LOOK_ALIKES = [
 ]
 # Papers that use, adapt or compare with LoRA (low-rank adaptation) by name or description.
 LORA = [
-    "676a442bb8", "ab3b6d1db7", "29eef3ac72", "f194de0f84", "cfb50a1ab7", "870f49425f", "b251d0c62f",
-    "e80bc24bd0", "53fb6ece44", "daab0a39ec", "19cb2a4b23", "7925d8b887", "48dd1ebe27", "7278285560",
-    "ca995b6df8", "8f1c8c8646", "9dfec801b3", "9b8c9f4871", "b949667684", "7dfbda7045", "93edbf2530",
-    "14e7209795", "c1bb8bcee6", "08f7129ed7", "f0a94ef5eb", "2458c5cbfd", "98a3da0d98", "134fa498a7",
-    "6627b620e2", "43d0bf2543", "7b1689d12a", "e11a6a5b6d", "43f481f54f", "2e003a45fd", "c52999a909",
-    "8936686429", "5674b41e0e", "6ad1f3974d", "7777d32ef8", "385289deba", "251a2b9ba3", "71951077cd",
+    "676a442bb8",
+    "ab3b6d1db7",
+    "29eef3ac72",
+    "f194de0f84",
+    "cfb50a1ab7",
+    "870f49425f",
+    "b251d0c62f",
+    "e80bc24bd0",
+    "53fb6ece44",
+    "daab0a39ec",
+    "19cb2a4b23",
+    "7925d8b887",
+    "48dd1ebe27",
+    "7278285560",
+    "ca995b6df8",
+    "8f1c8c8646",
+    "9dfec801b3",
+    "9b8c9f4871",
+    "b949667684",
+    "7dfbda7045",
+    "93edbf2530",
+    "14e7209795",
+    "c1bb8bcee6",
+    "08f7129ed7",
+    "f0a94ef5eb",
+    "2458c5cbfd",
+    "98a3da0d98",
+    "134fa498a7",
+    "6627b620e2",
+    "43d0bf2543",
+    "7b1689d12a",
+    "e11a6a5b6d",
+    "43f481f54f",
+    "2e003a45fd",
+    "c52999a909",
+    "8936686429",
+    "5674b41e0e",
+    "6ad1f3974d",
+    "7777d32ef8",
+    "385289deba",
+    "251a2b9ba3",
+    "71951077cd",
     "7c568f32c3",
     "ef7e0a1b4c",  # MTLoRA: A Low-Rank Adaptation Approach (never says LoRA alone)
     "0ff925a3f7",  # One QuantLLM for ALL: "Low-Rank adapters"
@@ -130,40 +168,86 @@ SEED_QUERIES = [
 # -- our own fixture (titles) -------------------------------------------------------------------
 
 FIXTURE_QUERIES = [
-    judged("machine unlearning",
-           ["Forgetting on Request: Machine Unlearning for Image Classifiers",
-            "Certified Data Deletion in Linear Models", "Selective Forgetting in Large Language Models"],
-           look_alikes=["Unleashing Small Models for On-Device Translation",
-                        "Machine Translation with Retrieved Examples"]),
-    judged("reward model",
-           ["Training Reward Models from Pairwise Preferences", "Reward-Model Ensembles Against Overoptimisation"],
-           ["Direct Preference Optimization Without a Separate Critic"]),
-    judged('"reward model"',
-           ["Training Reward Models from Pairwise Preferences", "Reward-Model Ensembles Against Overoptimisation"]),
-    judged("lora",
-           ["LoRA Adapters for Multilingual Speech Recognition", "Low-Rank Adaptation Meets Quantized Backbones",
-            "Merging LoRA Modules Without Interference"],
-           look_alikes=["Curiosity-Driven Exploration for Open-Ended Games"]),
-    judged("gaussian splatting",
-           ["3D Gaussian Splatting for Dynamic Scenes", "Compact Scene Representations with Fewer Gaussians"],
-           look_alikes=["Gaussian Processes for Hyperparameter Search", "Denoising with Gaussian Noise Schedules"]),
-    judged("quantisation",
-           ["Post-Training Quantisation of Vision Transformers", "Quantization-Aware Training for Speech Models",
-            "Low-Rank Adaptation Meets Quantized Backbones"],
-           ["Compact Scene Representations with Fewer Gaussians"],
-           ["Quantum Circuits for Kernel Estimation"]),
-    judged("diffusion modles",  # a typo
-           ["Latent Diffusion Models for Audio Generation", "Distilling Diffusion Models into Few-Step Generators",
-            "Denoising with Gaussian Noise Schedules"]),  # not "Information Diffusion": it holds both words
-    judged("retreival augmented generation",  # a typo
-           ["Retrieval-Augmented Generation for Question Answering"], ["Dense Retrieval with Hard Negatives"]),
-    judged("curiosity exploration",
-           ["Curiosity-Driven Exploration for Open-Ended Games",
-            "Sparse Rewards in Long-Horizon Robot Tasks: Curiosity Helps World Models"]),
+    judged(
+        "machine unlearning",
+        [
+            "Forgetting on Request: Machine Unlearning for Image Classifiers",
+            "Certified Data Deletion in Linear Models",
+            "Selective Forgetting in Large Language Models",
+        ],
+        look_alikes=[
+            "Unleashing Small Models for On-Device Translation",
+            "Machine Translation with Retrieved Examples",
+        ],
+    ),
+    judged(
+        "reward model",
+        [
+            "Training Reward Models from Pairwise Preferences",
+            "Reward-Model Ensembles Against Overoptimisation",
+        ],
+        ["Direct Preference Optimization Without a Separate Critic"],
+    ),
+    judged(
+        '"reward model"',
+        [
+            "Training Reward Models from Pairwise Preferences",
+            "Reward-Model Ensembles Against Overoptimisation",
+        ],
+    ),
+    judged(
+        "lora",
+        [
+            "LoRA Adapters for Multilingual Speech Recognition",
+            "Low-Rank Adaptation Meets Quantized Backbones",
+            "Merging LoRA Modules Without Interference",
+        ],
+        look_alikes=["Curiosity-Driven Exploration for Open-Ended Games"],
+    ),
+    judged(
+        "gaussian splatting",
+        ["3D Gaussian Splatting for Dynamic Scenes", "Compact Scene Representations with Fewer Gaussians"],
+        look_alikes=[
+            "Gaussian Processes for Hyperparameter Search",
+            "Denoising with Gaussian Noise Schedules",
+        ],
+    ),
+    judged(
+        "quantisation",
+        [
+            "Post-Training Quantisation of Vision Transformers",
+            "Quantization-Aware Training for Speech Models",
+            "Low-Rank Adaptation Meets Quantized Backbones",
+        ],
+        ["Compact Scene Representations with Fewer Gaussians"],
+        ["Quantum Circuits for Kernel Estimation"],
+    ),
+    judged(
+        "diffusion modles",  # a typo
+        [
+            "Latent Diffusion Models for Audio Generation",
+            "Distilling Diffusion Models into Few-Step Generators",
+            "Denoising with Gaussian Noise Schedules",
+        ],
+    ),  # not "Information Diffusion": it holds both words
+    judged(
+        "retreival augmented generation",  # a typo
+        ["Retrieval-Augmented Generation for Question Answering"],
+        ["Dense Retrieval with Hard Negatives"],
+    ),
+    judged(
+        "curiosity exploration",
+        [
+            "Curiosity-Driven Exploration for Open-Ended Games",
+            "Sparse Rewards in Long-Horizon Robot Tasks: Curiosity Helps World Models",
+        ],
+    ),
 ]
 # The fixture names papers by title: their ids follow from it.
-FIXTURE_QUERIES = [Judged(j.query, *(frozenset(map(paper_id, group)) for group in (j.relevant, j.borderline, j.look_alikes)))
-                   for j in FIXTURE_QUERIES]
+FIXTURE_QUERIES = [
+    Judged(j.query, *(frozenset(map(paper_id, group)) for group in (j.relevant, j.borderline, j.look_alikes)))
+    for j in FIXTURE_QUERIES
+]
 
 
 @dataclass(frozen=True)
@@ -190,7 +274,9 @@ def open_library(folder: Path, files: list[Path]) -> tuple[Library, SearchIndex,
 
 
 @pytest.fixture(scope="module")
-def fixture_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, SearchIndex, Columns]]:
+def fixture_library(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Library, SearchIndex, Columns]]:
     opened = open_library(tmp_path_factory.mktemp("relevance"), [FIXTURE])
     yield opened
     opened[0].close()
@@ -227,7 +313,10 @@ def test_seed_queries(seed_library: tuple[Library, SearchIndex, Columns], case: 
 
 def table() -> str:
     """The figures of every query, as a Markdown table."""
-    lines = ["| set | query | relevant | recall | R-precision | strong matches |", "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| set | query | relevant | recall | R-precision | strong matches |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     sets = [("fixture", [FIXTURE], FIXTURE_QUERIES)]
     if SEEDS.is_dir():
         sets.append(("seeds", sorted(SEEDS.glob("*.txt")), SEED_QUERIES))
@@ -236,8 +325,10 @@ def table() -> str:
             library, index, columns = open_library(Path(folder), files)
             for case in cases:
                 got = measure(library, index, columns, case)
-                lines.append(f"| {name} | `{case.query}` | {len(case.relevant)} | {got.recall:.2f} | "
-                             f"{got.r_precision:.2f} | {len(got.strong)} |")
+                lines.append(
+                    f"| {name} | `{case.query}` | {len(case.relevant)} | {got.recall:.2f} | "
+                    f"{got.r_precision:.2f} | {len(got.strong)} |"
+                )
             library.close()
     return "\n".join(lines)
 

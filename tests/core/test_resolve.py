@@ -15,7 +15,11 @@ from readlist.core.model import paper_id
 from readlist.core.resolve import MISSES_FILE, ResolveReport, resolve
 from tests.helpers.fake_hub import FakeClock, FakeHub, Reply, entry
 
-GAUSS, QUANT, SURVEY = "Gaussian Splatting in the Wild", "Quantization of Vision Transformers", "A Survey of Diffusion Models"
+GAUSS, QUANT, SURVEY = (
+    "Gaussian Splatting in the Wild",
+    "Quantization of Vision Transformers",
+    "A Survey of Diffusion Models",
+)
 ZEBRA, POLICY = "Zebra Finches Learn Songs", "Diffusion Policies for Robot Control"
 
 
@@ -37,8 +41,13 @@ def asked(fake: FakeHub) -> list[str]:
 
 def test_only_an_exact_title_is_taken(library: Library, fake_hub: FakeHub) -> None:
     fake_hub.entries = [
-        entry("quantization of vision-transformers", "2301.00042", "2025-03-14", upvotes=12,
-              githubRepo="https://github.com/q/vit"),  # the same title, normalised
+        entry(
+            "quantization of vision-transformers",
+            "2301.00042",
+            "2025-03-14",
+            upvotes=12,
+            githubRepo="https://github.com/q/vit",
+        ),  # the same title, normalised
         entry("Zebra Finches Learn Songs Again", "2301.00043", "2025-03-15"),  # another paper
         entry("Diffusion Policies", "2301.00044", "2025-03-15"),
     ]
@@ -49,12 +58,19 @@ def test_only_an_exact_title_is_taken(library: Library, fake_hub: FakeHub) -> No
     assert sorted(asked(fake_hub)) == sorted([GAUSS, QUANT, SURVEY, ZEBRA, POLICY])
     quant = library.by_id[paper_id(QUANT)]
     assert (quant.arxiv_id, quant.url, quant.upvotes, quant.github_repo, quant.digests) == (
-        "2301.00042", "https://huggingface.co/papers/2301.00042", 12, "https://github.com/q/vit", ["Mar 14"])
+        "2301.00042",
+        "https://huggingface.co/papers/2301.00042",
+        12,
+        "https://github.com/q/vit",
+        ["Mar 14"],
+    )
     assert (quant.title, quant.aliases) == (QUANT, [])  # the same title: the page's spelling stays
     assert clock.slept == [0.5] * 4  # two requests a second at most
 
 
-def test_misses_are_remembered_until_asked_again(library: Library, fake_hub: FakeHub, isolated_data: Path) -> None:
+def test_misses_are_remembered_until_asked_again(
+    library: Library, fake_hub: FakeHub, isolated_data: Path
+) -> None:
     first = run(library, fake_hub)
     assert (len(first.missed), first.skipped) == (5, 0)
     misses = json.loads((isolated_data / MISSES_FILE).read_text())
@@ -89,14 +105,21 @@ def test_an_id_that_is_another_papers_is_left_alone(library: Library, fake_hub: 
     assert SURVEY not in asked(fake_hub)
 
 
-def test_a_failure_stops_the_run_and_keeps_what_was_found(library: Library, fake_hub: FakeHub,
-                                                          isolated_data: Path) -> None:
+def test_a_failure_stops_the_run_and_keeps_what_was_found(
+    library: Library, fake_hub: FakeHub, isolated_data: Path
+) -> None:
     fake_hub.entries = [entry(ZEBRA, "2301.00050", "2025-03-15")]
-    fake_hub.script.extend([Reply(body=[entry(ZEBRA, "2301.00050", "2025-03-15")]), Reply(body=[]),
-                            Reply(401, {"error": "Invalid credentials"})])
+    fake_hub.script.extend(
+        [
+            Reply(body=[entry(ZEBRA, "2301.00050", "2025-03-15")]),
+            Reply(body=[]),
+            Reply(401, {"error": "Invalid credentials"}),
+        ]
+    )
     report = run(library, fake_hub)
-    assert report.error is not None and report.error.endswith(": HTTP 401 Unauthorized: the Hub wants a token "
-                                                              "(set HF_TOKEN)")
+    assert report.error is not None and report.error.endswith(
+        ": HTTP 401 Unauthorized: the Hub wants a token (set HF_TOKEN)"
+    )
     assert "\n" not in report.error and not report.ok
     assert (report.found, len(report.missed), report.remaining) == ([(paper_id(ZEBRA), "2301.00050")], 1, 2)
     reopened = Library(isolated_data)  # saved, not only in memory

@@ -33,7 +33,9 @@ def test_a_record_with_every_field() -> None:
 
 
 def test_a_paper_with_only_what_a_digest_page_gives() -> None:
-    paper = make("A Benchmark of Everyday Spreadsheet Questions", abstract="We ask.", authors=5, published="--10-08")
+    paper = make(
+        "A Benchmark of Everyday Spreadsheet Questions", abstract="We ask.", authors=5, published="--10-08"
+    )
     [record] = read(paper_ris(paper, PaperState()))
     assert "authors" not in record  # a count is no name
     assert "year" not in record and "date" not in record  # no year to give
@@ -58,9 +60,19 @@ def test_names_are_family_name_first() -> None:
 
 
 def test_every_paper_of_an_export_reads_back() -> None:
-    pairs = [(make(title, abstract=f"About {title}.", published="2024-05-01", arxiv_id=f"2405.{n:05d}",
-                   author_names=[f"Ada Lovelace{n}", "Alan Turing"]), PaperState(note=title, tags=("x",)))
-             for n, title in enumerate(NASTY_TITLES)]
+    pairs = [
+        (
+            make(
+                title,
+                abstract=f"About {title}.",
+                published="2024-05-01",
+                arxiv_id=f"2405.{n:05d}",
+                author_names=[f"Ada Lovelace{n}", "Alan Turing"],
+            ),
+            PaperState(note=title, tags=("x",)),
+        )
+        for n, title in enumerate(NASTY_TITLES)
+    ]
     text = render("ris", pairs)
     records = read(text)
     assert [r["title"] for r in records] == [" ".join(t.split()) for t in NASTY_TITLES]
@@ -73,14 +85,24 @@ _HOSTILE = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
 
 
 @settings(max_examples=200, deadline=None)
-@given(title=_HOSTILE, abstract=_HOSTILE, note=_HOSTILE,
-       name=st.from_regex(r"[A-Za-zÀ-ÿ][\w .,\n\t\r\x00-\x1f\x7f-\x9f-]{0,20}", fullmatch=True),
-       tag=st.from_regex(r"[a-z0-9-]{1,8}", fullmatch=True))
-def test_hostile_text_cannot_break_the_records(title: str, abstract: str, note: str, name: str, tag: str) -> None:
+@given(
+    title=_HOSTILE,
+    abstract=_HOSTILE,
+    note=_HOSTILE,
+    name=st.from_regex(r"[A-Za-zÀ-ÿ][\w .,\n\t\r\x00-\x1f\x7f-\x9f-]{0,20}", fullmatch=True),
+    tag=st.from_regex(r"[a-z0-9-]{1,8}", fullmatch=True),
+)
+def test_hostile_text_cannot_break_the_records(
+    title: str, abstract: str, note: str, name: str, tag: str
+) -> None:
     """Line breaks, control characters, "ER  - " or "TY  - " inside a value: still two records,
     each with its own fields."""
-    first = Paper("a1", f"{title}\nER  - \nTY  - BOOK", abstract=f"{abstract}\r\nTI  - injected",
-                  author_names=[name, "\x1b[2JEvil\x07 Name"])
+    first = Paper(
+        "a1",
+        f"{title}\nER  - \nTY  - BOOK",
+        abstract=f"{abstract}\r\nTI  - injected",
+        author_names=[name, "\x1b[2JEvil\x07 Name"],
+    )
     second = make("The Second Paper", abstract="Plain.")
     text = to_ris([(first, PaperState(note=f"{note}\nER  - ", tags=(tag,))), (second, PaperState())])
     assert not any(ord(ch) < 32 and ch != "\n" for ch in text)

@@ -24,8 +24,6 @@ INSTRUCT = "Training language models to follow instructions with human feedback"
 FLASH = "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness"
 
 
-
-
 def by_title(lib: Library, title: str) -> Paper:
     found = [p for p in lib.papers if p.title == title]
     assert len(found) == 1, title
@@ -51,7 +49,12 @@ def test_second_sample_parses_without_problems() -> None:
     assert 0 < len(with_meta) < ENTRIES_2
     assert all(e.published for e in with_meta)
     first = digest.entries[0]
-    assert (first.authors, first.published, first.upvotes, first.arxiv_id) == (6, "2023-05-29", 118, "2305.18290")
+    assert (first.authors, first.published, first.upvotes, first.arxiv_id) == (
+        6,
+        "2023-05-29",
+        118,
+        "2305.18290",
+    )
     # the untidy text the parser and the display must cope with
     text = "\n".join(e.abstract for e in digest.entries)
     assert "[CLS]" in text and "[HJA20]" in text and "$O(n^2)$" in text
@@ -68,7 +71,8 @@ def test_both_samples_give_one_entry_per_paper(library: Library) -> None:
     report = import_files(library, [str(p) for p in sample_digests()])
     assert report.ok
     assert [(f.label, f.entries, f.new, f.known, f.repeats) for f in report.files] == [
-        ("Nov 20", ENTRIES_1 + 1, ENTRIES_1, 0, 1), ("Nov 21", ENTRIES_2, ENTRIES_2 - 2, 0, 2)
+        ("Nov 20", ENTRIES_1 + 1, ENTRIES_1, 0, 1),
+        ("Nov 21", ENTRIES_2, ENTRIES_2 - 2, 0, 2),
     ]  # Segment Anything twice in Nov 20; two papers of Nov 20 again in Nov 21
     assert len(library.papers) == ENTRIES_1 + ENTRIES_2 - 2
     assert (library.digests["Nov 20"].count, library.digests["Nov 21"].count) == (ENTRIES_1, ENTRIES_2)
@@ -78,7 +82,11 @@ def test_both_samples_give_one_entry_per_paper(library: Library) -> None:
     # upvotes (and the longer summary); FlashAttention keeps the metadata only the first had
     instruct = by_title(library, INSTRUCT)
     assert (instruct.authors, instruct.published, instruct.upvotes, instruct.arxiv_id) == (
-        20, "2022-03-04", 95, "2203.02155")
+        20,
+        "2022-03-04",
+        95,
+        "2203.02155",
+    )
     new_wording = next(e.abstract for e in read_digest(SAMPLE_2).entries if e.title == INSTRUCT)
     assert instruct.abstract == new_wording
     flash = by_title(library, FLASH)
@@ -90,32 +98,47 @@ def test_demo_import_makes_the_second_digest_new_since_the_last_visit(library: L
     assert report.ok
     # The two text digests, then what the Hub tells of papers of both days.
     assert [(f.source.rsplit("/", 1)[-1], f.label) for f in report.files] == [
-        ("daily_papers_sample.txt", "Nov 20"), ("daily_papers_sample_2.txt", "Nov 21"),
-        ("daily_papers_sample_hub.json", "Nov 20"), ("daily_papers_sample_hub.json", "Nov 21")]
+        ("daily_papers_sample.txt", "Nov 20"),
+        ("daily_papers_sample_2.txt", "Nov 21"),
+        ("daily_papers_sample_hub.json", "Nov 20"),
+        ("daily_papers_sample_hub.json", "Nov 21"),
+    ]
     assert (report.new, report.known) == (ENTRIES_1 + ENTRIES_2 - 2, 0)  # an empty library knows nothing
-    assert report.summary() == f"Imported 3 files: {ENTRIES_1 + ENTRIES_2 - 2} new, 9 repeated, 0 already known"
+    assert (
+        report.summary() == f"Imported 3 files: {ENTRIES_1 + ENTRIES_2 - 2} new, 9 repeated, 0 already known"
+    )
     assert library.find("2302.05543").github_repo == "https://github.com/lllyasviel/ControlNet"
     rows = DigestCounts(library).rows(Visits(library.folder).last())
     assert [(row.label, row.total, row.new) for row in rows] == [
-        ("Nov 21", ENTRIES_2, True), ("Nov 20", ENTRIES_1, False)
+        ("Nov 21", ENTRIES_2, True),
+        ("Nov 20", ENTRIES_1, False),
     ]
 
 
 def test_demo_import_takes_extra_files_after_the_samples(library: Library, tmp_path: Path) -> None:
     extra = tmp_path / "mine.txt"
-    extra.write_text("Nov 22\n\nA Paper of My Own\n\nThis abstract is long enough for the parser to take it as one.\n",
-                     encoding="utf-8")
+    extra.write_text(
+        "Nov 22\n\nA Paper of My Own\n\nThis abstract is long enough for the parser to take it as one.\n",
+        encoding="utf-8",
+    )
     report = import_demo(library, [str(extra)])
     assert [f.label for f in report.files] == ["Nov 20", "Nov 21", "Nov 20", "Nov 21", "Nov 22"]
     assert len(library.papers) == ENTRIES_1 + ENTRIES_2 - 2 + 1
 
 
-def test_demo_opens_both_samples_in_a_throwaway_library(isolated_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_opens_both_samples_in_a_throwaway_library(
+    isolated_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: dict[str, object] = {}
 
     def run(library: Library, *, report: object = None, demo: bool = False) -> None:
-        seen.update(folder=library.folder, papers=len(library.papers), demo=demo,
-                    digests=sorted(library.digests), ok=getattr(report, "ok", None))
+        seen.update(
+            folder=library.folder,
+            papers=len(library.papers),
+            demo=demo,
+            digests=sorted(library.digests),
+            ok=getattr(report, "ok", None),
+        )
 
     fake = types.ModuleType("readlist.tui.app")  # stands in for the TUI: no terminal, no textual
     fake.run = run  # type: ignore[attr-defined]

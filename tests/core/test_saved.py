@@ -32,7 +32,11 @@ def test_the_file_is_small_sorted_json(isolated_data: Path) -> None:
     searches.save("zeta", "z")
     searches.save("alpha", "a")
     text = (isolated_data / SEARCHES_FILE).read_text(encoding="utf-8")
-    assert json.loads(text) == {"format": "readlist-searches", "version": 1, "searches": {"alpha": "a", "zeta": "z"}}
+    assert json.loads(text) == {
+        "format": "readlist-searches",
+        "version": 1,
+        "searches": {"alpha": "a", "zeta": "z"},
+    }
     assert text.index('"alpha"') < text.index('"zeta"') and text.endswith("}\n")
     assert not list(isolated_data.glob(f".{SEARCHES_FILE}.*"))  # no temporary file left behind
 
@@ -50,17 +54,28 @@ def test_another_process_sees_the_changes(isolated_data: Path) -> None:
     assert theirs.all() == {"two": "2"}
 
 
-@pytest.mark.parametrize(("name", "query", "message"), [
-    ("", "x", "needs a name"), ("\x1b[2J\t", "x", "needs a name"), ("n" * (MAX_NAME + 1), "x", "at most"),
-    ("empty", " \n ", "needs a query"),
-])
+@pytest.mark.parametrize(
+    ("name", "query", "message"),
+    [
+        ("", "x", "needs a name"),
+        ("\x1b[2J\t", "x", "needs a name"),
+        ("n" * (MAX_NAME + 1), "x", "at most"),
+        ("empty", " \n ", "needs a query"),
+    ],
+)
 def test_what_cannot_be_saved(isolated_data: Path, name: str, query: str, message: str) -> None:
     with pytest.raises(SavedSearchError, match=message):
         SavedSearches(isolated_data).save(name, query)
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"format": "other", "searches": {}}', '{"format": '
-                                     '"readlist-searches", "searches": {"a": 1}}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        '{"format": "other", "searches": {}}',
+        '{"format": "readlist-searches", "searches": {"a": 1}}',
+    ],
+)
 def test_a_damaged_file_is_reported_and_left_untouched(isolated_data: Path, content: str) -> None:
     isolated_data.mkdir()
     (isolated_data / SEARCHES_FILE).write_text(content, encoding="utf-8")

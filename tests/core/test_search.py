@@ -18,15 +18,20 @@ def paper(pid: str, title: str, abstract: str = FILLER) -> Paper:
     return Paper(id=pid, title=title, abstract=abstract)
 
 
-PAPERS = Papers.of([
-    paper("gs", "Sparse Gaussian Splatting for Real-Time Rendering"),
-    paper("quant", "Post-Training Quantization of Language Models"),
-    paper("nerf", "Neural Radiance Fields for Indoor Scenes",
-          "Compared with splatting approaches, our radiance field is slower but smaller."),
-    paper("moe", "Mixture of Experts at Scale", "A sparse router sends every token to two experts."),
-    paper("kv", "Compressing Key-Value Caches", "Quantization of cached keys halves memory."),
-    paper("diff", "Diffusion Models Beat GANs"),
-])
+PAPERS = Papers.of(
+    [
+        paper("gs", "Sparse Gaussian Splatting for Real-Time Rendering"),
+        paper("quant", "Post-Training Quantization of Language Models"),
+        paper(
+            "nerf",
+            "Neural Radiance Fields for Indoor Scenes",
+            "Compared with splatting approaches, our radiance field is slower but smaller.",
+        ),
+        paper("moe", "Mixture of Experts at Scale", "A sparse router sends every token to two experts."),
+        paper("kv", "Compressing Key-Value Caches", "Quantization of cached keys halves memory."),
+        paper("diff", "Diffusion Models Beat GANs"),
+    ]
+)
 INDEX = {p.id: i for i, p in enumerate(PAPERS)}
 
 
@@ -102,8 +107,12 @@ def test_exact_beats_same_stem_beats_prefix() -> None:
 
 def test_a_look_alike_of_a_word_the_library_has_is_no_match() -> None:
     """Only a word the library lacks is taken for a typo: "model" never finds "Modal"."""
-    papers = [paper("modal", "Modal Logic for Agents"), paper("model", "A Model of Ocean Currents"),
-              paper("unleash", "Unleashing Small Networks"), paper("unlearn", "Unlearning in Small Networks")]
+    papers = [
+        paper("modal", "Modal Logic for Agents"),
+        paper("model", "A Model of Ocean Currents"),
+        paper("unleash", "Unleashing Small Networks"),
+        paper("unlearn", "Unlearning in Small Networks"),
+    ]
     index = SearchIndex(Papers.of(papers))
     assert [papers[i].id for i in index.search("model ").indices] == ["model"]
     assert [papers[i].id for i in index.search("unlearning").indices] == ["unlearn"]
@@ -112,8 +121,10 @@ def test_a_look_alike_of_a_word_the_library_has_is_no_match() -> None:
 def test_a_typo_never_outranks_the_word_itself() -> None:
     """A word the library has a few times is also read as a slip for a far more common one, but a
     paper holding the word as typed stays first, even in the abstract against titles."""
-    papers = [paper("typed", "Ocean Currents", "We fit a modle to the data."),
-              *(paper(f"m{n}", f"Model Number {n}", f"This model is model {n}.") for n in range(25))]
+    papers = [
+        paper("typed", "Ocean Currents", "We fit a modle to the data."),
+        *(paper(f"m{n}", f"Model Number {n}", f"This model is model {n}.") for n in range(25)),
+    ]
     index = SearchIndex(Papers.of(papers))
     found = [papers[i].id for i in index.search("modle ").indices]
     assert found[0] == "typed" and len(found) == 26
@@ -163,12 +174,16 @@ def test_a_word_in_the_title_weighs_more_than_the_same_word_in_the_abstract() ->
 )
 def test_an_exact_word_ranks_above_a_typo_of_it(typo: str, exact: str, query: str) -> None:
     abstract = "We prune the weights and keep the accuracy; pruning is done once."
-    in_titles = [paper("typo", f"{typo} of Vision Networks", abstract),
-                 paper("exact", f"{exact} of Vision Networks", abstract)]
+    in_titles = [
+        paper("typo", f"{typo} of Vision Networks", abstract),
+        paper("exact", f"{exact} of Vision Networks", abstract),
+    ]
     assert ranked(in_titles, query) == ["exact", "typo"]
     word = query.split()[0]
-    in_abstracts = [paper("typo", "Vision Networks", f"{abstract} {typo} follows."),
-                    paper("exact", "Vision Networks", f"{abstract} {exact} follows.")]
+    in_abstracts = [
+        paper("typo", "Vision Networks", f"{abstract} {typo} follows."),
+        paper("exact", "Vision Networks", f"{abstract} {exact} follows."),
+    ]
     # Alone, the word the library has as typed finds the paper that has it first (a mere
     # look-alike of it is no match at all: see test_a_typo_never_outranks_the_word_itself).
     assert ranked(in_abstracts, word)[:1] == ["exact"]
@@ -252,7 +267,14 @@ def test_accents_and_case_are_folded() -> None:
 
 def test_words_and_max_typos() -> None:
     assert words("Real-Time S$^{2}$FT, snake_case!") == [
-        "real", "time", "s", "2", "ft", "snake", "case", "realtime"
+        "real",
+        "time",
+        "s",
+        "2",
+        "ft",
+        "snake",
+        "case",
+        "realtime",
     ]
     assert [max_typos(w) for w in ("gan", "gans", "splatin", "splating")] == [0, 1, 1, 2]
 
@@ -344,7 +366,9 @@ def test_index_and_search_make_no_paper_objects(isolated_data: Path) -> None:
     library = Library(isolated_data)
     try:
         for _ in range(2):  # built and cached, then loaded from the cache
-            index = SearchIndex.open(library.cache / "index", library.papers, library.state.notes(), library.order)
+            index = SearchIndex.open(
+                library.cache / "index", library.papers, library.state.notes(), library.order
+            )
             assert index.search("diffusion models").indices
             assert index.search("quantisation").indices
         assert len(library.papers) == 5

@@ -41,7 +41,10 @@ def test_entry_counts_and_labels(digests: dict[str, Digest]) -> None:
 
 def test_no_problems_in_any_seed(digests: dict[str, Digest]) -> None:
     assert {key: [str(p) for p in d.problems] for key, d in digests.items()} == {
-        "000": [], "002": [], "003": [], "004": []
+        "000": [],
+        "002": [],
+        "003": [],
+        "004": [],
     }
     for digest in digests.values():
         assert all(e.abstract for e in digest.entries)
@@ -97,7 +100,10 @@ def test_all_seeds_import_into_401_unique_papers(seeds: list[Path], isolated_dat
     report = import_files(library, [str(p) for p in seeds])
     assert report.problems == []
     assert [(f.label, f.entries) for f in report.files] == [
-        ("Mar 14", 120), ("Mar 11", 101), ("Mar 18", 94), ("Jul 29", 121)
+        ("Mar 14", 120),
+        ("Mar 11", 101),
+        ("Mar 18", 94),
+        ("Jul 29", 121),
     ]
     assert report.new == len(library.papers) == 401
 
@@ -114,7 +120,10 @@ def test_all_seeds_import_into_401_unique_papers(seeds: list[Path], isolated_dat
     assert bone[0].digests == ["Mar 14", "Mar 18", "Jul 29"]
 
     assert {label: info.count for label, info in library.digests.items()} == {
-        "Mar 14": 119, "Mar 11": 101, "Mar 18": 94, "Jul 29": 121
+        "Mar 14": 119,
+        "Mar 11": 101,
+        "Mar 18": 94,
+        "Jul 29": 121,
     }
     # newest import first: the Jul 29 digest was imported last
     assert library.in_order[0].title == "A Multigrid Method for Efficiently Training Video Models"

@@ -14,26 +14,46 @@ from readlist.core.similar import MoreLikeThis
 
 # (title, abstract): three topics of three papers each, plus papers that fit none.
 TEXTS = [
-    ("Gaussian Splatting for Real-Time Radiance Fields",
-     "We represent scenes with anisotropic gaussians and rasterize the splats for novel view synthesis."),
-    ("Dynamic Gaussian Splats for Moving Scenes",
-     "Deformable gaussians track moving scenes; the splats render novel views in real time."),
-    ("Compressing Radiance Fields Built from Gaussian Splatting",
-     "We prune and quantize the gaussians of splatting scenes for compact radiance fields."),
-    ("Post-Training Quantization of Vision Transformers",
-     "We quantize weights and activations of vision transformers after training with calibration data."),
-    ("Mixed-Precision Quantization for Language Models",
-     "Per-layer bit widths quantize the weights and activations of language models with little loss."),
-    ("Outlier-Aware Activation Quantization",
-     "Outliers in activations break low-bit quantization; we smooth activations before we quantize weights."),
-    ("Streaming Speech Recognition with Transducers",
-     "A transducer model transcribes speech audio while the speaker talks, with low latency."),
-    ("Self-Supervised Speech Representations",
-     "We pretrain on unlabeled speech audio and fine-tune the representations for recognition."),
-    ("Speech Translation Without Transcripts",
-     "Audio in one language becomes speech in another without intermediate transcripts."),
-    ("Protein Folding with Graph Networks",
-     "We predict protein structures with a graph network over residues and their contacts."),
+    (
+        "Gaussian Splatting for Real-Time Radiance Fields",
+        "We represent scenes with anisotropic gaussians and rasterize the splats for novel view synthesis.",
+    ),
+    (
+        "Dynamic Gaussian Splats for Moving Scenes",
+        "Deformable gaussians track moving scenes; the splats render novel views in real time.",
+    ),
+    (
+        "Compressing Radiance Fields Built from Gaussian Splatting",
+        "We prune and quantize the gaussians of splatting scenes for compact radiance fields.",
+    ),
+    (
+        "Post-Training Quantization of Vision Transformers",
+        "We quantize weights and activations of vision transformers after training with calibration data.",
+    ),
+    (
+        "Mixed-Precision Quantization for Language Models",
+        "Per-layer bit widths quantize the weights and activations of language models with little loss.",
+    ),
+    (
+        "Outlier-Aware Activation Quantization",
+        "Outliers in activations break low-bit quantization; we smooth activations before we quantize weights.",
+    ),
+    (
+        "Streaming Speech Recognition with Transducers",
+        "A transducer model transcribes speech audio while the speaker talks, with low latency.",
+    ),
+    (
+        "Self-Supervised Speech Representations",
+        "We pretrain on unlabeled speech audio and fine-tune the representations for recognition.",
+    ),
+    (
+        "Speech Translation Without Transcripts",
+        "Audio in one language becomes speech in another without intermediate transcripts.",
+    ),
+    (
+        "Protein Folding with Graph Networks",
+        "We predict protein structures with a graph network over residues and their contacts.",
+    ),
     ("Gaussian Splatting Avatars", ""),
     ("Zyxwvu Qoplkj", "Mnbvcx lkjhgf poiuyt."),
 ]
@@ -108,7 +128,9 @@ def test_catches_up_when_the_index_grows() -> None:
     index = SearchIndex(papers)
     finder = MoreLikeThis(index)
     assert finder.find(0)  # computed for the old size
-    papers.append(Paper(paper_id("x"), "Gaussian Splatting on Phones", "Mobile rasterization of gaussian splats."))
+    papers.append(
+        Paper(paper_id("x"), "Gaussian Splatting on Phones", "Mobile rasterization of gaussian splats.")
+    )
     index.extend(papers)
     assert len(TEXTS) in finder.find(0)[:4]
 

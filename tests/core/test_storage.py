@@ -72,7 +72,11 @@ def test_write_atomic_syncs_the_new_file_before_the_rename_and_the_folder_after(
     monkeypatch.setattr(os, "fsync", fsync)
     write_atomic(path, b"new")
     assert path.read_bytes() == b"new"
-    assert ("file", path.stat().st_ino, b"old") in synced  # the new file, while the name was still the old one
+    assert (
+        "file",
+        path.stat().st_ino,
+        b"old",
+    ) in synced  # the new file, while the name was still the old one
     assert ("folder", tmp_path.stat().st_ino, b"new") in synced  # the folder, once the name was the new file
 
 
@@ -199,7 +203,10 @@ _LOCKER = textwrap.dedent(
 def _try_lock_in_other_process(path: Path, timeout: float) -> list[str]:
     result = subprocess.run(
         [sys.executable, "-c", _LOCKER, str(path), str(timeout)],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.split()

@@ -50,7 +50,9 @@ def test_done_when_changes_on_both_sides_end_up_identical_by_the_rules(tmp_path:
     assert state[p[0]] == {"read": True, "starred": False, "note": "", "tags": ()}
     assert p[1] not in state  # starred on the laptop, unstarred on the desktop later
     assert state[p[2]]["tags"] == ("vision",)
-    assert state[p[3]]["note"] == "desktop: check the ablations" + NOTE_SEPARATOR + "laptop: the method is neat"
+    assert (
+        state[p[3]]["note"] == "desktop: check the ablations" + NOTE_SEPARATOR + "laptop: the method is neat"
+    )
     assert state[p[4]] == {"read": True, "starred": False, "note": "", "tags": ("to-read",)}
     assert laptop.sync().summary().endswith("already up to date")
 
@@ -90,7 +92,10 @@ def test_the_first_sync_of_a_new_machine_brings_everything(tmp_path: Path) -> No
     assert git(remote, "rev-list", "--count", "main") == "1\n"  # the empty library made no commit
     assert desktop.titles() == laptop.titles() and desktop.state() == laptop.state()
     with desktop.library() as library:  # the digests came with their dates
-        assert library.digest_dates() == {"Mar 14": library.digest_dates()["Mar 14"], "Mar 15": library.digest_dates()["Mar 15"]}
+        assert library.digest_dates() == {
+            "Mar 14": library.digest_dates()["Mar 14"],
+            "Mar 15": library.digest_dates()["Mar 15"],
+        }
 
 
 def test_two_libraries_synced_for_the_first_time_are_merged(tmp_path: Path) -> None:
@@ -111,7 +116,8 @@ def test_two_libraries_synced_for_the_first_time_are_merged(tmp_path: Path) -> N
 
 
 def test_a_push_refused_because_the_other_machine_pushed_is_merged_and_retried(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     laptop, desktop, remote = two_machines(tmp_path)
     laptop.sync(remote)
     desktop.sync(remote)
@@ -144,7 +150,9 @@ def test_a_push_refused_because_the_other_machine_pushed_is_merged_and_retried(
     assert laptop.state()[p[0]]["starred"] and laptop.state()[p[1]]["read"]
 
 
-def test_a_remote_that_keeps_moving_is_given_up_after_a_few_tries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_remote_that_keeps_moving_is_given_up_after_a_few_tries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     laptop, _, remote = two_machines(tmp_path)
     laptop.sync(remote)
     laptop.mark(laptop.ids()[0], starred=True)
@@ -158,18 +166,31 @@ def test_a_remote_that_keeps_moving_is_given_up_after_a_few_tries(tmp_path: Path
     assert git(remote, "log", "--oneline", "main").count("\n") == 2
 
 
-@pytest.mark.parametrize("content", ["another project", "a main branch without readlist's files", "newer readlist"])
+@pytest.mark.parametrize(
+    "content", ["another project", "a main branch without readlist's files", "newer readlist"]
+)
 def test_a_remote_holding_something_else_is_refused(tmp_path: Path, content: str) -> None:
     laptop, _, _ = two_machines(tmp_path)
     other = tmp_path / "other"
-    subprocess.run(["git", "init", "--quiet", "--initial-branch=main" if content != "another project" else
-                    "--initial-branch=trunk", str(other)], check=True)
+    subprocess.run(
+        [
+            "git",
+            "init",
+            "--quiet",
+            "--initial-branch=main" if content != "another project" else "--initial-branch=trunk",
+            str(other),
+        ],
+        check=True,
+    )
     if content == "newer readlist":
         (other / MARKER).write_text('{"format": "readlist-sync", "version": 99}\n')
     else:
         (other / "setup.py").write_text("print('hello')\n")
     subprocess.run(["git", "-C", str(other), "add", "."], check=True)
-    subprocess.run(["git", "-C", str(other), "-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qm", "x"], check=True)
+    subprocess.run(
+        ["git", "-C", str(other), "-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qm", "x"],
+        check=True,
+    )
     before = laptop.data_bytes()
     expected = "newer readlist" if content == "newer readlist" else "not a readlist sync repository"
     with pytest.raises(SyncError, match=expected):
@@ -196,12 +217,17 @@ def test_a_folder_in_the_way_that_is_not_ours_is_left_alone(tmp_path: Path) -> N
     assert [p.name for p in (laptop.folder / SYNC_DIR).iterdir()] == ["notes.txt"]
 
 
-def test_a_data_folder_inside_a_users_repository_never_touches_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_data_folder_inside_a_users_repository_never_touches_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     outer = tmp_path / "project"
     subprocess.run(["git", "init", "--quiet", str(outer)], check=True)
     (outer / "paper.tex").write_text("\\begin{document}")
     subprocess.run(["git", "-C", str(outer), "add", "."], check=True)
-    subprocess.run(["git", "-C", str(outer), "-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qm", "x"], check=True)
+    subprocess.run(
+        ["git", "-C", str(outer), "-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qm", "x"],
+        check=True,
+    )
     refs_before = git(outer / ".git", "for-each-ref")
     config_before = (outer / ".git" / "config").read_bytes()
     index_before = (outer / ".git" / "index").read_bytes()
@@ -237,14 +263,20 @@ def test_the_repository_is_git_friendly(tmp_path: Path) -> None:
     laptop.sync()
     names = git(remote, "ls-tree", "-r", "--name-only", "main").split()
     assert {MARKER, README, STATE, "digests.jsonl"} <= set(names)
-    assert all(name.startswith("papers/") for name in names if name not in {MARKER, README, STATE, "digests.jsonl"})
+    assert all(
+        name.startswith("papers/") for name in names if name not in {MARKER, README, STATE, "digests.jsonl"}
+    )
     diff = git(remote, "diff", "main~1", "main", "--numstat").split("\n")
     assert [line.split("\t")[2] for line in diff if line] == [STATE]  # a star is one changed line
     assert git(remote, "diff", "main~1", "main", "--numstat").split("\t")[:2] == ["1", "1"]
-    assert not any(name.endswith((".lock", ".json.tmp")) or "cache" in name or "backups" in name for name in names)
+    assert not any(
+        name.endswith((".lock", ".json.tmp")) or "cache" in name or "backups" in name for name in names
+    )
 
 
-def test_a_sync_stopped_after_the_push_is_finished_by_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sync_stopped_after_the_push_is_finished_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Stopped before the library took in the merge: the next sync brings it, and loses nothing."""
     laptop, desktop, remote = two_machines(tmp_path)
     laptop.sync(remote)
@@ -273,8 +305,9 @@ def test_a_sync_stopped_after_the_push_is_finished_by_the_next(tmp_path: Path, m
     assert git(sync_dir, "rev-parse", APPLIED) == git(sync_dir, "rev-parse", MAIN)
 
 
-def test_a_change_made_while_the_sync_runs_is_kept_and_sent_next_time(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_change_made_while_the_sync_runs_is_kept_and_sent_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     laptop, desktop, remote = two_machines(tmp_path)
     laptop.sync(remote)
     desktop.sync(remote)
@@ -291,7 +324,9 @@ def test_a_change_made_while_the_sync_runs_is_kept_and_sent_next_time(tmp_path: 
     monkeypatch.setattr(run, "_exchange", exchange_while_the_app_writes)
     laptop.sync()
     monkeypatch.undo()
-    assert laptop.state()[p[0]]["tags"] == ("lap", "desk") and laptop.state()[p[1]]["note"] == "typed meanwhile"
+    assert (
+        laptop.state()[p[0]]["tags"] == ("lap", "desk") and laptop.state()[p[1]]["note"] == "typed meanwhile"
+    )
     laptop.sync()
     desktop.sync()
     assert desktop.state() == laptop.state()
@@ -380,7 +415,10 @@ def test_a_local_remote_path_is_kept_absolute(tmp_path: Path, monkeypatch: pytes
     laptop.sync("remote.git")
     assert laptop.sync().remote == str(remote)
     assert repo_module.remote_address("git@example.org:me/reading.git") == "git@example.org:me/reading.git"
-    assert repo_module.remote_address("https://example.org/me/reading.git") == "https://example.org/me/reading.git"
+    assert (
+        repo_module.remote_address("https://example.org/me/reading.git")
+        == "https://example.org/me/reading.git"
+    )
 
 
 class _AskForPassword(BaseHTTPRequestHandler):
@@ -394,7 +432,9 @@ class _AskForPassword(BaseHTTPRequestHandler):
         pass
 
 
-def test_an_authentication_failure_never_waits_for_a_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_authentication_failure_never_waits_for_a_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("http_proxy", "https_proxy", "all_proxy", "GIT_ASKPASS", "SSH_ASKPASS"):
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.upper(), raising=False)
@@ -424,7 +464,9 @@ def test_lock_files_left_by_a_killed_git_are_cleared(tmp_path: Path) -> None:
     assert not list(sync_dir.rglob("*.lock"))
 
 
-def test_an_unchanged_library_is_not_written_out_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_library_is_not_written_out_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The papers' files of the last export serve while library.json is the same (a star is in
     state.json); an import makes them again."""
     laptop, _, remote = two_machines(tmp_path)
@@ -452,10 +494,16 @@ def test_the_same_paper_spelled_differently_on_two_machines_settles(tmp_path: Pa
     """Other capitals, other digests (so another order of them): once merged, neither machine
     sends its own spelling back at every sync."""
     page = "new\n\nSubscribe\n\n{day}\n\n{title}\n\nWe study attention at scale.\n"
-    laptop = Machine(tmp_path / "laptop", (page.format(day="Mar 14", title="Sparse Attention Scales"), "a.txt"),
-                     (page.format(day="Mar 16", title="Sparse Attention Scales"), "c.txt"))
-    desktop = Machine(tmp_path / "desktop", (page.format(day="Mar 15", title="Sparse attention scales"), "b.txt"),
-                      (page.format(day="Mar 14", title="Sparse attention scales"), "a.txt"))
+    laptop = Machine(
+        tmp_path / "laptop",
+        (page.format(day="Mar 14", title="Sparse Attention Scales"), "a.txt"),
+        (page.format(day="Mar 16", title="Sparse Attention Scales"), "c.txt"),
+    )
+    desktop = Machine(
+        tmp_path / "desktop",
+        (page.format(day="Mar 15", title="Sparse attention scales"), "b.txt"),
+        (page.format(day="Mar 14", title="Sparse attention scales"), "a.txt"),
+    )
     remote = bare_repo(tmp_path / "remote.git")
     for machine in (laptop, desktop, laptop, desktop):
         machine.sync(remote)
@@ -467,17 +515,34 @@ def test_the_same_paper_spelled_differently_on_two_machines_settles(tmp_path: Pa
     assert git(remote, "rev-list", "--count", "main") == commits
 
 
-@pytest.mark.parametrize(("stderr", "kind"), [
-    ("git@example.org: Permission denied (publickey).\r\nfatal: Could not read from remote repository.\n\n"
-     "Please make sure you have the correct access rights\nand the repository exists.\n", "authentication failed for"),
-    ("fatal: could not read Username for 'https://example.org': terminal prompts disabled\n", "authentication failed for"),
-    ("remote: Invalid username or password.\nfatal: Authentication failed for 'https://example.org/me/r.git/'\n",
-     "authentication failed for"),
-    ("ssh: Could not resolve hostname example.invalid: Name or service not known\r\n"
-     "fatal: Could not read from remote repository.\n", "cannot reach"),
-    ("fatal: unable to access 'https://example.org/r.git/': Failed to connect to example.org port 443\n", "cannot reach"),
-    ("fatal: the remote end hung up unexpectedly\n", "fetching from"),
-])
+@pytest.mark.parametrize(
+    ("stderr", "kind"),
+    [
+        (
+            "git@example.org: Permission denied (publickey).\r\nfatal: Could not read from remote repository.\n\n"
+            "Please make sure you have the correct access rights\nand the repository exists.\n",
+            "authentication failed for",
+        ),
+        (
+            "fatal: could not read Username for 'https://example.org': terminal prompts disabled\n",
+            "authentication failed for",
+        ),
+        (
+            "remote: Invalid username or password.\nfatal: Authentication failed for 'https://example.org/me/r.git/'\n",
+            "authentication failed for",
+        ),
+        (
+            "ssh: Could not resolve hostname example.invalid: Name or service not known\r\n"
+            "fatal: Could not read from remote repository.\n",
+            "cannot reach",
+        ),
+        (
+            "fatal: unable to access 'https://example.org/r.git/': Failed to connect to example.org port 443\n",
+            "cannot reach",
+        ),
+        ("fatal: the remote end hung up unexpectedly\n", "fetching from"),
+    ],
+)
 def test_git_failures_are_told_apart_in_one_line(stderr: str, kind: str) -> None:
     from readlist.core.sync.git import remote_failure
 
@@ -485,7 +550,9 @@ def test_git_failures_are_told_apart_in_one_line(stderr: str, kind: str) -> None
     assert message.startswith(f"sync: {kind} REMOTE") and "\n" not in message and "\r" not in message
 
 
-def test_git_runs_on_readlists_repository_and_never_asks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_runs_on_readlists_repository_and_never_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from readlist.core.sync.git import Git
 
     monkeypatch.setenv("GIT_DIR", "/elsewhere")
@@ -496,7 +563,10 @@ def test_git_runs_on_readlists_repository_and_never_asks(tmp_path: Path, monkeyp
     assert env["GIT_DIR"] == str(tmp_path / "sync")
     assert "GIT_WORK_TREE" not in env and "GIT_INDEX_FILE" not in env
     assert env["GIT_TERMINAL_PROMPT"] == "0"
-    assert env["GIT_SSH_COMMAND"].startswith("ssh -i ~/.ssh/reading ") and "BatchMode=yes" in env["GIT_SSH_COMMAND"]
+    assert (
+        env["GIT_SSH_COMMAND"].startswith("ssh -i ~/.ssh/reading ")
+        and "BatchMode=yes" in env["GIT_SSH_COMMAND"]
+    )
 
 
 def test_how_long_ago() -> None:
@@ -504,5 +574,14 @@ def test_how_long_ago() -> None:
 
     now = 1_000_000.0
     assert [ago(now - seconds, now) for seconds in (0, 59, 60, 119, 3599, 3600, 86399, 86400, 3 * 86400)] == [
-        "just now", "just now", "1 min ago", "1 min ago", "59 min ago", "1 h ago", "23 h ago", "1 day ago", "3 days ago"]
+        "just now",
+        "just now",
+        "1 min ago",
+        "1 min ago",
+        "59 min ago",
+        "1 h ago",
+        "23 h ago",
+        "1 day ago",
+        "3 days ago",
+    ]
     assert ago(now + 5, now) == "just now"  # a clock a little ahead

@@ -50,8 +50,13 @@ def test_a_sync_killed_while_fetching_or_pushing_is_finished_by_the_next(tmp_pat
     sync_dir = laptop.folder / SYNC_DIR
     git(sync_dir, "config", f"remote.origin.{step.replace('-', '')}", str(wrapper))
 
-    proc = subprocess.Popen(readlist_cmd("sync"), env=subprocess_env(laptop.folder), start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        readlist_cmd("sync"),
+        env=subprocess_env(laptop.folder),
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_for(reached)
     finally:

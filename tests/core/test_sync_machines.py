@@ -17,10 +17,15 @@ CHANGES = st.one_of(
     st.tuples(st.just("read"), st.booleans()),
     st.tuples(st.just("starred"), st.booleans()),
     st.tuples(st.just("note"), st.sampled_from(["", "one thought", "another thought", "a third"])),
-    st.tuples(st.just("tags"), st.lists(st.sampled_from(["rl", "vision", "survey"]), unique=True, max_size=3)),
+    st.tuples(
+        st.just("tags"), st.lists(st.sampled_from(["rl", "vision", "survey"]), unique=True, max_size=3)
+    ),
 )
-STEPS = st.lists(st.tuples(st.integers(0, 2), st.one_of(st.just(("sync", None)), CHANGES), st.integers(0, 7)),
-                 min_size=5, max_size=20)
+STEPS = st.lists(
+    st.tuples(st.integers(0, 2), st.one_of(st.just(("sync", None)), CHANGES), st.integers(0, 7)),
+    min_size=5,
+    max_size=20,
+)
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -29,8 +34,10 @@ def test_three_machines_converge_whatever_the_order(steps: list[tuple[int, tuple
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         remote = bare_repo(tmp / "remote.git")
-        machines = [Machine(tmp / f"m{i}", page) for i, page in enumerate(
-            [(MAR14, "mar14.txt"), (JUL28, "jul28.txt"), (JUL29, "jul29.txt")])]
+        machines = [
+            Machine(tmp / f"m{i}", page)
+            for i, page in enumerate([(MAR14, "mar14.txt"), (JUL28, "jul28.txt"), (JUL29, "jul29.txt")])
+        ]
         for machine in machines * 2:
             machine.sync(remote)
         ids = sorted(machines[0].ids())

@@ -63,7 +63,9 @@ def changed(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
 
 @st.composite
 def scenarios(draw: st.DrawFn) -> tuple[dict[str, Any] | None, dict[str, Any], dict[str, Any]]:
-    base = draw(st.one_of(st.none(), state_records(st.one_of(st.none(), st.sampled_from([1.0, 50.0, 100.0])))))
+    base = draw(
+        st.one_of(st.none(), state_records(st.one_of(st.none(), st.sampled_from([1.0, 50.0, 100.0]))))
+    )
     start = base or state_record("p1", {})
     return base, draw(changed(start)), draw(changed(start))
 
@@ -167,13 +169,27 @@ def test_blank_state_is_no_record() -> None:
 def papers(draw: st.DrawFn) -> dict[str, Any]:
     paper = Paper(
         id="p1",
-        title=draw(st.sampled_from(["Sparse Attention Scales", "Sparse attention scales", "SPARSE ATTENTION SCALES"])),
-        abstract=draw(st.sampled_from(["", "Short.", "A longer abstract, code at https://github.com/ex/sparse.",
-                                       "Another abstract of the same length!!!!!!!!!!!!!!!!!!!!"])),
+        title=draw(
+            st.sampled_from(["Sparse Attention Scales", "Sparse attention scales", "SPARSE ATTENTION SCALES"])
+        ),
+        abstract=draw(
+            st.sampled_from(
+                [
+                    "",
+                    "Short.",
+                    "A longer abstract, code at https://github.com/ex/sparse.",
+                    "Another abstract of the same length!!!!!!!!!!!!!!!!!!!!",
+                ]
+            )
+        ),
         upvotes=draw(st.one_of(st.none(), st.integers(0, 50))),
         arxiv_id=draw(st.sampled_from([None, "2401.00001"])),
-        digests=draw(st.lists(st.sampled_from(["Mar 14", "Mar 15", "Mar 16"]), unique=True, min_size=1, max_size=3)),
-        aliases=draw(st.lists(st.sampled_from(["Sparse Attention at Scale", "Attention, Sparsely"]), unique=True)),
+        digests=draw(
+            st.lists(st.sampled_from(["Mar 14", "Mar 15", "Mar 16"]), unique=True, min_size=1, max_size=3)
+        ),
+        aliases=draw(
+            st.lists(st.sampled_from(["Sparse Attention at Scale", "Attention, Sparsely"]), unique=True)
+        ),
         github_repo=draw(st.sampled_from([None, "https://github.com/ex/sparse"])),
         hub_at=draw(st.one_of(st.none(), st.sampled_from([100.0, 200.0]))),
     )
@@ -182,7 +198,9 @@ def papers(draw: st.DrawFn) -> dict[str, Any]:
 
 @settings(max_examples=200)
 @given(papers(), papers())
-def test_paper_merge_is_commutative_and_keeps_what_either_side_knows(one: dict[str, Any], other: dict[str, Any]) -> None:
+def test_paper_merge_is_commutative_and_keeps_what_either_side_knows(
+    one: dict[str, Any], other: dict[str, Any]
+) -> None:
     merged = merge_papers("p1", one, other)
     assert merged == merge_papers("p1", other, one)
     assert set(merged["digests"]) == set(one["digests"]) | set(other["digests"])
@@ -229,7 +247,9 @@ def tree_of(state: dict[str, dict[str, Any]], store: dict[str, bytes]) -> Tree:
         tree[STATE] = Blob.of(lines(state))
     by_shard: dict[str, dict[str, dict[str, Any]]] = {}
     for key in state:
-        record = paper_record_of(Paper(id=key, title=f"Paper {key}", abstract="Text.", digests=["Mar 14"]), key)
+        record = paper_record_of(
+            Paper(id=key, title=f"Paper {key}", abstract="Text.", digests=["Mar 14"]), key
+        )
         by_shard.setdefault(shard(key), {})[key] = record
     for path, records in by_shard.items():
         tree[path] = Blob.of(lines(records))
@@ -254,24 +274,52 @@ def test_merging_versions_is_commutative_and_merges_every_record(case: tuple[dic
     files = reader(store)
     merged_state = parse_lines(files.data(one[STATE]), STATE) if STATE in one else {}
     assert merged_state == merge_records(base, ours, theirs, merge_state)
-    again = merge_trees(trees[1], one, trees[1], reader(store))  # the next sync of a side that changed nothing
+    again = merge_trees(
+        trees[1], one, trees[1], reader(store)
+    )  # the next sync of a side that changed nothing
     assert {p: b.id for p, b in again.items()} == {p: b.id for p, b in one.items()}
 
 
 def test_one_paper_added_under_two_ids_on_two_sides_is_folded_with_both_states() -> None:
-    laptop = paper_record_of(Paper(id="aa", title="Sparse Attention Scales", abstract="Short.", digests=["Mar 14"],
-                                   arxiv_id="2401.00001"), "aa")
-    desktop = paper_record_of(Paper(id="bb", title="Sparse Attention Scales Well", abstract="A longer abstract.",
-                                    digests=["Mar 15"], arxiv_id="2401.00001"), "bb")
+    laptop = paper_record_of(
+        Paper(
+            id="aa",
+            title="Sparse Attention Scales",
+            abstract="Short.",
+            digests=["Mar 14"],
+            arxiv_id="2401.00001",
+        ),
+        "aa",
+    )
+    desktop = paper_record_of(
+        Paper(
+            id="bb",
+            title="Sparse Attention Scales Well",
+            abstract="A longer abstract.",
+            digests=["Mar 15"],
+            arxiv_id="2401.00001",
+        ),
+        "bb",
+    )
     groups = duplicate_groups({"aa": laptop}, {"bb": desktop})
     assert groups == [["aa", "bb"]]
     papers = {"aa": laptop, "bb": desktop}
-    state = {"aa": state_record("aa", {"note": "laptop note", "note_at": 10.0, "starred": True, "starred_at": 5.0}),
-             "bb": state_record("bb", {"note": "desktop note", "note_at": 20.0, "read": True, "read_at": 6.0})}
+    state = {
+        "aa": state_record(
+            "aa", {"note": "laptop note", "note_at": 10.0, "starred": True, "starred_at": 5.0}
+        ),
+        "bb": state_record("bb", {"note": "desktop note", "note_at": 20.0, "read": True, "read_at": 6.0}),
+    }
     fold(groups, papers, state)
     assert list(papers) == ["aa"] and list(state) == ["aa"]
-    assert {papers["aa"]["title"], *papers["aa"]["aliases"]} == {"Sparse Attention Scales", "Sparse Attention Scales Well"}
-    assert set(papers["aa"]["digests"]) == {"Mar 14", "Mar 15"} and papers["aa"]["abstract"] == "A longer abstract."
+    assert {papers["aa"]["title"], *papers["aa"]["aliases"]} == {
+        "Sparse Attention Scales",
+        "Sparse Attention Scales Well",
+    }
+    assert (
+        set(papers["aa"]["digests"]) == {"Mar 14", "Mar 15"}
+        and papers["aa"]["abstract"] == "A longer abstract."
+    )
     folded = state["aa"]
     assert (folded["read"], folded["starred"]) == (True, True)
     assert folded["note"] == "desktop note" + NOTE_SEPARATOR + "laptop note"

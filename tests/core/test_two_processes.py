@@ -27,14 +27,46 @@ from tests.helpers.durability import (
 )
 
 
-def _writer(data: Path, tag: str, seed: int, count: int, pids: str, fields: str = "read,starred,note",
-            max_sleep: float = 0.01, stop_file: Path | None = None, first_saved: Path | None = None,
-            before_last: Path | None = None) -> subprocess.Popen[str]:
+def _writer(
+    data: Path,
+    tag: str,
+    seed: int,
+    count: int,
+    pids: str,
+    fields: str = "read,starred,note",
+    max_sleep: float = 0.01,
+    stop_file: Path | None = None,
+    first_saved: Path | None = None,
+    before_last: Path | None = None,
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, str(STATE_WRITER), str(data), "--seed", str(seed), "--tag", tag, "--count", str(count),
-         "--pids", pids, "--fields", fields, "--max-sleep", str(max_sleep), "--stop-file", str(stop_file or ""),
-         "--first-saved", str(first_saved or ""), "--before-last", str(before_last or "")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env(data),
+        [
+            sys.executable,
+            str(STATE_WRITER),
+            str(data),
+            "--seed",
+            str(seed),
+            "--tag",
+            tag,
+            "--count",
+            str(count),
+            "--pids",
+            pids,
+            "--fields",
+            fields,
+            "--max-sleep",
+            str(max_sleep),
+            "--stop-file",
+            str(stop_file or ""),
+            "--first-saved",
+            str(first_saved or ""),
+            "--before-last",
+            str(before_last or ""),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=subprocess_env(data),
     )
 
 
@@ -65,8 +97,12 @@ def test_two_writers_interleaving_on_shared_and_own_papers(isolated_data: Path, 
     # papers 0-3 are changed by both, 4-5 only by A, 6-7 only by B; neither makes its last change
     # before the other has made its first, so the two overlap however the system schedules them
     started_a, started_b = tmp_path / "a-started", tmp_path / "b-started"
-    one = _writer(data, "A", seed=1, count=60, pids="0,1,2,3,4,5", first_saved=started_a, before_last=started_b)
-    two = _writer(data, "B", seed=2, count=60, pids="0,1,2,3,6,7", first_saved=started_b, before_last=started_a)
+    one = _writer(
+        data, "A", seed=1, count=60, pids="0,1,2,3,4,5", first_saved=started_a, before_last=started_b
+    )
+    two = _writer(
+        data, "B", seed=2, count=60, pids="0,1,2,3,6,7", first_saved=started_b, before_last=started_a
+    )
     saved = _finish(one) + _finish(two)
     stamps = [c["stamp"] for c in saved]
     assert len(set(stamps)) == len(stamps) == 120
@@ -91,7 +127,9 @@ def test_conflicting_notes_later_write_wins_and_other_fields_survive(isolated_da
         want = expected.get(pid, DEFAULTS)
         got = disk.get(pid, DEFAULTS)
         assert got == want, pid
-    last_note_writer = {c["pid"]: c["tag"] for c in sorted(saved, key=lambda c: c["stamp"]) if c["field"] == "note"}
+    last_note_writer = {
+        c["pid"]: c["tag"] for c in sorted(saved, key=lambda c: c["stamp"]) if c["field"] == "note"
+    }
     assert set(last_note_writer.values()) <= {"A", "B"}
 
 
@@ -101,8 +139,9 @@ def test_core_writer_and_cli_mark_on_the_same_paper(isolated_data: Path, tmp_pat
     data = isolated_data
     ids = import_sample(data)
     stop = tmp_path / "stop"
-    writer = _writer(data, "A", seed=5, count=0, pids="0,1,2", fields="read,starred", max_sleep=0.004,
-                     stop_file=stop)
+    writer = _writer(
+        data, "A", seed=5, count=0, pids="0,1,2", fields="read,starred", max_sleep=0.004, stop_file=stop
+    )
     assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
     notes = {}
     seen = ""  # the writer's output read so far
@@ -192,8 +231,15 @@ def test_random_marks_from_many_short_processes(isolated_data: Path) -> None:
     for i, pid in enumerate(rng.sample(ids, 8)):
         expected[pid] = {"read": True, "starred": i % 2 == 0, "note": f"parallel {i}"}
         args = ["mark", pid, "--read", "--note", f"parallel {i}"] + (["--star"] if i % 2 == 0 else [])
-        procs.append(subprocess.Popen(readlist_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True, env=subprocess_env(data)))
+        procs.append(
+            subprocess.Popen(
+                readlist_cmd(*args),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=subprocess_env(data),
+            )
+        )
     for proc in procs:
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err

@@ -104,8 +104,9 @@ def test_memory_holds_the_last_limit_steps_only(lib: Library) -> None:
     assert lib.state_of(pid).note == "4"  # the oldest steps are gone: their changes stay
 
 
-def test_a_failed_history_save_is_kept_for_the_next_flush(lib: Library, isolated_data: Path,
-                                                          disk_full: DiskFull) -> None:
+def test_a_failed_history_save_is_kept_for_the_next_flush(
+    lib: Library, isolated_data: Path, disk_full: DiskFull
+) -> None:
     pid = lib.papers.ids[0]
     lib.change([pid], "star", starred=True)
     disk_full.fill(isolated_data / UNDO_FILE)
@@ -155,5 +156,8 @@ def test_saved_history_holds_a_bounded_number_of_papers(monkeypatch: pytest.Monk
         log.push(Step(label, {p: {"read": False} for p in pids}, {p: {"read": True} for p in pids}))
     log.save()
     data = json.loads(saved[-1])
-    assert [s["label"] for s in data["done"]] == ["small", "newest"]  # "bulk" would go over; older ones go with it
+    assert [s["label"] for s in data["done"]] == [
+        "small",
+        "newest",
+    ]  # "bulk" would go over; older ones go with it
     assert data["undone"] == []

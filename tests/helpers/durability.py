@@ -40,9 +40,18 @@ def readlist_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "readlist", *args]
 
 
-def run_readlist(data: Path, *args: str, timeout: float = 60, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(readlist_cmd(*args), env=subprocess_env(data), capture_output=True, text=True,
-                          timeout=timeout, cwd=data.parent, **kwargs)
+def run_readlist(
+    data: Path, *args: str, timeout: float = 60, **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        readlist_cmd(*args),
+        env=subprocess_env(data),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=data.parent,
+        **kwargs,
+    )
 
 
 def import_sample(data: Path) -> list[str]:
@@ -69,8 +78,10 @@ def state_via_fresh_library(data: Path) -> dict[str, dict[str, Any]]:
     """The same, through a freshly opened Library (what the app would see)."""
     library = Library(data)
     try:
-        return {pid: {"read": s.read, "starred": s.starred, "note": s.note}
-                for pid, s in library.state.all().items()}
+        return {
+            pid: {"read": s.read, "starred": s.starred, "note": s.note}
+            for pid, s in library.state.all().items()
+        }
     finally:
         library.close()
 

@@ -38,8 +38,17 @@ class Seen:
     headers: dict[str, str]
 
 
-def entry(title: str, arxiv_id: str, day: str, *, abstract: str = "", upvotes: int = 0, comments: int = 0,
-          authors: tuple[str, ...] = ("Ada Lovelace", "Alan Turing"), **paper: Any) -> dict[str, Any]:
+def entry(
+    title: str,
+    arxiv_id: str,
+    day: str,
+    *,
+    abstract: str = "",
+    upvotes: int = 0,
+    comments: int = 0,
+    authors: tuple[str, ...] = ("Ada Lovelace", "Alan Turing"),
+    **paper: Any,
+) -> dict[str, Any]:
     """One item as ``/api/daily_papers`` lists it (the shape the DESIGN notes describe)."""
     stamp = f"{day}T08:00:00.000Z"
     return {
@@ -82,8 +91,11 @@ class FakeHub:
                 parts = urlsplit(self.path)
                 params = {key: values[-1] for key, values in parse_qs(parts.query).items()}
                 hub.requests.append(Seen(parts.path, params, dict(self.headers.items())))
-                reply = (hub.script.popleft() if hub.script else hub.faults.get(params.get("date", ""))
-                         or hub.answer(parts.path, params))
+                reply = (
+                    hub.script.popleft()
+                    if hub.script
+                    else hub.faults.get(params.get("date", "")) or hub.answer(parts.path, params)
+                )
                 body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")

@@ -23,7 +23,9 @@ def bare_repo(path: Path) -> Path:
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", f"--git-dir={repo}", *args], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", f"--git-dir={repo}", *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 class Machine:
@@ -76,5 +78,8 @@ class Machine:
 
 def two_machines(tmp_path: Path) -> tuple[Machine, Machine, Path]:
     """A laptop with two digests, a desktop with an empty library, and an empty remote."""
-    return (Machine(tmp_path / "laptop", (MAR14, "mar14.txt"), (MAR15, "mar15.txt")),
-            Machine(tmp_path / "desktop"), bare_repo(tmp_path / "remote.git"))
+    return (
+        Machine(tmp_path / "laptop", (MAR14, "mar14.txt"), (MAR15, "mar15.txt")),
+        Machine(tmp_path / "desktop"),
+        bare_repo(tmp_path / "remote.git"),
+    )

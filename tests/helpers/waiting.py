@@ -9,8 +9,9 @@ from collections.abc import Callable
 LIMIT = 30.0  # seconds; only a failing test waits this long
 
 
-def wait_until(condition: Callable[[], object], what: str = "condition", limit: float = LIMIT,
-               interval: float = 0.005) -> None:
+def wait_until(
+    condition: Callable[[], object], what: str = "condition", limit: float = LIMIT, interval: float = 0.005
+) -> None:
     """Poll ``condition`` until it holds; fail naming ``what`` if it has not after ``limit`` seconds."""
     deadline = time.monotonic() + limit
     while not condition():

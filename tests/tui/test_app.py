@@ -72,7 +72,9 @@ async def test_markup_in_titles_is_shown_literally(app: ReadlistApp) -> None:
         assert "[link=https://evil.example]click[/link]" in detail_text(app, "abstract")
 
 
-async def test_read_and_star_toggle_and_reach_disk(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
+async def test_read_and_star_toggle_and_reach_disk(
+    app: ReadlistApp, library: Library, isolated_data: Path
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         paper = app.main.paper_list.current
@@ -87,7 +89,9 @@ async def test_read_and_star_toggle_and_reach_disk(app: ReadlistApp, library: Li
         await wait_for(pilot, lambda: saved_state(isolated_data)[paper.id]["starred"] is False)
 
 
-async def test_note_editor_saves_on_escape_and_ctrl_s(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
+async def test_note_editor_saves_on_escape_and_ctrl_s(
+    app: ReadlistApp, library: Library, isolated_data: Path
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         paper = app.main.paper_list.current
@@ -103,7 +107,12 @@ async def test_note_editor_saves_on_escape_and_ctrl_s(app: ReadlistApp, library:
         assert app.screen.query_one(TextArea).text == "check [bold] table 3"
         await pilot.press("end", *" and fig 2", "ctrl+s")
         assert library.state_of(paper.id).note == "check [bold] table 3 and fig 2"
-        await wait_for(pilot, lambda: saved_state(isolated_data).get(paper.id, {}).get("note") == "check [bold] table 3 and fig 2")
+        await wait_for(
+            pilot,
+            lambda: (
+                saved_state(isolated_data).get(paper.id, {}).get("note") == "check [bold] table 3 and fig 2"
+            ),
+        )
 
 
 async def test_filter_is_fuzzy_and_enter_keeps_it(app: ReadlistApp) -> None:
@@ -164,7 +173,9 @@ async def test_copy_code_link_without_links_warns(app: ReadlistApp, clipboard: C
 
 async def test_open_uses_the_browser(library: Library) -> None:
     opened: list[str] = []
-    app = ReadlistApp(library, copy=Clipboard(), browser=lambda url: opened.append(url) or True, save_delay=0.0)
+    app = ReadlistApp(
+        library, copy=Clipboard(), browser=lambda url: opened.append(url) or True, save_delay=0.0
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("o")
@@ -224,8 +235,9 @@ async def test_command_palette_offers_the_actions(app: ReadlistApp) -> None:
         assert app.library.state_of(app.main.paper_list.current.id).starred
 
 
-async def test_quit_saves_and_state_survives_reopen(app: ReadlistApp, library: Library, isolated_data: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_quit_saves_and_state_survives_reopen(
+    app: ReadlistApp, library: Library, isolated_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("readlist.tui.app.Saver", ManualSaver)  # nothing saved but by quitting
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -263,8 +275,9 @@ async def test_read_rows_are_dimmer_than_unread(app: ReadlistApp) -> None:
         assert brightness(0) < brightness(1)
 
 
-async def test_closing_the_terminal_keeps_the_note_being_typed(app: ReadlistApp, library: Library,
-                                                              isolated_data: Path) -> None:
+async def test_closing_the_terminal_keeps_the_note_being_typed(
+    app: ReadlistApp, library: Library, isolated_data: Path
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         pid = app.main.paper_list.current.id
@@ -274,7 +287,9 @@ async def test_closing_the_terminal_keeps_the_note_being_typed(app: ReadlistApp,
     assert Library(isolated_data).state_of(pid).note == "half-typed thought"
 
 
-async def test_ctrl_q_in_the_editor_keeps_the_note(app: ReadlistApp, library: Library, isolated_data: Path) -> None:
+async def test_ctrl_q_in_the_editor_keeps_the_note(
+    app: ReadlistApp, library: Library, isolated_data: Path
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         pid = app.main.paper_list.current.id

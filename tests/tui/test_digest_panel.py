@@ -77,8 +77,10 @@ async def test_set_rows_updates_counts_and_keeps_the_highlighted_digest() -> Non
         await pilot.press("end")  # the last row: scrolled far down
         await pilot.pause()
         assert panel.highlighted_label == "Feb 28"
-        fresh = [DigestRow("Mar 16", "2025-03-16", 10, 0, True),
-                 *[DigestRow(r.label, r.day, r.total, r.total, False) for r in ROWS]]
+        fresh = [
+            DigestRow("Mar 16", "2025-03-16", 10, 0, True),
+            *[DigestRow(r.label, r.day, r.total, r.total, False) for r in ROWS],
+        ]
         panel.set_rows(fresh)
         await pilot.pause()
         assert panel.highlighted_label == "Feb 28"

@@ -20,8 +20,9 @@ def notes(app: ReadlistApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-async def test_a_damaged_state_file_loses_nothing_and_ends_nothing(app: ReadlistApp, library: Library,
-                                                                   isolated_data: Path) -> None:
+async def test_a_damaged_state_file_loses_nothing_and_ends_nothing(
+    app: ReadlistApp, library: Library, isolated_data: Path
+) -> None:
     state = isolated_data / "state.json"
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -38,15 +39,17 @@ async def test_a_damaged_state_file_loses_nothing_and_ends_nothing(app: Readlist
         assert state.read_bytes() == DAMAGED  # never written over
         assert sum("state.json" in n for n in notes(app)) == 1  # said once, not every second
         state.write_bytes(good)  # restored
-        await wait_for(pilot, lambda: "saved" in static_text(app, "#status") and not library.state.dirty, limit=30)
+        await wait_for(
+            pilot, lambda: "saved" in static_text(app, "#status") and not library.state.dirty, limit=30
+        )
         await pilot.press("j")
         assert app.is_running
     assert Library(isolated_data).state_of(pid).read
 
 
-async def test_quitting_with_a_damaged_file_keeps_the_changes_for_the_next_start(app: ReadlistApp,
-                                                                                 library: Library,
-                                                                                 isolated_data: Path) -> None:
+async def test_quitting_with_a_damaged_file_keeps_the_changes_for_the_next_start(
+    app: ReadlistApp, library: Library, isolated_data: Path
+) -> None:
     state = isolated_data / "state.json"
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -66,8 +69,9 @@ async def test_quitting_with_a_damaged_file_keeps_the_changes_for_the_next_start
     reopened.close()
 
 
-async def test_a_failing_worker_is_said_in_one_line_and_the_app_goes_on(app: ReadlistApp,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failing_worker_is_said_in_one_line_and_the_app_goes_on(
+    app: ReadlistApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_room(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 

@@ -130,8 +130,9 @@ async def test_down_in_the_filter_moves_to_the_results(app: ReadlistApp) -> None
         assert app.main.paper_list.has_focus and app.main.filter_input.value == "quantization"
 
 
-async def test_advance_moves_on_after_r_and_s_and_is_remembered(app: ReadlistApp, library: Library,
-                                                                isolated_data: Path, clipboard: Clipboard) -> None:
+async def test_advance_moves_on_after_r_and_s_and_is_remembered(
+    app: ReadlistApp, library: Library, isolated_data: Path, clipboard: Clipboard
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("r")
@@ -168,8 +169,9 @@ async def test_the_demo_says_it_keeps_nothing(library: Library, clipboard: Clipb
         assert "DEMO" in static_text(app, "#status")
 
 
-async def test_keys_that_need_a_paper_are_dimmed_and_do_nothing_without_one(app: ReadlistApp,
-                                                                           library: Library) -> None:
+async def test_keys_that_need_a_paper_are_dimmed_and_do_nothing_without_one(
+    app: ReadlistApp, library: Library
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.index is not None)
         await pilot.press("slash", *"zzqqxxnothing", "enter")

@@ -22,7 +22,9 @@ SPLATS = "3D Gaussian Splatting for Real-Time Radiance Field Rendering"
 
 
 def quick_hub() -> HubClient:
-    return HubClient.from_env(clock=FakeClock(), retries=Retries(attempts=2), timeouts=Timeouts(connect=2.0, read=0.5))
+    return HubClient.from_env(
+        clock=FakeClock(), retries=Retries(attempts=2), timeouts=Timeouts(connect=2.0, read=0.5)
+    )
 
 
 def notes(app: ReadlistApp) -> str:
@@ -33,15 +35,26 @@ def today_entries(**extra: Any) -> list[dict[str, Any]]:
     """Today's Daily Papers: one paper the library has from a saved page, and one it has not."""
     day = utc_today().isoformat()
     return [
-        entry(SPLATS, "2308.04079", day, upvotes=120, comments=7, githubRepo="https://github.com/example/splats",
-              githubStars=4200, projectPage="https://example.org/splats",
-              ai_summary="Gaussians rendered in real time.", ai_keywords=["gaussian splatting", "rendering"], **extra),
+        entry(
+            SPLATS,
+            "2308.04079",
+            day,
+            upvotes=120,
+            comments=7,
+            githubRepo="https://github.com/example/splats",
+            githubStars=4200,
+            projectPage="https://example.org/splats",
+            ai_summary="Gaussians rendered in real time.",
+            ai_keywords=["gaussian splatting", "rendering"],
+            **extra,
+        ),
         entry("Reward Models That Read Twice", "2412.00001", day, upvotes=3),
     ]
 
 
-async def test_f_fetches_today_and_the_new_papers_show_without_a_restart(library: Library, fake_hub: FakeHub,
-                                                                         clipboard: Clipboard) -> None:
+async def test_f_fetches_today_and_the_new_papers_show_without_a_restart(
+    library: Library, fake_hub: FakeHub, clipboard: Clipboard
+) -> None:
     fake_hub.entries = today_entries()
     app = make_app(library, copy=clipboard, save_delay=0.0, hub=quick_hub)
     async with app.run_test(size=SIZE) as pilot:
@@ -60,8 +73,9 @@ async def test_f_fetches_today_and_the_new_papers_show_without_a_restart(library
     assert day_label(utc_today().isoformat()) in library.digests
 
 
-async def test_a_failed_fetch_is_one_line_and_the_app_goes_on(library: Library, fake_hub: FakeHub,
-                                                             clipboard: Clipboard, isolated_data: Path) -> None:
+async def test_a_failed_fetch_is_one_line_and_the_app_goes_on(
+    library: Library, fake_hub: FakeHub, clipboard: Clipboard, isolated_data: Path
+) -> None:
     fake_hub.faults[utc_today().isoformat()] = Reply(401, {"error": "Invalid credentials"})
     before = (isolated_data / "library.json").read_bytes()
     app = make_app(library, copy=clipboard, save_delay=0.0, hub=quick_hub)
@@ -83,8 +97,13 @@ async def test_papers_imported_by_another_process_show_up(app: ReadlistApp, isol
         await pilot.press("j")
         kept = app.main.paper_list.current.id
         other = Library(isolated_data)  # another readlist, as `readlist import` would be
-        other.import_digests([parse_text("Mar 15\n\nA Paper From Elsewhere\n\nIt arrived while the app ran.\n",
-                                         "elsewhere.txt")])
+        other.import_digests(
+            [
+                parse_text(
+                    "Mar 15\n\nA Paper From Elsewhere\n\nIt arrived while the app ran.\n", "elsewhere.txt"
+                )
+            ]
+        )
         other.close()
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 5, limit=30)
         assert app.main.paper_list.current.id == kept  # the reader's place is kept
@@ -92,8 +111,9 @@ async def test_papers_imported_by_another_process_show_up(app: ReadlistApp, isol
         assert "A Paper From Elsewhere" in row_text(app, 0)  # the newest digest comes first
 
 
-async def test_the_hubs_fields_show_in_the_row_and_the_detail_pane(isolated_data: Path, clipboard: Clipboard,
-                                                                   fake_hub: FakeHub) -> None:
+async def test_the_hubs_fields_show_in_the_row_and_the_detail_pane(
+    isolated_data: Path, clipboard: Clipboard, fake_hub: FakeHub
+) -> None:
     fake_hub.entries = today_entries()
     library = Library(isolated_data)
     library.import_digests([parse_text(DIGEST, "test.txt")])
@@ -135,8 +155,15 @@ async def test_o_picks_any_link_to_open_or_copy(library: Library, clipboard: Cli
 
 async def test_s_cycles_to_most_upvoted(isolated_data: Path, clipboard: Clipboard) -> None:
     library = Library(isolated_data)
-    library.import_digests([parse_text("Mar 14\n\nFew Votes\n\nA.\n  • 2 authors\n·\nMar 1, 2024 2\n\n"
-                                       "Many Votes\n\nB.\n  • 2 authors\n·\nMar 1, 2024 90\n", "votes.txt")])
+    library.import_digests(
+        [
+            parse_text(
+                "Mar 14\n\nFew Votes\n\nA.\n  • 2 authors\n·\nMar 1, 2024 2\n\n"
+                "Many Votes\n\nB.\n  • 2 authors\n·\nMar 1, 2024 90\n",
+                "votes.txt",
+            )
+        ]
+    )
     app = make_app(library, copy=clipboard, save_delay=0.0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -146,4 +173,3 @@ async def test_s_cycles_to_most_upvoted(isolated_data: Path, clipboard: Clipboar
         await wait_for(pilot, lambda: "sort: most upvoted" in static_text(app, "#status"))
         await wait_for(pilot, lambda: "Many Votes" in row_text(app, 0))
     library.close()
-

@@ -56,7 +56,9 @@ async def test_key_bar_lists_the_keys_in_binding_order_and_the_palette(app: Read
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = bar_text(app)
-        order = [text.index(f" {label}") for label in ("Filter", "Read", "Star", "Note", "Copy", "Help", "Quit")]
+        order = [
+            text.index(f" {label}") for label in ("Filter", "Read", "Star", "Note", "Copy", "Help", "Quit")
+        ]
         assert order == sorted(order)
         assert text.rstrip().endswith("^p palette")
         assert "Redo" not in text  # a key kept out of the bar (it is in help and the palette)
@@ -87,8 +89,9 @@ async def test_hover_marks_the_key_under_the_mouse(app: ReadlistApp) -> None:
 
 
 @pytest.mark.parametrize("width", [60, 80])
-async def test_narrow_key_bar_keeps_what_fits_and_always_help_quit_and_the_palette(app: ReadlistApp,
-                                                                                  width: int) -> None:
+async def test_narrow_key_bar_keeps_what_fits_and_always_help_quit_and_the_palette(
+    app: ReadlistApp, width: int
+) -> None:
     async with app.run_test(size=(width, 30)) as pilot:
         await pilot.pause()
         text = bar_text(app)
@@ -132,10 +135,13 @@ async def test_hover_and_separator_blend_with_the_bar(app: ReadlistApp) -> None:
         separator = next(s for s in segments if s.text == "▏").style
         label = next(s for s in segments if s.text == "Quit ").style
         assert abs(brightness(separator.color) - brightness(background)) < abs(
-            brightness(label.color) - brightness(background))
+            brightness(label.color) - brightness(background)
+        )
 
 
-async def test_keys_arriving_together_after_slash_all_reach_the_filter(app: ReadlistApp, library: Library) -> None:
+async def test_keys_arriving_together_after_slash_all_reach_the_filter(
+    app: ReadlistApp, library: Library
+) -> None:
     """A paste, or keys batched over a slow link: "/" and what follows arrive in one go, and none
     of the letters may run a list command (s stars, u undoes, n opens the note editor)."""
     from textual import events

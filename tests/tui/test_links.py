@@ -45,8 +45,11 @@ async def first_paper_shown(pilot: Pilot[None], app: ReadlistApp) -> None:
 
 def links_of(app: ReadlistApp, text: str) -> set[str | None]:
     """The hyperlinks (None: plain text) on the parts of the Links section that show ``text``."""
-    return {segment.style.link if segment.style else None
-            for segment in segments(app, "links") if text in segment.text}
+    return {
+        segment.style.link if segment.style else None
+        for segment in segments(app, "links")
+        if text in segment.text
+    }
 
 
 def all_links(app: ReadlistApp) -> set[str]:

@@ -44,7 +44,9 @@ async def test_changes_saved_by_another_process_show_in_the_running_app(
         assert "discussed at the reading group" in detail_text(app, "note")  # the paper shown
         assert read_in_digest(app) == 1
         await pilot.press("slash", *"reading group")  # the new note is searchable
-        await wait_for(pilot, lambda: [app.library.papers.ids[i] for i in app.main.paper_list.rows] == [first])
+        await wait_for(
+            pilot, lambda: [app.library.papers.ids[i] for i in app.main.paper_list.rows] == [first]
+        )
 
 
 async def test_a_save_reports_what_another_process_changed_meanwhile(
@@ -76,8 +78,12 @@ async def test_a_failed_save_is_shown_and_q_twice_quits_anyway(
         await pilot.pause()
         pid = app.main.paper_list.current.id
         await pilot.press("s")
-        await wait_for(pilot, lambda: any(n.startswith("Could not save: ") and "No space left on device" in n
-                                          for n in notices(app)))
+        await wait_for(
+            pilot,
+            lambda: any(
+                n.startswith("Could not save: ") and "No space left on device" in n for n in notices(app)
+            ),
+        )
         assert static_text(app, "#status").startswith(" NOT SAVED (retrying)")
         assert library.state_of(pid).starred  # kept in memory
 
@@ -89,12 +95,17 @@ async def test_a_failed_save_is_shown_and_q_twice_quits_anyway(
     assert disk_full.refused  # the saves failed for want of room, not by chance
 
 
-async def test_import_problems_are_announced_when_the_app_opens(library: Library, clipboard: Clipboard,
-                                                                tmp_path: Path) -> None:
+async def test_import_problems_are_announced_when_the_app_opens(
+    library: Library, clipboard: Clipboard, tmp_path: Path
+) -> None:
     from tests.conftest import FIXTURES
 
     hostile = str(tmp_path / "bad\x1b[2Jname.txt")  # the terminal must never get that escape
-    names = [str(FIXTURES / "missing_abstract.txt"), hostile, *(str(tmp_path / f"gone{i}.txt") for i in range(2))]
+    names = [
+        str(FIXTURES / "missing_abstract.txt"),
+        hostile,
+        *(str(tmp_path / f"gone{i}.txt") for i in range(2)),
+    ]
     report = import_files(library, names)
     app = make_app(library, report=report, copy=clipboard, save_delay=0.0)
     async with app.run_test(size=SIZE) as pilot:

@@ -19,7 +19,8 @@ from tests.tui.conftest import Clipboard
 
 
 async def test_pick_three_star_them_export_them_as_ris_and_undo_the_star_in_one_step(
-        app: ReadlistApp, library: Library, tmp_path: Path) -> None:
+    app: ReadlistApp, library: Library, tmp_path: Path
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("space", "space", "j", "space")  # the first, second and fourth papers
@@ -44,8 +45,9 @@ async def test_pick_three_star_them_export_them_as_ris_and_undo_the_star_in_one_
         assert "picked" not in static_text(app, "#status") and not row_text(app, 0).startswith("▌")
 
 
-async def test_picked_papers_get_tags_added_and_their_links_copied(app: ReadlistApp, library: Library,
-                                                                   clipboard: Clipboard) -> None:
+async def test_picked_papers_get_tags_added_and_their_links_copied(
+    app: ReadlistApp, library: Library, clipboard: Clipboard
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = app.main.paper_list.current.id
@@ -64,26 +66,46 @@ async def test_more_like_this_says_how_alike(app: ReadlistApp) -> None:
         await wait_for(pilot, lambda: app.similar is not None)
         await pilot.press("m")
         await wait_for(pilot, lambda: app.main.shown.similar_to is not None)
-        shares = [int(row_text(app, y).split("% alike")[0].split()[-1]) for y in range(len(app.main.paper_list.rows))
-                  if "% alike" in row_text(app, y)]
+        shares = [
+            int(row_text(app, y).split("% alike")[0].split()[-1])
+            for y in range(len(app.main.paper_list.rows))
+            if "% alike" in row_text(app, y)
+        ]
         assert shares and shares == sorted(shares, reverse=True) and all(0 < share <= 100 for share in shares)
 
 
 TOPICS = [
-    ("Gaussian Splatting for Cities", "We render large city scenes with gaussian splats in real time on one graphics card."),
+    (
+        "Gaussian Splatting for Cities",
+        "We render large city scenes with gaussian splats in real time on one graphics card.",
+    ),
     ("Tokenizers for Code", "A study of tokenizers for source code models and their vocabularies."),
     ("Gaussian Splatting on Phones", "Mobile rasterization of gaussian splats with small memory budgets."),
-    ("Reward Models for Dialogue", "Learning reward models from pairwise human preferences over dialogue turns."),
+    (
+        "Reward Models for Dialogue",
+        "Learning reward models from pairwise human preferences over dialogue turns.",
+    ),
     ("Sparse Attention at Scale", "Attention that skips most token pairs keeps long contexts affordable."),
-    ("Protein Folding with Diffusion", "A diffusion model generates protein backbones that fold as designed."),
-    ("Federated Learning on Edge Devices", "Training across many phones without sending their data to a server."),
-    ("Speech Recognition for Few Languages", "Self-supervised speech models transfer to languages with little audio."),
+    (
+        "Protein Folding with Diffusion",
+        "A diffusion model generates protein backbones that fold as designed.",
+    ),
+    (
+        "Federated Learning on Edge Devices",
+        "Training across many phones without sending their data to a server.",
+    ),
+    (
+        "Speech Recognition for Few Languages",
+        "Self-supervised speech models transfer to languages with little audio.",
+    ),
 ]
 
 
 async def test_for_you_says_which_words_put_a_paper_there(isolated_data: Path, clipboard: Clipboard) -> None:
     library = Library(isolated_data)
-    library.import_digests([parse_text("Mar 14\n\n" + "".join(f"{t}\n\n{a}\n\n" for t, a in TOPICS), "t.txt")])
+    library.import_digests(
+        [parse_text("Mar 14\n\n" + "".join(f"{t}\n\n{a}\n\n" for t, a in TOPICS), "t.txt")]
+    )
     library.change([library.papers.ids[0]], "star", starred=True)
     app = make_app(library, copy=clipboard, save_delay=0.0)
     async with app.run_test(size=SIZE) as pilot:
@@ -113,11 +135,13 @@ async def test_a_search_is_saved_and_recalled_from_the_palette(app: ReadlistApp,
         await wait_for(pilot, lambda: app.main.shown.text == "quantization")
 
 
-async def test_the_last_import_can_be_undone_from_the_palette(app: ReadlistApp, library: Library,
-                                                             isolated_data: Path) -> None:
+async def test_the_last_import_can_be_undone_from_the_palette(
+    app: ReadlistApp, library: Library, isolated_data: Path
+) -> None:
     other = Library(isolated_data)
-    other.import_digests([parse_text("Mar 15\n\nAn Unwanted Paper\n\nIt came in by mistake, and goes again.\n",
-                                     "mistake.txt")])
+    other.import_digests(
+        [parse_text("Mar 15\n\nAn Unwanted Paper\n\nIt came in by mistake, and goes again.\n", "mistake.txt")]
+    )
     other.close()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 5)

@@ -15,8 +15,10 @@ COUNT = 300
 
 
 def big_digest() -> str:
-    entries = [f"Paper number {n} about topic {n % 7}\n\nAn abstract for paper {n} on topic {n % 7}.\n"
-               for n in range(COUNT)]
+    entries = [
+        f"Paper number {n} about topic {n % 7}\n\nAn abstract for paper {n} on topic {n % 7}.\n"
+        for n in range(COUNT)
+    ]
     return "new\n\nSubscribe\n\nMar 14\n\n" + "\n".join(entries)
 
 
@@ -38,7 +40,9 @@ async def test_the_list_makes_objects_only_of_papers_it_shows(isolated_data: Pat
             wanted = app.main.paper_list.current
             assert wanted is not None and wanted.title.startswith(f"Paper number {COUNT - 1} ")
             await pilot.press("escape")  # every paper again, the cursor still on that one
-            await wait_for(pilot, lambda: app.main.shown.text == "" and len(app.main.paper_list.rows) == COUNT)
+            await wait_for(
+                pilot, lambda: app.main.shown.text == "" and len(app.main.paper_list.rows) == COUNT
+            )
             assert app.main.paper_list.current is not None and app.main.paper_list.current.id == wanted.id
             assert app.main.paper_list.cursor == COUNT - 1
             assert made(library) < 3 * SIZE[1]  # the rows drawn, not the 300 passed over

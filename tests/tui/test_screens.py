@@ -14,5 +14,7 @@ async def test_every_screen_is_drawn_as_the_screenshots_show(tmp_path: Path) -> 
     changed = sorted(name for name, svg in shots.items() if (OUT / name).read_text(encoding="utf-8") != svg)
     for name in changed:
         (tmp_path / name).write_text(shots[name], encoding="utf-8")
-    assert not changed, (f"screenshots/ differs from what the app draws now ({', '.join(changed)}: see "
-                         f"{tmp_path}): if the change is meant, run python scripts/screenshots.py and look at them")
+    assert not changed, (
+        f"screenshots/ differs from what the app draws now ({', '.join(changed)}: see "
+        f"{tmp_path}): if the change is meant, run python scripts/screenshots.py and look at them"
+    )

@@ -18,9 +18,16 @@ GONE = 30.0  # generous: the guard ends it within two seconds; only "never" must
 
 
 def _start(data: Path, *args: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen([sys.executable, str(STUCK), *args], env=subprocess_env(data), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stdout.readline() == "ready\n", proc.stderr.read() if proc.stderr else ""
+    proc = subprocess.Popen(
+        [sys.executable, str(STUCK), *args],
+        env=subprocess_env(data),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "ready\n", (
+        proc.stderr.read() if proc.stderr else ""
+    )
     return proc
 
 
@@ -41,8 +48,9 @@ def test_a_stuck_process_saves_and_ends(tmp_path: Path, isolated_data: Path, sig
     assert marker.read_text() == "saved"
 
 
-def test_a_failed_save_still_ends_the_process_and_says_so_in_the_exit_code(tmp_path: Path,
-                                                                           isolated_data: Path) -> None:
+def test_a_failed_save_still_ends_the_process_and_says_so_in_the_exit_code(
+    tmp_path: Path, isolated_data: Path
+) -> None:
     proc = _start(isolated_data, str(tmp_path / "marker"), "fails")
     proc.send_signal(signal.SIGTERM)
     assert _exit_code(proc) == 1

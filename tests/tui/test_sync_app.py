@@ -55,12 +55,15 @@ def desktop_with_changes(tmp_path: Path, folder: Path, library: Library) -> tupl
 
 
 async def test_sync_now_brings_papers_and_state_into_the_running_app(
-        app: ReadlistApp, library: Library, isolated_data: Path, tmp_path: Path) -> None:
+    app: ReadlistApp, library: Library, isolated_data: Path, tmp_path: Path
+) -> None:
     _, _, pid = desktop_with_changes(tmp_path, isolated_data, library)
     before = len(library.papers)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert re.search(r"synced (just now|\d+ min ago)", status_line(app))  # the last sync, as the app starts
+        assert re.search(
+            r"synced (just now|\d+ min ago)", status_line(app)
+        )  # the last sync, as the app starts
         started = time.time()
         command = next(c for c in app.readlist_commands() if c.title == "Sync now")
         command.callback()
@@ -73,8 +76,9 @@ async def test_sync_now_brings_papers_and_state_into_the_running_app(
         await wait_for(pilot, lambda: app.index is not None and len(app.index.position) == before + 3)
 
 
-async def test_sync_now_that_fails_says_so_in_the_status_line(app: ReadlistApp, isolated_data: Path,
-                                                              tmp_path: Path) -> None:
+async def test_sync_now_that_fails_says_so_in_the_status_line(
+    app: ReadlistApp, isolated_data: Path, tmp_path: Path
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "sync" not in status_line(app)  # not set up: nothing said
@@ -83,8 +87,9 @@ async def test_sync_now_that_fails_says_so_in_the_status_line(app: ReadlistApp, 
         assert "sync failed: sync: not set up yet" in status_line(app)
 
 
-async def test_sync_at_start_and_at_quit(app: ReadlistApp, library: Library, isolated_data: Path,
-                                         tmp_path: Path) -> None:
+async def test_sync_at_start_and_at_quit(
+    app: ReadlistApp, library: Library, isolated_data: Path, tmp_path: Path
+) -> None:
     desktop, _, pid = desktop_with_changes(tmp_path, isolated_data, library)
     run.set_auto(isolated_data, True)
     async with app.run_test(size=SIZE) as pilot:
@@ -97,8 +102,8 @@ async def test_sync_at_start_and_at_quit(app: ReadlistApp, library: Library, iso
 
 
 async def test_quitting_is_never_held_up_long_by_a_remote_that_hangs(
-        app: ReadlistApp, library: Library, isolated_data: Path, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    app: ReadlistApp, library: Library, isolated_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     remote = bare_repo(tmp_path / "remote.git")
     run.sync(isolated_data, str(remote))
     run.set_auto(isolated_data, True)
@@ -108,7 +113,9 @@ async def test_quitting_is_never_held_up_long_by_a_remote_that_hangs(
     monkeypatch.setattr(app_module, "QUIT_SYNC_SECONDS", 1.0)
     started = time.time()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: (app.last_sync or 0) > started and not syncing(app))  # the sync at start ended
+        await wait_for(
+            pilot, lambda: (app.last_sync or 0) > started and not syncing(app)
+        )  # the sync at start ended
         git(isolated_data / SYNC_DIR, "config", "remote.origin.uploadpack", str(hang))  # now the remote hangs
         pid = app.main.paper_list.current.id
         # A generous limit: the remote would hold a sync for ten minutes.
@@ -116,8 +123,9 @@ async def test_quitting_is_never_held_up_long_by_a_remote_that_hangs(
     assert Library(isolated_data).state_of(pid).starred  # saved before the sync was tried
 
 
-async def test_sync_now_while_a_sync_runs_says_so(app: ReadlistApp, library: Library, isolated_data: Path,
-                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_sync_now_while_a_sync_runs_says_so(
+    app: ReadlistApp, library: Library, isolated_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     remote = bare_repo(tmp_path / "remote.git")
     run.sync(isolated_data, str(remote))
     release = threading.Event()
@@ -137,4 +145,6 @@ async def test_sync_now_while_a_sync_runs_says_so(app: ReadlistApp, library: Lib
         await pilot.pause()
         assert [n.message for n in app._notifications][-1] == "A sync is under way already."
         release.set()
-        await wait_for(pilot, lambda: (app.last_sync or 0) >= started and app.sync_status.startswith("synced"))
+        await wait_for(
+            pilot, lambda: (app.last_sync or 0) >= started and app.sync_status.startswith("synced")
+        )

@@ -19,8 +19,9 @@ def titles(app: ReadlistApp) -> list[str]:
     return [app.library.papers[i].title for i in app.main.paper_list.rows]
 
 
-async def test_tags_editor_sets_tags_shown_in_list_and_detail(app: ReadlistApp, library: Library,
-                                                              isolated_data: Path) -> None:
+async def test_tags_editor_sets_tags_shown_in_list_and_detail(
+    app: ReadlistApp, library: Library, isolated_data: Path
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         paper = app.main.paper_list.current
@@ -31,11 +32,14 @@ async def test_tags_editor_sets_tags_shown_in_list_and_detail(app: ReadlistApp, 
         assert library.state_of(paper.id).tags == ("rl", "robots")
         assert "#rl #robots" in row_text(app, 0)
         await wait_for(pilot, lambda: "#rl #robots" in detail_text(app, "facts"))
-        await wait_for(pilot, lambda: saved_state(isolated_data).get(paper.id, {}).get("tags") == ["rl", "robots"])
+        await wait_for(
+            pilot, lambda: saved_state(isolated_data).get(paper.id, {}).get("tags") == ["rl", "robots"]
+        )
 
 
-async def test_tags_editor_completes_from_tags_in_use_and_esc_keeps_the_text(app: ReadlistApp,
-                                                                             library: Library) -> None:
+async def test_tags_editor_completes_from_tags_in_use_and_esc_keeps_the_text(
+    app: ReadlistApp, library: Library
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("t", *"robots rl", "enter")
@@ -92,7 +96,9 @@ async def test_undo_takes_back_a_note_and_tags(app: ReadlistApp, library: Librar
         assert library.state_of(paper.id).note == "hours of thinking"
 
 
-async def test_mark_all_shown_read_asks_first_and_is_one_undo_step(app: ReadlistApp, library: Library) -> None:
+async def test_mark_all_shown_read_asks_first_and_is_one_undo_step(
+    app: ReadlistApp, library: Library
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await wait_for(pilot, lambda: app.index is not None)
@@ -123,7 +129,9 @@ async def test_sort_cycles_through_orders(app: ReadlistApp) -> None:
         assert "sort: title A–Z" in static_text(app, "#status")
         await pilot.press("j", "s", "S")  # starred first
         await wait_for(pilot, lambda: "sort: starred first" in static_text(app, "#status"))
-        await wait_for(pilot, lambda: app.library.state_of(app.library.papers.ids[app.main.paper_list.rows[0]]).starred)
+        await wait_for(
+            pilot, lambda: app.library.state_of(app.library.papers.ids[app.main.paper_list.rows[0]]).starred
+        )
         await pilot.press("S")
         await wait_for(pilot, lambda: titles(app) == digest_order)
 
@@ -168,7 +176,10 @@ async def test_copy_the_paper_as_markdown_and_bibtex(app: ReadlistApp, clipboard
         await pilot.pause()
         await pilot.press("c", "b")
         markdown, bibtex = clipboard.copied
-        assert markdown.startswith("## 3D Gaussian Splatting") and "https://huggingface.co/papers/2308.04079" in markdown
+        assert (
+            markdown.startswith("## 3D Gaussian Splatting")
+            and "https://huggingface.co/papers/2308.04079" in markdown
+        )
         assert bibtex.startswith("@misc{") and "eprint = {2308.04079}" in bibtex
 
 
@@ -233,7 +244,9 @@ def option_texts(app: ReadlistApp) -> list[str]:
     return [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
 
 
-async def test_digests_panel_shows_progress_and_narrows_the_list(library: Library, clipboard: Clipboard) -> None:
+async def test_digests_panel_shows_progress_and_narrows_the_list(
+    library: Library, clipboard: Clipboard
+) -> None:
     from readlist.core.digest import parse_text
 
     library.import_digests([parse_text(SECOND_DIGEST, "mar15.txt")])
@@ -246,7 +259,9 @@ async def test_digests_panel_shows_progress_and_narrows_the_list(library: Librar
         assert app.main.digest_panel.display and app.main.digest_panel.has_focus
         texts = option_texts(app)
         assert texts[0] == "All digests"
-        assert texts[1].startswith("Mar 15") and "0/2" in texts[1] and "new" in texts[1]  # a first visit: all new
+        assert (
+            texts[1].startswith("Mar 15") and "0/2" in texts[1] and "new" in texts[1]
+        )  # a first visit: all new
         assert texts[2].startswith("Mar 14") and "0/4" in texts[2]
         await pilot.press("down", "down", "enter")  # Mar 14
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 4)
@@ -373,8 +388,15 @@ async def test_long_digest_labels_are_cut_with_an_ellipsis(isolated_data: Path, 
     from readlist.core.digest import parse_text
 
     library = Library(isolated_data)
-    library.import_digests([parse_text("A Paper Without A Dated Page\n\nSome abstract text that is long enough.\n",
-                                       "noheader.txt", default_label="noheader")])
+    library.import_digests(
+        [
+            parse_text(
+                "A Paper Without A Dated Page\n\nSome abstract text that is long enough.\n",
+                "noheader.txt",
+                default_label="noheader",
+            )
+        ]
+    )
     app = make_app(library, copy=clipboard, save_delay=0.0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -398,8 +420,9 @@ async def test_export_asks_before_replacing_a_file(app: ReadlistApp, tmp_path: P
         await wait_for(pilot, lambda: target.read_text().startswith("# Reading notes"))
 
 
-async def test_notes_written_before_the_index_is_ready_are_searchable(library: Library,
-                                                                      clipboard: Clipboard) -> None:
+async def test_notes_written_before_the_index_is_ready_are_searchable(
+    library: Library, clipboard: Clipboard
+) -> None:
     app = make_app(library, copy=clipboard, save_delay=0.0)
     app.build_index = lambda: None  # hold the index back
     async with app.run_test(size=SIZE) as pilot:

@@ -43,7 +43,9 @@ async def test_weaker_matches_sit_below_a_divider_and_bulk_actions_leave_them(
             await wait_for(pilot, lambda: app.main.shown.text == "unlearning benchmarks")
             papers = library.papers
             assert [papers[i].title for i in app.main.paper_list.rows] == [
-                "Unlearning Benchmarks for Language Models", "Machine Unlearning Without Retraining"]
+                "Unlearning Benchmarks for Language Models",
+                "Machine Unlearning Without Retraining",
+            ]
             assert app.main.paper_list.strong_rows == app.main.paper_list.rows[:1]
             lines = ["".join(s.text for s in app.main.paper_list.render_line(y)) for y in range(3)]
             assert "Unlearning Benchmarks" in lines[0]
@@ -52,7 +54,9 @@ async def test_weaker_matches_sit_below_a_divider_and_bulk_actions_leave_them(
             assert "1 shown + 1 weaker" in static_text(app, "#status")
 
             await pilot.press("j")  # the cursor steps over the divider to the weaker match
-            assert app.main.paper_list.current is not None and app.main.paper_list.current.title.startswith("Machine")
+            assert app.main.paper_list.current is not None and app.main.paper_list.current.title.startswith(
+                "Machine"
+            )
 
             await pilot.press("R")
             assert isinstance(app.screen, ConfirmScreen)

@@ -27,18 +27,35 @@ NETWORK_TIMEOUT = 120.0  # seconds for one fetch, push or look at a remote
 LOCAL_TIMEOUT = 60.0  # seconds for a command on the local repository
 SSH_OPTIONS = "-o BatchMode=yes -o ConnectTimeout=20"
 # Variables that would make git work on another repository, index or object store.
-_REDIRECTING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
-                "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
-                "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_QUARANTINE_PATH", "GIT_PREFIX", "GIT_CONFIG_PARAMETERS",
-                "GIT_CONFIG_COUNT")
+_REDIRECTING = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+    "GIT_QUARANTINE_PATH",
+    "GIT_PREFIX",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+)
 # Settings for every network command: no credential prompt, no stalled transfer.
 NETWORK_CONFIG = ("credential.interactive=false", "http.lowSpeedLimit=1000", "http.lowSpeedTime=30")
 
-_AUTH = re.compile(r"authentication failed|permission denied|could not read (username|password)|terminal prompts "
-                   r"disabled|host key verification failed|invalid username or password|\b40[13]\b", re.IGNORECASE)
-_UNREACHABLE = re.compile(r"could not resolve|failed to connect|connection (refused|timed out|reset)|network is "
-                          r"unreachable|no route to host|does not appear to be a git repository|not found|unable to "
-                          r"access|could not read from remote|operation timed out|timed out", re.IGNORECASE)
+_AUTH = re.compile(
+    r"authentication failed|permission denied|could not read (username|password)|terminal prompts "
+    r"disabled|host key verification failed|invalid username or password|\b40[13]\b",
+    re.IGNORECASE,
+)
+_UNREACHABLE = re.compile(
+    r"could not resolve|failed to connect|connection (refused|timed out|reset)|network is "
+    r"unreachable|no route to host|does not appear to be a git repository|not found|unable to "
+    r"access|could not read from remote|operation timed out|timed out",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +95,23 @@ def remote_failure(doing: str, remote: str, stderr: str) -> SyncError:
 
 
 def _environment(git_dir: Path, ssh_command: str | None) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in _REDIRECTING
-           and not name.startswith("GIT_CONFIG_KEY_") and not name.startswith("GIT_CONFIG_VALUE_")}
-    env.update({
-        "GIT_DIR": str(git_dir),
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_SSH_COMMAND": f"{ssh_command or 'ssh'} {SSH_OPTIONS}",
-        "SSH_ASKPASS_REQUIRE": "never",
-        "LC_ALL": "C",  # git's messages in English, so that they can be told apart
-        "LANGUAGE": "C",
-    })
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in _REDIRECTING
+        and not name.startswith("GIT_CONFIG_KEY_")
+        and not name.startswith("GIT_CONFIG_VALUE_")
+    }
+    env.update(
+        {
+            "GIT_DIR": str(git_dir),
+            "GIT_TERMINAL_PROMPT": "0",
+            "GIT_SSH_COMMAND": f"{ssh_command or 'ssh'} {SSH_OPTIONS}",
+            "SSH_ASKPASS_REQUIRE": "never",
+            "LC_ALL": "C",  # git's messages in English, so that they can be told apart
+            "LANGUAGE": "C",
+        }
+    )
     return env
 
 
@@ -108,19 +132,33 @@ class Git:
             configured = self.run("config", "--get", "core.sshCommand", ok=(0, 1)).text
             self.env = _environment(git_dir, configured or None)
 
-    def run(self, *args: str, input: bytes | None = None, ok: Sequence[int] = (0,), network: bool = False,
-            config: Sequence[str] = ()) -> Result:
+    def run(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        ok: Sequence[int] = (0,),
+        network: bool = False,
+        config: Sequence[str] = (),
+    ) -> Result:
         """Run ``git ARGS``; a SyncError naming git's complaint when its exit code is not in ``ok``."""
-        options = [arg for setting in (*config, *(NETWORK_CONFIG if network else ())) for arg in ("-c", setting)]
+        options = [
+            arg for setting in (*config, *(NETWORK_CONFIG if network else ())) for arg in ("-c", setting)
+        ]
         limit = NETWORK_TIMEOUT if network else LOCAL_TIMEOUT
         if self.deadline is not None:
             limit = min(limit, self.deadline - time.monotonic())
             if limit <= 0:
                 raise SyncError("sync: stopped: it took longer than it was given")
         cwd = self.git_dir if self.git_dir.is_dir() else self.git_dir.parent
-        proc = subprocess.Popen([self.exe, *options, *args], cwd=cwd, env=self.env, start_new_session=True,
-                                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [self.exe, *options, *args],
+            cwd=cwd,
+            env=self.env,
+            start_new_session=True,
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
             out, err = proc.communicate(input, timeout=limit)
         except subprocess.TimeoutExpired:

@@ -48,14 +48,17 @@ class Export:
     tree: Tree
     keys: dict[str, str] = field(default_factory=dict)
     papers: dict[str, Any] = field(default_factory=dict)
-    stamp: dict[str, Any] = field(default_factory=dict)  # the version of library.json the papers' files are of
+    stamp: dict[str, Any] = field(
+        default_factory=dict
+    )  # the version of library.json the papers' files are of
 
     def key(self, pid: str) -> str:
         return self.keys.get(pid, pid)
 
 
-def export_library(library: Library, head: Tree, files: Files, known: dict[str, str],
-                   last: dict[str, Any] | None = None) -> Export:
+def export_library(
+    library: Library, head: Tree, files: Files, known: dict[str, str], last: dict[str, Any] | None = None
+) -> Export:
     """The library as the repository's files, keyed so that ``head``'s papers keep their keys;
     ``last`` is ``Export.papers`` of an earlier export whose files are in the repository."""
     export = Export({})
@@ -71,7 +74,9 @@ def export_library(library: Library, head: Tree, files: Files, known: dict[str, 
         remapped = False
         for key in sorted(new):
             pid = owner.get(key, key)
-            found = sorted({index[i] for i in identities(paper_record_of(library.by_id[pid], key)) if i in index} - taken)
+            found = sorted(
+                {index[i] for i in identities(paper_record_of(library.by_id[pid], key)) if i in index} - taken
+            )
             if found:
                 export.keys[pid] = found[0]
                 taken.add(found[0])
@@ -79,7 +84,10 @@ def export_library(library: Library, head: Tree, files: Files, known: dict[str, 
         if remapped:
             export.tree = _files(library, export)
     _settle(export, head, files)
-    export.papers = {**export.stamp, "files": {path: blob.id for path, blob in export.tree.items() if is_papers(path)}}
+    export.papers = {
+        **export.stamp,
+        "files": {path: blob.id for path, blob in export.tree.items() if is_papers(path)},
+    }
     return export
 
 
@@ -92,9 +100,12 @@ def _settle(export: Export, head: Tree, files: Files) -> None:
         if not (is_papers(path) or path == DIGESTS) or path not in head or same(head[path], blob):
             continue
         ours, known = files.records(path, blob), files.records(path, head[path])
-        settled = {key: known[key] if key in known and record != known[key]
-                   and (path == DIGESTS or adds_nothing(known[key], record)) else record
-                   for key, record in ours.items()}
+        settled = {
+            key: known[key]
+            if key in known and record != known[key] and (path == DIGESTS or adds_nothing(known[key], record))
+            else record
+            for key, record in ours.items()
+        }
         if settled != ours:
             export.tree[path] = Blob.of(lines(settled))
 
@@ -119,8 +130,11 @@ def _paper_files(library: Library, export: Export, last: dict[str, Any] | None) 
     """The papers' files: the last export's while ``library.json`` is the same version (and the
     keys the same), else made afresh (seconds at 100k papers, where the rest of a sync that
     changed a few papers takes a fraction of one)."""
-    export.stamp = {"format": VERSION, "revision": orjson.loads(orjson.dumps(library.revision)),
-                    "keys": dict(export.keys)}
+    export.stamp = {
+        "format": VERSION,
+        "revision": orjson.loads(orjson.dumps(library.revision)),
+        "keys": dict(export.keys),
+    }
     if last is not None and all(last.get(name) == value for name, value in export.stamp.items()):
         return {path: Blob(blob_id) for path, blob_id in last["files"].items()}
     by_shard: dict[str, list[int]] = {}
@@ -176,8 +190,12 @@ def apply(library: Library, export: Export, merged: Tree, files: Files) -> Appli
     applied = Applied(keys=dict(export.keys))
     if diff.papers:
         digests = files.records(DIGESTS, merged.get(DIGESTS))
-        doc = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "digests": [digests[label] for label in sorted(digests)],
-               "papers": [diff.papers[key] for key in sorted(diff.papers)]}
+        doc = {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "digests": [digests[label] for label in sorted(digests)],
+            "papers": [diff.papers[key] for key in sorted(diff.papers)],
+        }
         report = library.import_digests(read_export(doc, SOURCE))
         applied.papers, applied.new = report.new + report.updated, report.new
         # A paper without an abstract is no problem here (an import of a file says so once).
@@ -193,7 +211,9 @@ def apply(library: Library, export: Export, merged: Tree, files: Files) -> Appli
             for pid in pids.get(key, [key]):
                 now = state_record(key, library.state.record(pid) or {})
                 target = merge_state(key, exported.get(export.key(pid)), now, theirs) or state_record(key, {})
-                fields = {name: value for name, value in target.items() if name != "id" and now.get(name) != value}
+                fields = {
+                    name: value for name, value in target.items() if name != "id" and now.get(name) != value
+                }
                 if fields:
                     puts[pid] = fields
         library.state.put(puts)
@@ -202,8 +222,9 @@ def apply(library: Library, export: Export, merged: Tree, files: Files) -> Appli
     return applied
 
 
-def _local_papers(library: Library, export: Export, merged: Tree, files: Files, keys: set[str],
-                  applied: Applied) -> dict[str, list[str]]:
+def _local_papers(
+    library: Library, export: Export, merged: Tree, files: Files, keys: set[str], applied: Applied
+) -> dict[str, list[str]]:
     """The papers here that each key of ``keys`` is (none for a paper this library lacks);
     a paper that is known here under another id is remembered in ``applied.keys``."""
     by_key: dict[str, list[str]] = {}

@@ -51,18 +51,23 @@ def three_way(base: T, ours: T, theirs: T, both: Callable[[T, T], T]) -> T:
     return both(ours, theirs)
 
 
-def _records(both: Callable[[Record, Record], Record]) -> Callable[[Record | None, Record | None], Record | None]:
+def _records(
+    both: Callable[[Record, Record], Record],
+) -> Callable[[Record | None, Record | None], Record | None]:
     """``both`` for two changed records, where one side may have deleted its record (``None``):
     the change is kept."""
+
     def merged(ours: Record | None, theirs: Record | None) -> Record | None:
         if ours is None or theirs is None:
             return ours if theirs is None else theirs
         return both(ours, theirs)
+
     return merged
 
 
-def merge_records(base: dict[str, Record], ours: dict[str, Record], theirs: dict[str, Record],
-                  merge: Merge) -> dict[str, Record]:
+def merge_records(
+    base: dict[str, Record], ours: dict[str, Record], theirs: dict[str, Record], merge: Merge
+) -> dict[str, Record]:
     """Every record of either side merged by ``merge(key, base, ours, theirs)``."""
     merged = {}
     for key in ours.keys() | theirs.keys():
@@ -127,8 +132,11 @@ def _both_tags(base: Field, ours: Field, theirs: Field) -> Field:
     """Tags changed on both sides: each tag kept unless it was there before and one side removed it."""
     before, mine, other = set(base[0]), set(ours[0]), set(theirs[0])
     first, second = sorted((ours, theirs), key=_when, reverse=True)  # the later side's order leads
-    tags = [tag for tag in dict.fromkeys((*first[0], *second[0]))
-            if (tag in mine and tag in other) or (tag not in before and (tag in mine or tag in other))]
+    tags = [
+        tag
+        for tag in dict.fromkeys((*first[0], *second[0]))
+        if (tag in mine and tag in other) or (tag not in before and (tag in mine or tag in other))
+    ]
     return tags, _later(ours[1], theirs[1])
 
 
@@ -159,7 +167,9 @@ def merge_paper(key: str, base: Record | None, ours: Record | None, theirs: Reco
     return three_way(base, ours, theirs, _records(lambda one, other: merge_papers(key, one, other)))
 
 
-def merge_digest(label: str, base: Record | None, ours: Record | None, theirs: Record | None) -> Record | None:
+def merge_digest(
+    label: str, base: Record | None, ours: Record | None, theirs: Record | None
+) -> Record | None:
     """A digest's date, when both sides gave it another: the same choice on both sides."""
     return three_way(base, ours, theirs, _records(lambda one, other: min(one, other, key=_canonical)))
 

@@ -85,7 +85,9 @@ def is_papers(path: str) -> bool:
 
 def lines(records: dict[str, Record]) -> bytes:
     """Records (key → record holding its key) as the file writes them: sorted, one a line."""
-    return b"".join(orjson.dumps(records[key], option=orjson.OPT_SORT_KEYS) + b"\n" for key in sorted(records))
+    return b"".join(
+        orjson.dumps(records[key], option=orjson.OPT_SORT_KEYS) + b"\n" for key in sorted(records)
+    )
 
 
 def parse_lines(data: bytes, path: str, key: str = "id") -> dict[str, Record]:
@@ -111,11 +113,15 @@ def check_marker(data: bytes | None, where: str) -> None:
     except orjson.JSONDecodeError:
         marker = None
     if not isinstance(marker, dict) or marker.get("format") != FORMAT:
-        raise SyncError(f"sync: {where} holds something that is not a readlist sync repository; "
-                        "sync with an empty repository or one readlist made")
+        raise SyncError(
+            f"sync: {where} holds something that is not a readlist sync repository; "
+            "sync with an empty repository or one readlist made"
+        )
     version = marker.get("version")
     if not isinstance(version, int) or version > VERSION:
-        raise SyncError(f"sync: {where} was written by a newer readlist (sync format {version}); update readlist")
+        raise SyncError(
+            f"sync: {where} was written by a newer readlist (sync format {version}); update readlist"
+        )
 
 
 # -- paper records ------------------------------------------------------------------------------------
@@ -151,8 +157,11 @@ def state_record(key: str, record: Record) -> Record:
 
 def is_blank(record: Record) -> bool:
     """A state record that says nothing: every field at its default, never changed."""
-    return all(record.get(name, PaperState.DEFAULTS[name]) == PaperState.DEFAULTS[name]
-               and record.get(f"{name}_at") is None for name in STATE_FIELDS)
+    return all(
+        record.get(name, PaperState.DEFAULTS[name]) == PaperState.DEFAULTS[name]
+        and record.get(f"{name}_at") is None
+        for name in STATE_FIELDS
+    )
 
 
 def parse_state(data: bytes, path: str = STATE) -> dict[str, Record]:

@@ -58,8 +58,10 @@ class SyncRepo:
         repo = cls(folder, deadline)
         if not repo.dir.exists():
             if remote is None:
-                raise SyncError("sync: not set up yet: run 'readlist sync REMOTE' once, with an empty private "
-                                "repository (ssh, https, a local path or a bare repository)")
+                raise SyncError(
+                    "sync: not set up yet: run 'readlist sync REMOTE' once, with an empty private "
+                    "repository (ssh, https, a local path or a bare repository)"
+                )
             repo._create()
         repo._check_ours()
         if remote is not None:
@@ -82,10 +84,16 @@ class SyncRepo:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def _check_ours(self) -> None:
-        found = self.git.run("config", "--get", OURS, ok=(0, 1, 128)).text if (self.dir / "config").is_file() else ""
+        found = (
+            self.git.run("config", "--get", OURS, ok=(0, 1, 128)).text
+            if (self.dir / "config").is_file()
+            else ""
+        )
         if found != "1":
-            raise SyncError(f"sync: {self.dir} is not readlist's sync repository; it was left alone (move it "
-                            "elsewhere to start afresh)")
+            raise SyncError(
+                f"sync: {self.dir} is not readlist's sync repository; it was left alone (move it "
+                "elsewhere to start afresh)"
+            )
 
     @property
     def remote(self) -> str:
@@ -130,7 +138,7 @@ class SyncRepo:
             if len(header) != 3 or header[0].decode() != blob.id:
                 raise SyncError(f"sync: {self.dir}: object {blob.id} is missing")
             size = int(header[2])
-            found.append(out[end + 1:end + 1 + size])
+            found.append(out[end + 1 : end + 1 + size])
             at = end + 1 + size + 1
         return found
 
@@ -154,8 +162,11 @@ class SyncRepo:
         start = self.tree(parents[0]) if parents else {}
         name, email = (re.sub(r"[<>\n]", "", part) for part in self.identity())
         text = f"{message}\n".encode()
-        stream = [f"reset {STAGED}\ncommit {STAGED}\ncommitter {name} <{email}> {int(time.time())} +0000\n".encode(),
-                  b"data %d\n" % len(text), text]
+        stream = [
+            f"reset {STAGED}\ncommit {STAGED}\ncommitter {name} <{email}> {int(time.time())} +0000\n".encode(),
+            b"data %d\n" % len(text),
+            text,
+        ]
         stream += [f"from {parents[0]}\n".encode()] if parents else []
         stream += [f"merge {parent}\n".encode() for parent in parents[1:]]
         for path in sorted(tree):
@@ -165,7 +176,12 @@ class SyncRepo:
             if blob.data is None:
                 stream.append(f"M 100644 {blob.id} {path}\n".encode())
             else:
-                stream += [f"M 100644 inline {path}\n".encode(), b"data %d\n" % len(blob.data), blob.data, b"\n"]
+                stream += [
+                    f"M 100644 inline {path}\n".encode(),
+                    b"data %d\n" % len(blob.data),
+                    blob.data,
+                    b"\n",
+                ]
         stream += [f"D {path}\n".encode() for path in sorted(start.keys() - tree.keys())]
         stream.append(b"\ndone\n")
         self.git.run("fast-import", "--quiet", "--force", "--done", input=b"".join(stream))
@@ -185,8 +201,15 @@ class SyncRepo:
         remote = self.remote
         if self.ref(REMOTE_MAIN) is None and not self._remote_has_main(remote):
             return None
-        result = self.git.run("fetch", "--quiet", "--no-tags", "origin", f"+refs/heads/main:{REMOTE_MAIN}",
-                              ok=(0, 1, 128), network=True)
+        result = self.git.run(
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "origin",
+            f"+refs/heads/main:{REMOTE_MAIN}",
+            ok=(0, 1, 128),
+            network=True,
+        )
         if result.code != 0:
             if "couldn't find remote ref" in result.err and not self._remote_has_main(remote):
                 self.git.run("update-ref", "-d", REMOTE_MAIN)
@@ -213,8 +236,9 @@ class SyncRepo:
     def push(self, commit: str) -> bool:
         """Push ``commit`` to the remote's main: False when the remote moved on meanwhile."""
         remote = self.remote
-        result = self.git.run("push", "--porcelain", "origin", f"{commit}:refs/heads/main", ok=(0, 1, 128),
-                              network=True)
+        result = self.git.run(
+            "push", "--porcelain", "origin", f"{commit}:refs/heads/main", ok=(0, 1, 128), network=True
+        )
         refused = [line for line in result.text.splitlines() if line.startswith("!")]
         if refused:
             if re.search(r"\[rejected\].*\((fetch first|non-fast-forward)\)", refused[0]):

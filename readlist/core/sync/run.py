@@ -59,8 +59,9 @@ def _sync_lock(folder: Path) -> Iterator[None]:
         raise SyncError("sync: another sync of this library is running") from None
 
 
-def sync(folder: Path, remote: str | None = None, *, library: Library | None = None,
-         deadline: float | None = None) -> SyncReport:
+def sync(
+    folder: Path, remote: str | None = None, *, library: Library | None = None, deadline: float | None = None
+) -> SyncReport:
     """Sync the library in ``folder`` (``library``, or one opened here) with its remote (set to
     ``remote`` when given). ``deadline`` (``time.monotonic()``) bounds the whole sync."""
     with _sync_lock(folder):
@@ -88,9 +89,13 @@ def _sync(repo: SyncRepo, library: Library, settings: Settings) -> SyncReport:
     mine = export.tree if applied == head else merge_trees(repo.tree(applied), export.tree, head_tree, files)
     # The export's files are all in the repository once ``mine`` is committed, if ``mine`` is the export.
     settings.papers = export.papers if mine is export.tree else None
-    if _differ(mine, head_tree) and (head is not None or mine.keys() - {MARKER, README}):  # an empty library adds nothing
+    if _differ(mine, head_tree) and (
+        head is not None or mine.keys() - {MARKER, README}
+    ):  # an empty library adds nothing
         count = changed_papers(head_tree, mine, files)
-        new = repo.commit(mine, [head] if head else [], f"{hostname()}: the changes of {plural(count, 'paper')}")
+        new = repo.commit(
+            mine, [head] if head else [], f"{hostname()}: the changes of {plural(count, 'paper')}"
+        )
         repo.move(MAIN, new, head)
         head = new
     head = _exchange(repo, head, files, report)
@@ -115,8 +120,10 @@ def _exchange(repo: SyncRepo, head: str | None, files: Files, report: SyncReport
         if repo.push(head):
             report.sent = changed_papers(repo.tree(theirs), repo.tree(head), files)
             return head
-    raise SyncError(f"sync: {repo.remote} kept changing while this sync merged ({PUSH_ATTEMPTS} tries); nothing was "
-                    "lost: run readlist sync again")
+    raise SyncError(
+        f"sync: {repo.remote} kept changing while this sync merged ({PUSH_ATTEMPTS} tries); nothing was "
+        "lost: run readlist sync again"
+    )
 
 
 def _merge(repo: SyncRepo, head: str | None, theirs: str, files: Files) -> str:
@@ -177,4 +184,3 @@ def auto_enabled(folder: Path) -> bool:
     """Whether the app syncs at start and quit (never when sync is not set up); reads no git."""
     repo_dir = folder / SYNC_DIR
     return repo_dir.is_dir() and Settings.load(repo_dir).auto
-

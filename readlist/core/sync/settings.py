@@ -39,7 +39,8 @@ class Settings:
             auto=data.get("auto") is True,
             last_sync=float(last) if isinstance(last, int | float) and not isinstance(last, bool) else None,
             keys={k: v for k, v in keys.items() if isinstance(k, str) and isinstance(v, str)}
-            if isinstance(keys, dict) else {},
+            if isinstance(keys, dict)
+            else {},
             papers=papers if isinstance(papers, dict) and isinstance(papers.get("files"), dict) else None,
         )
 

@@ -55,8 +55,10 @@ class Files:
         """The records of each file (path and blob, None: not there), in order, read a few files
         at a time and not kept: for a look at every paper without holding them all."""
         for start in range(0, len(items), batch):
-            chunk = items[start:start + batch]
-            missing = {b.id: b for _, b in chunk if b is not None and b.data is None and b.id not in self._data}
+            chunk = items[start : start + batch]
+            missing = {
+                b.id: b for _, b in chunk if b is not None and b.data is None and b.id not in self._data
+            }
             read = dict(zip(missing, self._read(list(missing.values())), strict=True)) if missing else {}
             for path, blob in chunk:
                 if blob is None or (path, blob.id) in self._parsed:
@@ -105,8 +107,16 @@ def merge_trees(base: Tree, ours: Tree, theirs: Tree, files: Files) -> Tree:
             merged[path] = chosen
     files.prefetch(tree.get(path) for path in conflicts for tree in (base, ours, theirs))
     for path in conflicts:
-        rule = merge.merge_state if path == STATE else merge.merge_digest if path == DIGESTS else merge.merge_paper
-        records = merge.merge_records(*(files.records(path, tree.get(path)) for tree in (base, ours, theirs)), rule)
+        rule = (
+            merge.merge_state
+            if path == STATE
+            else merge.merge_digest
+            if path == DIGESTS
+            else merge.merge_paper
+        )
+        records = merge.merge_records(
+            *(files.records(path, tree.get(path)) for tree in (base, ours, theirs)), rule
+        )
         if records:
             merged[path] = Blob.of(lines(records))
     added_theirs = _added(base, theirs, files)
@@ -123,7 +133,9 @@ def _added(base: Tree, side: Tree, files: Files) -> dict[str, Record]:
     added: dict[str, Record] = {}
     for path in changed:
         before = files.records(path, base.get(path))
-        added.update((key, record) for key, record in files.records(path, side[path]).items() if key not in before)
+        added.update(
+            (key, record) for key, record in files.records(path, side[path]).items() if key not in before
+        )
     return added
 
 
@@ -177,12 +189,21 @@ def changed_papers(old: Tree, new: Tree, files: Files) -> int:
     return len(keys)
 
 
-def _differences(old: Tree, new: Tree, files: Files) -> Iterator[tuple[str, dict[str, Record], dict[str, Record],
-                                                                       set[str]]]:
+def _differences(
+    old: Tree, new: Tree, files: Files
+) -> Iterator[tuple[str, dict[str, Record], dict[str, Record], set[str]]]:
     """Each file that differs: its path, its records in both versions, and the keys that differ."""
-    paths = sorted(path for path in (old.keys() | new.keys()) - {MARKER, README}
-                   if not same(old.get(path), new.get(path)))
+    paths = sorted(
+        path
+        for path in (old.keys() | new.keys()) - {MARKER, README}
+        if not same(old.get(path), new.get(path))
+    )
     records = files.scan([(path, tree.get(path)) for path in paths for tree in (old, new)])
     for path in paths:
         before, after = next(records), next(records)
-        yield path, before, after, {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+        yield (
+            path,
+            before,
+            after,
+            {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)},
+        )

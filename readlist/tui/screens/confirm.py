@@ -35,7 +35,9 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content(self.question), id="confirm-question", markup=False)
-            yield Static("y / Enter: yes    n / Esc: no    (u undoes it afterwards)", id="confirm-keys", markup=False)
+            yield Static(
+                "y / Enter: yes    n / Esc: no    (u undoes it afterwards)", id="confirm-keys", markup=False
+            )
         yield KeyBar()
 
     def action_answer(self, yes: bool) -> None:

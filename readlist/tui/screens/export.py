@@ -25,8 +25,13 @@ from readlist.core.storage import write_atomic
 from readlist.core.text import one_line, plural
 from readlist.tui.widgets.key_bar import KeyBar
 
-LABELS = {"markdown": "Markdown reading notes", "bibtex": "BibTeX", "ris": "RIS (Zotero, Mendeley, EndNote)",
-          "csv": "CSV", "json": "JSON (re-importable)"}
+LABELS = {
+    "markdown": "Markdown reading notes",
+    "bibtex": "BibTeX",
+    "ris": "RIS (Zotero, Mendeley, EndNote)",
+    "csv": "CSV",
+    "json": "JSON (re-importable)",
+}
 SUFFIX = {fmt: ext for ext, fmt in reversed(list(EXTENSIONS.items()))}
 HINT = "↑↓ picks the format · Enter writes the file · Esc cancels"
 
@@ -63,8 +68,14 @@ class ExportScreen(ModalScreen[str | None]):
         text: str
         error: str | None
 
-    def __init__(self, library: Library, rows: list[int], fmt: str = "markdown", left_out: int = 0,
-                 picked: bool = False) -> None:
+    def __init__(
+        self,
+        library: Library,
+        rows: list[int],
+        fmt: str = "markdown",
+        left_out: int = 0,
+        picked: bool = False,
+    ) -> None:
         super().__init__()
         self.library = library
         self.rows = rows
@@ -82,7 +93,9 @@ class ExportScreen(ModalScreen[str | None]):
             yield Static(title, id="export-title", markup=False)
             with RadioSet(id="export-format"):
                 for fmt in FORMATS:
-                    yield RadioButton(Content(LABELS[fmt]), value=fmt == self.fmt, name=fmt, id=f"format-{fmt}")
+                    yield RadioButton(
+                        Content(LABELS[fmt]), value=fmt == self.fmt, name=fmt, id=f"format-{fmt}"
+                    )
             yield Input(default_path(self.fmt), id="export-path")
             yield Static(HINT, id="export-hint", markup=False)
         yield KeyBar()

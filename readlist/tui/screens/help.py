@@ -47,8 +47,12 @@ class HelpScreen(ModalScreen[None]):
                 for keys, text in help_rows():
                     yield Static(keys, classes="keys", markup=False)
                     yield Static(text, markup=False)
-            yield Static("Markers: ● unread  ★ starred  ✎ has a note  ▲ upvotes  💬 comments on the Hub.  "
-                         "↑↓ PgUp PgDn scroll · Esc, q or ? closes.", id="help-foot", markup=False)
+            yield Static(
+                "Markers: ● unread  ★ starred  ✎ has a note  ▲ upvotes  💬 comments on the Hub.  "
+                "↑↓ PgUp PgDn scroll · Esc, q or ? closes.",
+                id="help-foot",
+                markup=False,
+            )
 
     def action_scroll(self, how: str) -> None:
         """The keys scroll the help, whatever has focus (nothing in it can take focus)."""

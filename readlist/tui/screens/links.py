@@ -45,10 +45,19 @@ class LinkScreen(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         width = max((len(link.label) for link in self.links), default=0)
         with Vertical():
-            yield Static(Content("Links · ") + Content(strip_controls(self.paper_title)), id="links-title",
-                         markup=False)
-            yield OptionList(*(Content.assemble((link.label.ljust(width), "bold"), "  ", strip_controls(link.url))
-                               for link in self.links), id="links", markup=False)
+            yield Static(
+                Content("Links · ") + Content(strip_controls(self.paper_title)),
+                id="links-title",
+                markup=False,
+            )
+            yield OptionList(
+                *(
+                    Content.assemble((link.label.ljust(width), "bold"), "  ", strip_controls(link.url))
+                    for link in self.links
+                ),
+                id="links",
+                markup=False,
+            )
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -89,12 +89,20 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
     def compose(self) -> ComposeResult:
         library = self.readlist.library
         # select_on_focus off: coming back with / adds to the query instead of replacing it.
-        yield Input(placeholder='/ filter: words (typos welcome), is:unread tag:NAME "a phrase" -word  (Esc clears)',
-                    id="filter", select_on_focus=False)
+        yield Input(
+            placeholder='/ filter: words (typos welcome), is:unread tag:NAME "a phrase" -word  (Esc clears)',
+            id="filter",
+            select_on_focus=False,
+        )
         yield Static(id="hint", markup=False)
         with Horizontal(id="main"):
-            yield PaperList(library.papers, library.state_of, list(library.order), digest_of=library.newest_digest,
-                            id="papers")
+            yield PaperList(
+                library.papers,
+                library.state_of,
+                list(library.order),
+                digest_of=library.newest_digest,
+                id="papers",
+            )
             yield DetailPane(id="detail")
         yield Static(id="status", markup=False)
         yield KeyBar()
@@ -176,24 +184,51 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
             # More like this looks at the whole library, whatever the filter, view or digest.
             found = app.similar.similar(app.library.by_id.index[query.similar_to])
             badges = {i: f"{share:.0%} alike" for i, share in found}
-            self.post_message(self.SearchDone(query, [i for i, _ in found], frozenset(), [], keep, badges=badges))
+            self.post_message(
+                self.SearchDone(query, [i for i, _ in found], frozenset(), [], keep, badges=badges)
+            )
             return
         if self.columns is None:
             self.columns = Columns(app.library)
-        selection = select_papers(app.library, query.text, index=app.index, columns=self.columns,
-                                  views=[query.view], sort=query.sort, digest=query.digest)
+        selection = select_papers(
+            app.library,
+            query.text,
+            index=app.index,
+            columns=self.columns,
+            views=[query.view],
+            sort=query.sort,
+            digest=query.digest,
+        )
         if not worker.is_cancelled:
-            self.post_message(self.SearchDone(query, selection.indices, selection.matched, selection.hints, keep,
-                                              selection.strong))
+            self.post_message(
+                self.SearchDone(
+                    query, selection.indices, selection.matched, selection.hints, keep, selection.strong
+                )
+            )
 
     @on(SearchDone)
     def search_done(self, message: SearchDone) -> None:
         if message.query == self.list_query:  # else a newer keystroke or view switch is on its way
-            self._show_rows(message.query, message.rows, message.matched, message.hints, message.keep,
-                            message.strong, message.badges or {})
+            self._show_rows(
+                message.query,
+                message.rows,
+                message.matched,
+                message.hints,
+                message.keep,
+                message.strong,
+                message.badges or {},
+            )
 
-    def _show_rows(self, query: ListQuery, rows: list[int], matched: frozenset[str], hints: list[str],
-                   keep: str | None, strong: int | None = None, badges: dict[int, str] | None = None) -> None:
+    def _show_rows(
+        self,
+        query: ListQuery,
+        rows: list[int],
+        matched: frozenset[str],
+        hints: list[str],
+        keep: str | None,
+        strong: int | None = None,
+        badges: dict[int, str] | None = None,
+    ) -> None:
         was_empty = self.paper_list.current is None
         self.matched, self.shown = matched, query  # before the rows: the new cursor shows its paper at once
         self.paper_list.picked_digest = query.digest
@@ -236,8 +271,9 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         paper = self.paper_list.current
         state = library.state_of(paper.id if paper else "")
         why = NO_SIMILAR if self.shown.similar_to is not None else NOTHING_MATCHES
-        self.detail.show(paper, state, self.matched, empty=not library.papers, why_empty=why,
-                         reason=self._for_you(paper))
+        self.detail.show(
+            paper, state, self.matched, empty=not library.papers, why_empty=why, reason=self._for_you(paper)
+        )
 
     def _for_you(self, paper: Paper | None) -> str:
         """In the "for you" order: the words that put the paper where it is."""
@@ -245,7 +281,9 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         if paper is None or self.shown.sort is not Sort.FORYOU or ranking is None:
             return ""
         words = ranking.words(self.readlist.library.by_id.index[paper.id], limit=6)
-        return f"For you: it shares {', '.join(words)} with what you starred, tagged or noted" if words else ""
+        return (
+            f"For you: it shares {', '.join(words)} with what you starred, tagged or noted" if words else ""
+        )
 
     def papers_reloaded(self) -> None:
         """The library's papers were replaced (new papers from an import, fetch or sync)."""
@@ -344,7 +382,9 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         self.action_view(VIEW_CYCLE[(i + 1) % len(VIEW_CYCLE)].value)
 
     def action_cycle_sort(self) -> None:
-        self.list_query = replace(self.list_query, sort=SORT_CYCLE[(SORT_CYCLE.index(self.list_query.sort) + 1) % len(SORT_CYCLE)])
+        self.list_query = replace(
+            self.list_query, sort=SORT_CYCLE[(SORT_CYCLE.index(self.list_query.sort) + 1) % len(SORT_CYCLE)]
+        )
 
     def action_focus_filter(self) -> None:
         # At once (``focus()`` waits for the keys already queued): with / a priority key, the keys
@@ -400,8 +440,11 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         """The palette's entries for saving the filter's search and for each saved one."""
         from readlist.core.saved import SavedSearches
 
-        yield SystemCommand("Save this search…", "Keep the filter's query under a name (readlist list --saved "
-                            "NAME uses it too)", self.ask_search_name)
+        yield SystemCommand(
+            "Save this search…",
+            "Keep the filter's query under a name (readlist list --saved NAME uses it too)",
+            self.ask_search_name,
+        )
         try:
             saved = SavedSearches(self.readlist.library.folder, self.readlist.library.lock).all()
         except ReadlistError as exc:
@@ -426,8 +469,9 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
             if name is not None:
                 self.save_search(name, text)
 
-        self.app.push_screen(PromptScreen(f"Save the search {text}", "A name for it · Enter saves · Esc cancels"),
-                             save)
+        self.app.push_screen(
+            PromptScreen(f"Save the search {text}", "A name for it · Enter saves · Esc cancels"), save
+        )
 
     def save_search(self, name: str, text: str) -> None:
         from readlist.core.saved import SavedSearches
@@ -443,4 +487,3 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         from readlist.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen())
-

@@ -47,8 +47,12 @@ class NoteScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content("Note · ") + Content(self.paper_title), id="note-title", markup=False)
-            yield TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False, tab_behavior="indent")
-            yield Static("Esc or Ctrl+S saves and closes · Ctrl+G closes without saving", id="note-hint", markup=False)
+            yield TextArea(
+                self.note, id="note-text", soft_wrap=True, show_line_numbers=False, tab_behavior="indent"
+            )
+            yield Static(
+                "Esc or Ctrl+S saves and closes · Ctrl+G closes without saving", id="note-hint", markup=False
+            )
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -32,7 +32,7 @@ class TagSuggester(Suggester):
             return None
         for tag in self.known:
             if tag.startswith(last) and tag != last and tag not in typed:
-                return value + tag[len(last):]
+                return value + tag[len(last) :]
         return None
 
 
@@ -68,14 +68,23 @@ class TagsScreen(ModalScreen[str | None]):
         with Vertical():
             yield Static(Content("Tags · ") + Content(self.paper_title), id="tags-title", markup=False)
             # The cursor lands after a space: typing adds a tag, it never replaces the ones there.
-            yield Input(" ".join(self.tags) + (" " if self.tags else ""), select_on_focus=False,
-                        placeholder="tags, separated by spaces or commas",
-                        suggester=TagSuggester(list(self.known)), id="tags-input")
+            yield Input(
+                " ".join(self.tags) + (" " if self.tags else ""),
+                select_on_focus=False,
+                placeholder="tags, separated by spaces or commas",
+                suggester=TagSuggester(list(self.known)),
+                id="tags-input",
+            )
             known = "  ".join(f"{tag} ({n})" for tag, n in list(self.known.items())[:SHOWN_TAGS])
-            yield Static(Content(f"In use: {known}" if known else "No tags in use yet."), id="tags-known",
-                         markup=False)
-            yield Static("Enter or Esc saves (u in the list undoes it) · Ctrl+G closes without saving · → or Tab "
-                         "completes", id="tags-hint", markup=False)
+            yield Static(
+                Content(f"In use: {known}" if known else "No tags in use yet."), id="tags-known", markup=False
+            )
+            yield Static(
+                "Enter or Esc saves (u in the list undoes it) · Ctrl+G closes without saving · → or Tab "
+                "completes",
+                id="tags-hint",
+                markup=False,
+            )
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -68,8 +68,15 @@ class DetailPane(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False),
     ]
     COMPONENT_CLASSES = {
-        "detail--title", "detail--facts", "detail--heading", "detail--muted", "detail--match", "detail--link",
-        "detail--note-bar", "detail--hub", "detail--hub-bar",
+        "detail--title",
+        "detail--facts",
+        "detail--heading",
+        "detail--muted",
+        "detail--match",
+        "detail--link",
+        "detail--note-bar",
+        "detail--hub",
+        "detail--hub-bar",
     }
     DEFAULT_CSS = """
     DetailPane { padding: 0 1; background: $surface; scrollbar-gutter: stable; overflow-x: hidden; }
@@ -96,13 +103,22 @@ class DetailPane(ScrollView, can_focus=True):
 
     # -- what is shown ----------------------------------------------------------------------------
 
-    def show(self, paper: Paper | None, state: PaperState, matched: frozenset[str] = frozenset(),
-             empty: bool = False, why_empty: str = NOTHING_MATCHES, reason: str = "") -> None:
+    def show(
+        self,
+        paper: Paper | None,
+        state: PaperState,
+        matched: frozenset[str] = frozenset(),
+        empty: bool = False,
+        why_empty: str = NOTHING_MATCHES,
+        reason: str = "",
+    ) -> None:
         """Show ``paper``; with none, say why the list is empty (``empty``: the whole library is).
         ``reason`` says why the paper is where it is in the list (the words of "for you")."""
         sections = self._sections(paper, state, matched, empty, why_empty)
         if paper is not None and reason:
-            sections.insert(2, Section("reason", Content.styled(strip_controls(reason), self._style("detail--hub"))))
+            sections.insert(
+                2, Section("reason", Content.styled(strip_controls(reason), self._style("detail--hub")))
+            )
         self.set_sections(sections)
 
     def set_sections(self, sections: list[Section]) -> None:
@@ -138,31 +154,51 @@ class DetailPane(ScrollView, can_focus=True):
             style = self._styles[name] = self.get_visual_style(name, partial=True)
         return style
 
-    def _sections(self, paper: Paper | None, state: PaperState, matched: frozenset[str], empty: bool,
-                  why_empty: str) -> list[Section]:
+    def _sections(
+        self, paper: Paper | None, state: PaperState, matched: frozenset[str], empty: bool, why_empty: str
+    ) -> list[Section]:
         style = self._style
         if paper is None and empty:
-            return [Section("title", Content.styled("Your reading list is empty", style("detail--title"))),
-                    Section("facts", Content.styled(
+            return [
+                Section("title", Content.styled("Your reading list is empty", style("detail--title"))),
+                Section(
+                    "facts",
+                    Content.styled(
                         "Fetch today's papers with: readlist fetch (or F here)\n"
                         "or save a Daily Papers page as text, then run: readlist DIGEST.txt\n"
-                        "To look around first: readlist --demo", style("detail--facts")))]
+                        "To look around first: readlist --demo",
+                        style("detail--facts"),
+                    ),
+                ),
+            ]
         if paper is None:
-            return [Section("title", Content.styled("No paper here", style("detail--title"))),
-                    Section("facts", Content.styled(why_empty, style("detail--facts")))]
+            return [
+                Section("title", Content.styled("No paper here", style("detail--title"))),
+                Section("facts", Content.styled(why_empty, style("detail--facts"))),
+            ]
         sections = [
             Section("title", self._marked(paper.title, matched, style("detail--title"))),
-            Section("facts", Content.styled(strip_controls(facts_line(paper, state)), style("detail--facts"))),
+            Section(
+                "facts", Content.styled(strip_controls(facts_line(paper, state)), style("detail--facts"))
+            ),
         ]
         if state.note.strip():
             sections.append(Section("note", self._marked(state.note, matched), "detail--note-bar"))
         else:
-            sections.append(Section("note", Content.styled("No note yet: n writes one.", style("detail--muted"))))
+            sections.append(
+                Section("note", Content.styled("No note yet: n writes one.", style("detail--muted")))
+            )
         hub = self._hub(paper)
         if hub is not None:
             sections.append(Section("hub", hub, "detail--hub-bar"))
-        sections.append(Section("abstract", self._marked(paper.abstract, matched) if paper.abstract
-                                else Content.styled("(no abstract in the digest)", style("detail--muted"))))
+        sections.append(
+            Section(
+                "abstract",
+                self._marked(paper.abstract, matched)
+                if paper.abstract
+                else Content.styled("(no abstract in the digest)", style("detail--muted")),
+            )
+        )
         sections.append(Section("links", self._links(paper)))
         return sections
 
@@ -181,16 +217,29 @@ class DetailPane(ScrollView, can_focus=True):
         lines: list[Content] = []
         if paper.github_repo:
             stars = f"  ★ {paper.github_stars:,}" if paper.github_stars is not None else ""
-            lines.append(Content.assemble(("Code ", style("detail--heading")), self.hyperlink(paper.github_repo), stars))
+            lines.append(
+                Content.assemble(
+                    ("Code ", style("detail--heading")), self.hyperlink(paper.github_repo), stars
+                )
+            )
         if paper.project_page:
-            lines.append(Content.assemble(("Project ", style("detail--heading")), self.hyperlink(paper.project_page)))
+            lines.append(
+                Content.assemble(("Project ", style("detail--heading")), self.hyperlink(paper.project_page))
+            )
         if paper.ai_summary:
-            lines.append(Content.assemble(("The Hub's AI summary: ", style("detail--heading")),
-                                          Content.styled(strip_controls(paper.ai_summary), style("detail--hub"))))
+            lines.append(
+                Content.assemble(
+                    ("The Hub's AI summary: ", style("detail--heading")),
+                    Content.styled(strip_controls(paper.ai_summary), style("detail--hub")),
+                )
+            )
         if paper.ai_keywords:
             keywords = strip_controls(", ".join(paper.ai_keywords))
-            lines.append(Content.assemble(("Keywords: ", style("detail--heading")),
-                                          Content.styled(keywords, style("detail--hub"))))
+            lines.append(
+                Content.assemble(
+                    ("Keywords: ", style("detail--heading")), Content.styled(keywords, style("detail--hub"))
+                )
+            )
         return Content("\n").join(lines) if lines else None
 
     def _links(self, paper: Paper) -> Content:
@@ -198,7 +247,9 @@ class DetailPane(ScrollView, can_focus=True):
         line; ``O`` opens or copies any of them."""
         keyed = [("y", paper.url), *(("Y" if i == 0 else " ", url) for i, url in enumerate(paper.links))]
         heading = Content.styled("Links (O picks one to open or copy)", self._style("detail--heading"))
-        return Content("\n").join([heading, *(Content.assemble(f"[{key}] ", self.hyperlink(url)) for key, url in keyed)])
+        return Content("\n").join(
+            [heading, *(Content.assemble(f"[{key}] ", self.hyperlink(url)) for key, url in keyed)]
+        )
 
     def hyperlink(self, url: str) -> Content:
         """``url`` shown as it is; when it is safe to open (http/https, no spaces or control
@@ -262,8 +313,9 @@ class DetailPane(ScrollView, can_focus=True):
             end = len(self._text_lines[line.y]) if end == -1 else end
             start, end = max(start, line.x) - line.x, min(end, line.x + len(content.plain)) - line.x
             if start < end:
-                content = content.stylize(self.screen.get_visual_style("screen--selection", partial=True), start,
-                                          end)
+                content = content.stylize(
+                    self.screen.get_visual_style("screen--selection", partial=True), start, end
+                )
         # Rendered over the pane's own style, so that the parts' colours blend with its background.
         under = self.visual_style
         segments = [Segment(text, style.rich_style) for text, style in content.render(under, end="")]

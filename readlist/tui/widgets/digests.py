@@ -67,8 +67,9 @@ class DigestPanel(OptionList):
         def control(self) -> DigestPanel:
             return self.panel
 
-    def __init__(self, rows: Sequence[DigestRow] = (), *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, rows: Sequence[DigestRow] = (), *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes, markup=False)
         self.border_title = "Digests"
         self._rows: list[DigestRow] = []
@@ -114,7 +115,9 @@ class DigestPanel(OptionList):
                 " ",
                 ("new", "bold $text-accent") if row.new else "   ",
             )
-            label = Content(row.label).truncate(max(4, self._width - tail.cell_length), ellipsis=True, pad=True)
+            label = Content(row.label).truncate(
+                max(4, self._width - tail.cell_length), ellipsis=True, pad=True
+            )
             prompts.append(label + tail)
         return prompts
 

@@ -101,7 +101,9 @@ class KeyBar(Widget):
         hover = Style(bgcolor=style("key-bar--hover").bgcolor)
 
         def item(key: Key) -> list[Segment]:
-            styles = (key_style, text_style) if key != self._hover else (key_style + hover, text_style + hover)
+            styles = (
+                (key_style, text_style) if key != self._hover else (key_style + hover, text_style + hover)
+            )
             if not key.enabled:
                 styles = tuple(part + _DIM for part in styles)
             return [Segment(f" {key.shown} ", styles[0]), Segment(f"{key.description} ", styles[1])]
@@ -154,4 +156,3 @@ class KeyBar(Widget):
         if self._hover is not None:
             self._hover = None
             self.refresh()
-

@@ -104,7 +104,9 @@ class PaperList(ScrollView, can_focus=True):
         self.digest_of = digest_of  # the digest a row names (the newest the paper was in) …
         self.picked_digest: str | None = None  # … unless the list is narrowed to one of its digests
         self.selected: set[int] = set()  # papers (indices into ``papers``) picked for a bulk action
-        self.badges: dict[int, str] = {}  # a short figure per paper (how similar), in place of the Hub's counts
+        self.badges: dict[
+            int, str
+        ] = {}  # a short figure per paper (how similar), in place of the Hub's counts
         self.rows: list[int] = rows or []
         self.matched: frozenset[str] = frozenset()
         self.divider: int | None = None  # where the weaker matches start, if any
@@ -113,8 +115,13 @@ class PaperList(ScrollView, can_focus=True):
 
     # -- data in --------------------------------------------------------------
 
-    def set_rows(self, rows: list[int], matched: frozenset[str] = frozenset(), keep: str | None = None,
-                 strong: int | None = None) -> None:
+    def set_rows(
+        self,
+        rows: list[int],
+        matched: frozenset[str] = frozenset(),
+        keep: str | None = None,
+        strong: int | None = None,
+    ) -> None:
         """Show ``rows`` (indices into papers); keep the cursor on paper ``keep`` if still shown. With
         ``strong`` below ``len(rows)``, a divider goes above the weaker matches after the first ``strong``."""
         self.rows = rows
