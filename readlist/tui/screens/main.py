@@ -62,7 +62,8 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         strong: int | None = None  # rows after the first ``strong`` are weaker matches
         badges: dict[int, str] | None = None  # a figure to show beside some rows (how similar)
 
-    list_query: reactive[ListQuery] = reactive(ListQuery, init=False, always_update=False)
+    # repaint=False: a new query redraws what it changes (the rows, the status), not the whole screen.
+    list_query: reactive[ListQuery] = reactive(ListQuery, init=False, always_update=False, repaint=False)
 
     paper_list: PaperList
     detail: DetailPane
