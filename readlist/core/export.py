@@ -15,7 +15,7 @@ from typing import Any
 
 from readlist.core.json_input import EXPORT_FORMAT, EXPORT_VERSION
 from readlist.core.links import arxiv_abs_url
-from readlist.core.model import Paper, PaperState, display_date
+from readlist.core.model import Paper, PaperState, display_date, with_year
 from readlist.core.text import clean_line, fold, plural
 
 Pair = tuple[Paper, PaperState]
@@ -64,10 +64,13 @@ def paper_json(paper: Paper, state: PaperState) -> dict[str, Any]:
 
 
 def render(fmt: str, pairs: Sequence[Pair], digest_dates: Mapping[str, str | None] | None = None) -> str:
-    """``pairs`` in one of ``FORMATS``; ``digest_dates`` (label → ISO day) goes into JSON only."""
+    """``pairs`` in one of ``FORMATS``; ``digest_dates`` (label → ISO day) goes into JSON, and
+    gives CSV the year of a date the page showed without one."""
     if fmt == "json":
         return to_json(pairs, digest_dates)
-    return {"markdown": to_markdown, "bibtex": to_bibtex, "ris": to_ris, "csv": to_csv}[fmt](pairs)
+    if fmt == "csv":
+        return to_csv(pairs, digest_dates)
+    return {"markdown": to_markdown, "bibtex": to_bibtex, "ris": to_ris}[fmt](pairs)
 
 
 # -- Markdown --------------------------------------------------------------------------------------
@@ -142,6 +145,7 @@ _LATEX = str.maketrans(
         "^": r"\textasciicircum{}",
     }
 )
+_MATH = re.compile(r"(?<!\\)\$([^$]+?)(?<!\\)\$")  # inline math: not at an escaped ``\$``
 _URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
 _STOP_WORDS = frozenset(
     {"a", "an", "and", "at", "by", "for", "from", "in", "is", "of", "on", "the", "to", "with"}
@@ -150,8 +154,24 @@ _AND = re.compile(r"\band\b", re.IGNORECASE)
 
 
 def _latex(text: str) -> str:
-    """Text that LaTeX prints literally, on one line (``S$^{2}$FT`` stays exactly that)."""
-    return " ".join(text.split()).translate(_LATEX)
+    """Text that LaTeX prints literally, on one line, but for its ``$…$`` math, which stays math
+    (``S$^{2}$FT``) when it is whole: braces balanced, no ``$`` escaped by a backslash."""
+    text = " ".join(text.split())
+    parts, at = [], 0
+    for math in _MATH.finditer(text):
+        if _balanced(math[1]):
+            parts += [text[at : math.start()].translate(_LATEX), math[0]]
+            at = math.end()
+    return "".join([*parts, text[at:].translate(_LATEX)])
+
+
+def _balanced(math: str) -> bool:
+    depth = 0
+    for ch in math:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and not math.endswith("\\")
 
 
 def _bib_name(name: str) -> str:
@@ -302,14 +322,22 @@ def _cell(value: Any) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(pairs: Iterable[Pair]) -> str:
-    """A header and one row per paper; list fields are joined with ``; ``."""
+def _year_of(paper: Paper, digest_dates: Mapping[str, str | None]) -> str | None:
+    """The year of the day of the paper's first digest, when known."""
+    day = digest_dates.get(paper.digests[0]) if paper.digests else None
+    return day[:4] if day else None
+
+
+def to_csv(pairs: Iterable[Pair], digest_dates: Mapping[str, str | None] | None = None) -> str:
+    """A header and one row per paper; list fields are joined with ``; ``; a date the page gave
+    without its year takes the year of the paper's first digest, as a spreadsheet wants a date."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for paper, state in pairs:
         row = {
             **_paper_fields(paper),
+            "published": with_year(paper.published, _year_of(paper, digest_dates or {})) or paper.published,
             "tags": state.tags,
             "read": state.read,
             "starred": state.starred,

@@ -272,6 +272,14 @@ def partial_date(text: str) -> str | None:
     return "-".join([year, *(f"{int(part):02d}" for part in (month, day) if part)])
 
 
+def with_year(published: str | None, year: str | None) -> str | None:
+    """A published date a page gave without its year (``--10-08``) in ``year``; other dates as
+    they are; None when the year is needed and not known."""
+    if published and published.startswith("--"):
+        return f"{year}{published[1:]}" if year else None
+    return published
+
+
 def display_date(iso: str | None) -> str:
     """``2024-12-09`` → ``Dec 9, 2024``; ``--10-08`` → ``Oct 8``; ``2024-12`` → ``Dec 2024``;
     ``2024`` → ``2024``."""

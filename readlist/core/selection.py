@@ -26,6 +26,7 @@ import numpy as np
 from readlist.core.foryou import ForYou, for_you
 from readlist.core.library import Library, newest_first
 from readlist.core.links import CODE_HOSTS, find_urls, is_code_url
+from readlist.core.model import with_year
 from readlist.core.papers import SEP
 from readlist.core.query import (
     Filter,
@@ -295,10 +296,7 @@ class Columns:
         dates: list[str | None] = []
         firsts = [joined.split(SEP, 1)[0] for joined in papers.joined_column("digests")]
         for published, first in zip(papers.column("published"), firsts, strict=True):
-            if published and published.startswith("--"):
-                year = years.get(first)
-                published = f"{year}{published[1:]}" if year else None
-            dates.append(published)
+            dates.append(with_year(published, years.get(first)))
         return dates
 
     def _published_keys(self) -> list[str]:

@@ -348,3 +348,22 @@ def test_render_of_nothing(fmt: str) -> None:
             "json": to_json([]),
         }[fmt]
     )
+
+
+def test_bibtex_keeps_math_as_latex_and_escapes_the_rest() -> None:
+    paper = make(
+        "MedS$^3$: Small Models for \\$5 and 100% {less} on $\\mathcal{O}(n^{2})$", published="2025-01-02"
+    )
+    entry = parse_string(paper_bibtex(paper, PaperState()), "bibtex").entries[cite_key(paper)]
+    title = str(entry.fields["title"])
+    assert "MedS$^3$" in title and "$\\mathcal{O}(n^{2})$" in title  # math stays math
+    assert "\\textbackslash{}\\$5" in title and "100\\%" in title and "\\textbraceleft{}less" in title
+    broken = make("A $ half open {brace", published="2025-01-02")  # no whole math: all of it escaped
+    assert "\\$ half open \\textbraceleft{}brace" in paper_bibtex(broken, PaperState())
+
+
+def test_csv_gives_a_date_without_its_year_the_year_of_its_digest() -> None:
+    paper = make("Yearless", published="--10-10")
+    paper.digests = ["Oct 12"]
+    rows = list(csv.DictReader(io.StringIO(render("csv", [(paper, PaperState())], {"Oct 12": "2024-10-12"}))))
+    assert rows[0]["published"] == "2024-10-10"
