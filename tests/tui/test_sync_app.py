@@ -14,7 +14,7 @@ import pytest
 from readlist.core.library import Library
 from readlist.core.sync import run
 from readlist.core.sync.repo import SYNC_DIR
-from readlist.tui import app as app_module
+from readlist.tui import incoming
 from readlist.tui.app import ReadlistApp
 from tests.core.conftest import MAR14
 from tests.helpers.sync_machines import Machine, bare_repo, git
@@ -110,7 +110,7 @@ async def test_quitting_is_never_held_up_long_by_a_remote_that_hangs(
     hang = tmp_path / "hang"
     hang.write_text("#!/bin/sh\nsleep 600\n")
     hang.chmod(0o755)
-    monkeypatch.setattr(app_module, "QUIT_SYNC_SECONDS", 1.0)
+    monkeypatch.setattr(incoming, "QUIT_SYNC_SECONDS", 1.0)
     started = time.time()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(
