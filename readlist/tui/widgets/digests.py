@@ -7,6 +7,7 @@ as markup. A year of digests is ~365 options, well within what an ``OptionList``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from textual import events, on
 from textual.binding import Binding
@@ -55,13 +56,12 @@ class DigestPanel(OptionList):
     }
     """
 
+    @dataclass
     class Picked(Message):
         """The reader chose a digest (``label``) or all of them (``label`` None)."""
 
-        def __init__(self, panel: DigestPanel, label: str | None) -> None:
-            super().__init__()
-            self.panel = panel
-            self.label = label
+        panel: DigestPanel
+        label: str | None
 
         @property
         def control(self) -> DigestPanel:
