@@ -28,32 +28,31 @@ class AbstractSource(Protocol):
 # its code repository, project page, and the Hub's machine-written summary and keywords.
 COUNTS = ("upvotes", "comments", "github_stars")
 HUB_FIELDS = ("comments", "github_repo", "github_stars", "project_page", "ai_summary", "ai_keywords")
+# Every field of a paper but its abstract (kept apart: snapshot.py), in the order records keep them.
+FIELDS = (
+    "id",
+    "title",
+    "authors",
+    "published",
+    "upvotes",
+    "arxiv_id",
+    "digests",
+    "seq",
+    "pos",
+    "positions",
+    "aliases",
+    "extra_links",
+    "author_names",
+    "rev",
+    *HUB_FIELDS,
+    "hub_at",
+)
 
 
 class Paper:
     """One paper of the library. Its abstract may be read lazily from a snapshot file."""
 
-    __slots__ = (
-        "id",
-        "title",
-        "authors",
-        "published",
-        "upvotes",
-        "arxiv_id",
-        "digests",
-        "seq",
-        "pos",
-        "positions",
-        "aliases",
-        "extra_links",
-        "author_names",
-        "rev",
-        *HUB_FIELDS,
-        "hub_at",
-        "_abstract",
-        "_source",
-        "_slot",
-    )
+    __slots__ = (*FIELDS, "_abstract", "_source", "_slot")
 
     def __init__(
         self,

@@ -10,26 +10,9 @@ from collections import Counter
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
-from readlist.core.model import HUB_FIELDS, AbstractSource, Paper
+from readlist.core.model import FIELDS, AbstractSource, Paper
 
-COLUMNS = (
-    "id",
-    "title",
-    "authors",
-    "published",
-    "upvotes",
-    "arxiv_id",
-    "digests",
-    "seq",
-    "pos",
-    "positions",
-    "aliases",
-    "extra_links",
-    "author_names",
-    "rev",
-    *HUB_FIELDS,
-    "hub_at",
-)
+COLUMNS = FIELDS  # one column per field
 _JOINED = ("digests", "aliases", "extra_links", "author_names", "ai_keywords")
 _ENCODED = (*_JOINED, "positions")  # columns that hold a paper's field as one string
 SEP = "\x1f"  # joins list fields: one string per paper loads much faster than a list

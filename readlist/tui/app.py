@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -86,9 +86,11 @@ class ReadlistApp(IncomingWork, App[None]):
     class SaveFailed(Message):
         error: ReadlistError | OSError
 
-    save_status: reactive[str] = reactive("saved", init=False)
-    activity: reactive[str | None] = reactive(None, init=False)
-    sync_status: reactive[str] = reactive("", init=False)  # "synced 2 min ago", "sync failed: …", or nothing
+    # Shown in the status line, which their watchers update: a plain reactive would repaint the
+    # whole screen on every change ("saving…" on each star would redraw all of it).
+    save_status: var[str] = var("saved", init=False)
+    activity: var[str | None] = var(None, init=False)
+    sync_status: var[str] = var("", init=False)  # "synced 2 min ago", "sync failed: …", or nothing
 
     def __init__(
         self,

@@ -12,6 +12,8 @@ from readlist.core.model import Paper
 from readlist.core.text import clean_note, clean_tags, plural, shorten
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from readlist.tui.app import ReadlistApp
     from readlist.tui.widgets.paper_list import PaperList
 
@@ -23,6 +25,7 @@ class TriageActions:
     paper: Paper
     targets: list[Paper]
     paper_list: PaperList
+    draw_at_once: Callable[[], None]
 
     def action_toggle_read(self) -> None:
         self._toggle("read", ("marked read", "marked unread"))
@@ -48,6 +51,7 @@ class TriageActions:
         the top down."""
         if self.readlist.settings.advance:
             self.paper_list.action_cursor_down()
+            self.draw_at_once()  # the mark and the move in one frame
 
     def action_toggle_advance(self) -> None:
         app = self.readlist

@@ -21,7 +21,6 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -31,6 +30,7 @@ from readlist.core.query import needs_index, parse
 from readlist.core.text import one_line, shorten
 from readlist.core.views import ListQuery, Sort, View
 from readlist.tui.actions import NEEDS_PAPER, VIEW_CYCLE, bindings
+from readlist.tui.frames import DrawsAtOnce
 from readlist.tui.sharing import SharingActions
 from readlist.tui.triage import TriageActions
 from readlist.tui.widgets.detail import NOTHING_MATCHES, DetailPane
@@ -47,7 +47,7 @@ NARROW = 60  # below this many columns the detail pane goes under the list
 NO_SIMILAR = "No other paper shares enough distinctive words with this one. Esc returns to the list."
 
 
-class MainScreen(TriageActions, SharingActions, Screen[None]):
+class MainScreen(TriageActions, SharingActions, DrawsAtOnce):
     # Keys pressed while the app starts go to the list, not to the first focusable widget (the filter).
     AUTO_FOCUS = "#papers"
     BINDINGS = [*bindings(), Binding("down", "results", "Results", show=False)]
@@ -241,6 +241,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         if was_empty != (self.paper_list.current is None):
             self.refresh_bindings()  # the keys that need a paper come and go
         self.refresh_status()
+        self.draw_at_once()
 
     def index_ready(self) -> None:
         """The search index arrived: a query typed while it was being built can run now."""
@@ -306,6 +307,7 @@ class MainScreen(TriageActions, SharingActions, Screen[None]):
         if self.digest_panel is not None and self.digest_panel.display:
             self.refresh_digests()
         self.refresh_status()
+        self.draw_at_once()
 
     # -- status ---------------------------------------------------------------------------------
 

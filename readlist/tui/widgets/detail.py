@@ -54,6 +54,10 @@ class _Line:
     x: int
     bar: str | None
 
+    def looks_like(self, other: _Line) -> bool:
+        """Drawn the same (``Content`` compares its text only, not its styles)."""
+        return self == other and self.content.spans == other.content.spans
+
 
 class DetailPane(ScrollView, can_focus=True):
     """Title, facts, note, what the Hub says, abstract and links of one paper."""
@@ -100,6 +104,7 @@ class DetailPane(ScrollView, can_focus=True):
         self._rows: dict[str, range] = {}  # the screen lines of each section
         self._strips: dict[int, Strip] = {}
         self._styles: dict[str, Style] = {}
+        self._paper_id: str | None = None  # the paper shown
 
     # -- what is shown ----------------------------------------------------------------------------
 
@@ -119,19 +124,37 @@ class DetailPane(ScrollView, can_focus=True):
             sections.insert(
                 2, Section("reason", Content.styled(strip_controls(reason), self._style("detail--hub")))
             )
-        self.set_sections(sections)
+        paper_id = paper.id if paper is not None else None
+        self.set_sections(sections, same_paper=paper_id is not None and paper_id == self._paper_id)
+        self._paper_id = paper_id
 
-    def set_sections(self, sections: list[Section]) -> None:
+    def set_sections(self, sections: list[Section], same_paper: bool = False) -> None:
+        """Show ``sections`` from the top; for the ``same_paper`` (a star, a note, the words
+        typed) stay where the reader is, and draw only the lines that changed."""
         self.sections = sections
         self._text_lines = []
         for n, section in enumerate(sections):
             if n:
                 self._text_lines.append("")
             self._text_lines += section.content.plain.split("\n")
+        before = self._lines
         self._wrapped_at = -1
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        if not same_paper:
+            self.scroll_to(0, 0, animate=False, immediate=True)
         self._wrap()
-        self.refresh()
+        if not same_paper:
+            self.refresh()
+            return
+        lines = self._lines
+        changed = [
+            row for row, (was, now) in enumerate(zip(before, lines, strict=False)) if not was.looks_like(now)
+        ]
+        if len(before) == len(lines):
+            for row in changed:
+                self.refresh_line(row)
+        else:  # from the first change down, the lines moved
+            first = changed[0] if changed else min(len(before), len(lines))
+            self.refresh_lines(first, max(len(before), len(lines)) - first)
 
     @property
     def text(self) -> str:

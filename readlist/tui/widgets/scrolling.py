@@ -15,6 +15,7 @@ from textual.widget import Widget
 
 
 def set_virtual_size(view: ScrollView, size: Size) -> None:
+    """Set ``view``'s content size; the caller refreshes the lines that changed."""
     old = view.virtual_size
     height = view.container_size.height
     if old.width != size.width or (old.height > height) != (size.height > height) or not view.is_mounted:
@@ -26,4 +27,3 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
         scrollbar.window_virtual_size = size.height
         scrollbar.refresh()
     view.scroll_to(y=min(view.scroll_y, max(0, size.height - height)), animate=False, immediate=True)
-    view.refresh()
