@@ -1,18 +1,17 @@
 """The readlist Textual app: a thin layer over ``readlist.core``.
 
-The App keeps what lives as long as the process: start-up, the background work that derives
-data from the library (search index, digest counts, backup), saving, watching for changes made
-by another process, signals and quitting. What the reader looks at and presses keys in is the
-main screen (screens/main.py). Calls go down (the app asks the library to change state),
-messages come up (widgets and worker threads post messages; workers never touch widgets).
-Screens, search and backups are imported where first used: the first frame waits for every
-module imported up front.
-"""
+The App keeps what lives as long as the process: start-up, saving, watching for changes made
+by another process, signals and quitting. Its mixins hold the background work: what is derived
+from the library (search index, digest counts, backup: derived.py) and what brings papers in or
+takes them out (fetch, sync, undoing an import: incoming.py). What the reader looks at and
+presses keys in is the main screen (screens/main.py). Calls go down (the app asks the library
+to change state), messages come up (widgets and worker threads post messages; workers never
+touch widgets). Screens, search and backups are imported where first used: the first frame
+waits for every module imported up front."""
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import shutil
 import sys
 from collections.abc import Callable, Collection, Iterable
@@ -35,34 +34,20 @@ from readlist.core.state import Saver
 from readlist.core.text import one_line, plural, strip_controls
 from readlist.core.undo import Step
 from readlist.tui.actions import palette_commands
+from readlist.tui.derived import DerivedData, keep_for_good
 from readlist.tui.incoming import IncomingWork
 from readlist.tui.screens.main import MainScreen
 from readlist.tui.shutdown import ShutdownGuard
 
 if TYPE_CHECKING:
-    from readlist.core.digests import DigestCounts
     from readlist.core.hub import HubClient
-    from readlist.core.search import SearchIndex
-    from readlist.core.similar import MoreLikeThis
 
 POLL_SECONDS = 1.0
-NOTES_ONE_BY_ONE = 50  # more changed notes than this: rebuild the note index once
 
 
-class ReadlistApp(IncomingWork, App[None]):
+class ReadlistApp(IncomingWork, DerivedData, App[None]):
     CSS_PATH = Path(__file__).with_name("readlist.tcss")
     TITLE = "readlist"
-
-    @dataclass
-    class IndexReady(Message):
-        index: SearchIndex
-        similar: MoreLikeThis
-
-    @dataclass
-    class DigestsCounted(Message):
-        counts: DigestCounts
-        first: bool  # the count at start-up, which says what is new since the last visit …
-        previous_visit: float | None  # … as the visit before this one (the first count only)
 
     @dataclass
     class LibraryChanged(Message):
@@ -119,17 +104,9 @@ class ReadlistApp(IncomingWork, App[None]):
         self.saved_text = "DEMO: a throwaway library, gone when you quit" if demo else "saved"
         self.set_reactive(ReadlistApp.save_status, self.saved_text)
         self.settings = Settings.load(library.folder)
-        self.index: SearchIndex | None = None
-        self.similar: MoreLikeThis | None = None
-        self.digest_counts: DigestCounts | None = None
-        self.previous_visit: float | None = None
-        # Papers whose notes / read marks changed before the index or the counts were ready.
-        self._unindexed: set[str] = set()
-        self._uncounted: set[str] = set()
         self.saver: Saver | None = None
         self._last_error: str | None = None  # the problem last reported, so a retry says it once
         self._quit_despite_error = False
-        self._started = False  # the work that follows the first index has been set off
         self.shutdown = ShutdownGuard(
             save=self._save_everything,
             ask_app=self._ask_to_exit,
@@ -171,15 +148,6 @@ class ReadlistApp(IncomingWork, App[None]):
         self.build_index()
         self.set_interval(POLL_SECONDS, self.poll_outside)
 
-    def _after_the_index(self) -> None:
-        """What the start does once the index is there (or could not be made)."""
-        if self.digest_counts is None and not self._started:
-            self._started = True
-            self.count_digests(first=True)
-            if not self.demo:
-                self.back_up()
-                self._start_sync()
-
     def _announce(self, report: ImportReport) -> None:
         summary = report.summary()
         problems = report.problems + report.warnings
@@ -196,66 +164,7 @@ class ReadlistApp(IncomingWork, App[None]):
         else:
             self.notify(summary + ".", markup=False)
 
-    # -- background work ----------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def build_index(self) -> None:
-        from readlist.core.search import SearchIndex
-        from readlist.core.similar import MoreLikeThis
-
-        index = SearchIndex.for_library(self.library)
-        similar = MoreLikeThis(index)
-        similar.prepare()
-        self.post_message(self.IndexReady(index, similar))
-
-    @on(IndexReady)
-    def index_ready(self, message: IndexReady) -> None:
-        self.index, self.similar = message.index, message.similar
-        keep_for_good()
-        self.reindex_notes(self._unindexed)  # notes and tags written while it was being built
-        self._unindexed = set()
-        self.main.index_ready()
-        self._after_the_index()
-
-    def reindex_notes(self, pids: Collection[str]) -> None:
-        """Make the search see these papers' current notes and tags."""
-        if self.index is None:
-            self._unindexed.update(pids)
-        elif len(pids) > NOTES_ONE_BY_ONE:  # one rebuild, not one per paper
-            self.index.set_notes(self.library.state.notes())
-        else:
-            for pid in pids:
-                self.index.set_note(pid, self.library.state.search_text(pid))
-
-    @work(thread=True, exclusive=True, group="digests", exit_on_error=False)
-    def count_digests(self, first: bool = False) -> None:
-        """Read progress per digest; at start-up also the last visit, which says what is new."""
-        from readlist.core.digests import DigestCounts
-        from readlist.core.visits import Visits
-
-        previous = Visits(self.library.folder).begin() if first else None
-        self.post_message(self.DigestsCounted(DigestCounts(self.library), first, previous))
-
-    @on(DigestsCounted)
-    def digests_counted(self, message: DigestsCounted) -> None:
-        self.digest_counts = message.counts
-        if message.first:
-            self.previous_visit = message.previous_visit
-        self.digest_counts.update(self._uncounted)  # read marks changed while counting
-        self._uncounted = set()
-        self.main.refresh_digests()
-        new = sum(row.new for row in message.counts.rows(self.previous_visit))
-        if message.first and new and self.previous_visit is not None:
-            self.notify(
-                f"{plural(new, 'new digest')} since your last visit: d shows the digests.", markup=False
-            )
-
-    @work(thread=True, group="backup", exit_on_error=False)
-    def back_up(self) -> None:
-        """Today's backup, taken off the UI thread: at 100k papers it copies 190 MB."""
-        from readlist.core.backup import backup_daily
-
-        backup_daily(self.library.folder, known_good=self.library.clean_versions())
+    # -- changes made elsewhere -----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def poll_outside(self) -> None:
@@ -289,7 +198,7 @@ class ReadlistApp(IncomingWork, App[None]):
         again when it comes round (the poll each second, a save on the next change)."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             if event.worker.group == "index":
-                self._after_the_index()
+                self.after_the_index()
             self.report_problem(event.worker.error, doing=event.worker.group)
 
     def report_problem(self, error: BaseException, doing: str = "") -> None:
@@ -315,50 +224,33 @@ class ReadlistApp(IncomingWork, App[None]):
 
     def change(self, pids: Collection[str], label: str, **changes: object) -> Step | None:
         """Change state as one undo step, and show it."""
-        step = self.library.change(pids, label, **changes)
-        if step is not None:
-            self.stepped(step)
-        return step
+        return self.stepped(self.library.change(pids, label, **changes))
 
     def change_each(self, changes_of: dict[str, dict[str, object]], label: str) -> Step | None:
         """Each paper's own changes, as one undo step, shown."""
-        step = self.library.change_each(changes_of, label)
-        if step is not None:
-            self.stepped(step)
-        return step
+        return self.stepped(self.library.change_each(changes_of, label))
 
     def undo(self) -> Step | None:
-        step = self.library.undo()
-        if step is not None:
-            self.stepped(step)
-        return step
+        return self.stepped(self.library.undo())
 
     def redo(self) -> Step | None:
-        step = self.library.redo()
-        if step is not None:
-            self.stepped(step)
-        return step
+        return self.stepped(self.library.redo())
 
-    def stepped(self, step: Step) -> None:
-        """A change made here: save it soon, and show it at once."""
-        self.save_status = "saving…"
-        if self.saver:
-            self.saver.poke()
-        fields = frozenset(name for changed in step.after.values() for name in changed)
-        self.papers_changed(self.PapersChanged(step.after.keys(), fields))
+    def stepped(self, step: Step | None) -> Step | None:
+        """A change made here (None: nothing changed): save it soon, and show it at once."""
+        if step is not None:
+            self.save_status = "saving…"
+            if self.saver:
+                self.saver.poke()
+            fields = frozenset(name for changed in step.after.values() for name in changed)
+            self.papers_changed(self.PapersChanged(step.after.keys(), fields))
+        return step
 
     @on(PapersChanged)
     def papers_changed(self, message: PapersChanged) -> None:
         """The one path for a change, made here or elsewhere: everything derived catches up."""
-        ids, fields = message.ids, message.fields
-        if fields is None or fields & {"note", "tags"}:
-            self.reindex_notes(ids)
-        if fields is None or "read" in fields:
-            if self.digest_counts is None:
-                self._uncounted.update(ids)
-            else:
-                self.digest_counts.update(ids)
-        self.main.papers_changed(ids)
+        self.catch_up(message.ids, message.fields)
+        self.main.papers_changed(message.ids)
 
     @on(Saved)
     def saved(self, message: Saved) -> None:
@@ -446,26 +338,7 @@ class ReadlistApp(IncomingWork, App[None]):
     def readlist_commands(self) -> Iterable[SystemCommand]:
         yield from palette_commands(self.main)
         yield from self.main.saved_search_commands()
-        yield SystemCommand(
-            "Undo the last import",
-            "Take out the papers and digests the last import or fetch added "
-            "(kept in backups/, readlist import brings them back)",
-            self.action_undo_import,
-        )
-        if not self.demo:
-            yield SystemCommand(
-                "Sync now",
-                "Sync the library with its git remote, as readlist sync does",
-                self.action_sync_now,
-            )
-
-
-def keep_for_good() -> None:
-    """Take what is alive now out of the cyclic garbage collector's reach; called when what is
-    loaded will live as long as the app. At 100k papers the library's columns and the search
-    index hold millions of references: a full collection walking them locks the interpreter for
-    60 ms, every few seconds while the reader types. Objects made later are collected as usual."""
-    gc.freeze()
+        yield from self.incoming_commands()
 
 
 def make_app(library: Library, **kwargs: object) -> ReadlistApp:

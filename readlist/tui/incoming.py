@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.app import SystemCommand
 from textual.message import Message
 
 from readlist.core.errors import ReadlistError
@@ -52,6 +54,21 @@ class IncomingWork:
 
         report: SyncReport | None
         error: str | None = None
+
+    def incoming_commands(self) -> Iterable[SystemCommand]:
+        """The palette's entries for this work that no key has."""
+        yield SystemCommand(
+            "Undo the last import",
+            "Take out the papers and digests the last import or fetch added "
+            "(kept in backups/, readlist import brings them back)",
+            self.action_undo_import,
+        )
+        if not self.demo:
+            yield SystemCommand(
+                "Sync now",
+                "Sync the library with its git remote, as readlist sync does",
+                self.action_sync_now,
+            )
 
     # -- fetching from the Hub ------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import pytest
 from textual.notifications import Notification
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerFailed
 
 from readlist.tui.app import ReadlistApp
 from tests.helpers.waiting import LIMIT
@@ -59,6 +61,31 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], limit: fl
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {limit:g} s")
         await pilot.pause(0.01)
+
+
+async def background_done(pilot: Pilot[Any], limit: float = LIMIT) -> None:
+    """Let the app finish the start's background work (index, digest counts, backup, sync) and
+    every worker set off since, with what each posted handled: the workers' own completion is
+    awaited (``app.workers.wait_for_complete``), then that of the workers their messages set off,
+    until none is left."""
+    app = pilot.app
+    assert isinstance(app, ReadlistApp)
+    deadline = time.monotonic() + limit
+    while True:
+        await pilot.pause()
+        busy = [worker for worker in app.workers if not worker.is_finished]
+        if not busy and app.started:
+            return
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"background work not done within {limit:g} s (running: {busy})")
+        if busy:
+            try:
+                await asyncio.wait_for(app.workers.wait_for_complete(busy), left)
+            except WorkerFailed:
+                pass  # the app reports it in one line; the test looks at what it shows
+        else:  # the start sets off its first worker after the first frame
+            await pilot.pause(0.01)
 
 
 def saved_state(data_dir: Path) -> dict[str, dict[str, Any]]:

@@ -17,7 +17,7 @@ from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.note import NoteScreen
 from readlist.tui.screens.tags import TagsScreen
 from readlist.tui.widgets.key_bar import KeyBar
-from tests.helpers.pilot import SIZE, detail_text, static_text, wait_for
+from tests.helpers.pilot import SIZE, background_done, detail_text, static_text, wait_for
 from tests.tui.conftest import Clipboard
 
 
@@ -123,7 +123,7 @@ async def test_note_and_tag_editors_can_be_left_without_saving(app: ReadlistApp,
 
 async def test_down_in_the_filter_moves_to_the_results(app: ReadlistApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.index is not None)
+        await background_done(pilot)
         await pilot.press("slash", *"quantization")
         assert app.main.filter_input.has_focus
         await pilot.press("down")
@@ -173,7 +173,7 @@ async def test_keys_that_need_a_paper_are_dimmed_and_do_nothing_without_one(
     app: ReadlistApp, library: Library
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.index is not None)
+        await background_done(pilot)
         await pilot.press("slash", *"zzqqxxnothing", "enter")
         await wait_for(pilot, lambda: not app.main.paper_list.rows)
         bar = app.main.query_one(KeyBar)

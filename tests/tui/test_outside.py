@@ -13,7 +13,7 @@ from readlist.core.undo import UNDO_FILE
 from readlist.tui.app import ReadlistApp, make_app
 from tests.helpers.disk_full import DiskFull
 from tests.helpers.durability import DEFAULTS, state_on_disk
-from tests.helpers.pilot import SIZE, detail_text, notices, row_text, static_text, wait_for
+from tests.helpers.pilot import SIZE, background_done, detail_text, notices, row_text, static_text, wait_for
 from tests.tui.conftest import Clipboard
 
 
@@ -29,7 +29,7 @@ async def test_changes_saved_by_another_process_show_in_the_running_app(
 ) -> None:
     monkeypatch.setattr("readlist.tui.app.POLL_SECONDS", 0.05)  # the app looks often, so the test is quick
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.index is not None and app.digest_counts is not None)
+        await background_done(pilot)
         first, second = (app.library.papers.ids[i] for i in app.main.paper_list.rows[:2])
         other = Library(isolated_data)  # another readlist process on the same folder
         other.change([first], "star", starred=True, note="discussed at the reading group")

@@ -14,7 +14,7 @@ from readlist.tui.app import ReadlistApp, make_app
 from readlist.tui.screens.confirm import ConfirmScreen
 from readlist.tui.screens.export import ExportScreen
 from readlist.tui.screens.prompt import PromptScreen
-from tests.helpers.pilot import SIZE, detail_text, notices, row_text, static_text, wait_for
+from tests.helpers.pilot import SIZE, background_done, detail_text, notices, row_text, static_text, wait_for
 from tests.tui.conftest import Clipboard
 
 
@@ -109,7 +109,7 @@ async def test_for_you_says_which_words_put_a_paper_there(isolated_data: Path, c
     library.change([library.papers.ids[0]], "star", starred=True)
     app = make_app(library, copy=clipboard, save_delay=0.0)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.index is not None)
+        await background_done(pilot)
         while app.main.list_query.sort.value != "foryou":
             await pilot.press("S")
         await wait_for(pilot, lambda: app.main.shown.sort.value == "foryou")
@@ -121,7 +121,7 @@ async def test_for_you_says_which_words_put_a_paper_there(isolated_data: Path, c
 
 async def test_a_search_is_saved_and_recalled_from_the_palette(app: ReadlistApp, library: Library) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.index is not None)
+        await background_done(pilot)
         await pilot.press("slash", *"quantization", "enter")
         app.main.ask_search_name()
         await pilot.pause()

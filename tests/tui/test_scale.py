@@ -9,7 +9,7 @@ from pathlib import Path
 from readlist.core.digest import parse_text
 from readlist.core.library import Library
 from readlist.tui.app import make_app
-from tests.helpers.pilot import SIZE, wait_for
+from tests.helpers.pilot import SIZE, background_done, wait_for
 
 COUNT = 300
 
@@ -34,7 +34,7 @@ async def test_the_list_makes_objects_only_of_papers_it_shows(isolated_data: Pat
     app = make_app(library, copy=lambda text: True, save_delay=0.0)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: app.index is not None)
+            await background_done(pilot)
             await pilot.press("slash", *str(COUNT - 1))  # the last paper comes first
             await wait_for(pilot, lambda: app.main.shown.text == str(COUNT - 1))
             wanted = app.main.paper_list.current
@@ -54,6 +54,6 @@ async def test_long_lived_data_is_frozen_out_of_the_collector(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         frozen_at_start = gc.get_freeze_count()
         assert frozen_at_start > 0  # modules, library and widgets, from the first frame on
-        await wait_for(pilot, lambda: app.index is not None)
+        await background_done(pilot)
         await pilot.pause()
         assert gc.get_freeze_count() > frozen_at_start  # the search index joins them

@@ -6,7 +6,6 @@ import asyncio
 import re
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,10 @@ from readlist.core.sync.repo import SYNC_DIR
 from readlist.tui import incoming
 from readlist.tui.app import ReadlistApp
 from tests.core.conftest import MAR14
+from tests.helpers.pilot import background_done, wait_for
 from tests.helpers.sync_machines import Machine, bare_repo, git
 
 SIZE = (120, 30)
-
-
-async def wait_for(pilot: object, condition: Callable[[], bool], limit: float = 60.0) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, "the condition never held"
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
 
 
 def syncing(app: ReadlistApp) -> bool:
@@ -73,7 +66,8 @@ async def test_sync_now_brings_papers_and_state_into_the_running_app(
         assert app.main.paper_list.papers is app.library.papers
         assert app.library.state_of(pid).note == "from the desktop"
         assert "synced just now" in status_line(app) or "synced 1 min ago" in status_line(app)
-        await wait_for(pilot, lambda: app.index is not None and len(app.index.position) == before + 3)
+        await background_done(pilot)  # the index is extended with the papers that came in
+        assert app.index is not None and len(app.index.position) == before + 3
 
 
 async def test_sync_now_that_fails_says_so_in_the_status_line(

@@ -11,7 +11,16 @@ from readlist.tui.app import ReadlistApp, make_app
 from readlist.tui.screens.confirm import ConfirmScreen
 from readlist.tui.screens.help import help_rows
 from readlist.tui.screens.tags import TagsScreen
-from tests.helpers.pilot import SIZE, detail_text, notices, row_text, saved_state, static_text, wait_for
+from tests.helpers.pilot import (
+    SIZE,
+    background_done,
+    detail_text,
+    notices,
+    row_text,
+    saved_state,
+    static_text,
+    wait_for,
+)
 from tests.tui.conftest import Clipboard
 
 
@@ -56,7 +65,7 @@ async def test_plain_words_find_tags(app: ReadlistApp, library: Library) -> None
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "j", "t", *"optics", "enter")
-        await wait_for(pilot, lambda: app.index is not None)
+        await background_done(pilot)
         await pilot.press("slash", *"optics")
         await wait_for(pilot, lambda: titles(app) == ["Post-Training Quantization for Vision Transformers"])
         await pilot.press("escape")
@@ -101,7 +110,7 @@ async def test_mark_all_shown_read_asks_first_and_is_one_undo_step(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await wait_for(pilot, lambda: app.index is not None)
+        await background_done(pilot)
         await pilot.press("slash", *"quantization", "enter")
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 1)
         await pilot.press("R")
@@ -139,7 +148,7 @@ async def test_sort_cycles_through_orders(app: ReadlistApp) -> None:
 async def test_query_language_in_the_filter_with_inline_hints(app: ReadlistApp, library: Library) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await wait_for(pilot, lambda: app.index is not None)
+        await background_done(pilot)
         await pilot.press("j", "s")
         await pilot.press("slash", *"is:starred")
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 1)
@@ -188,7 +197,7 @@ async def test_export_writes_the_papers_shown(app: ReadlistApp, tmp_path: Path) 
 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await wait_for(pilot, lambda: app.index is not None)
+        await background_done(pilot)
         await pilot.press("slash", *"quantization", "enter")
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 1)
         await pilot.press("e")

@@ -9,7 +9,7 @@ from readlist.core.library import Library
 from readlist.tui.app import make_app
 from readlist.tui.screens.confirm import ConfirmScreen
 from readlist.tui.screens.export import ExportScreen
-from tests.helpers.pilot import SIZE, static_text, wait_for
+from tests.helpers.pilot import SIZE, background_done, static_text, wait_for
 from tests.tui.conftest import Clipboard
 
 DIGEST = """Subscribe
@@ -38,7 +38,7 @@ async def test_weaker_matches_sit_below_a_divider_and_bulk_actions_leave_them(
     app = make_app(library, copy=clipboard, save_delay=0.0)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: app.index is not None)
+            await background_done(pilot)
             await pilot.press("slash", *"unlearning benchmarks", "enter")
             await wait_for(pilot, lambda: app.main.shown.text == "unlearning benchmarks")
             papers = library.papers
