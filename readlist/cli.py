@@ -206,7 +206,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
         help="papers by id (or a unique start of one, or an arXiv id)",
     )
     what.add_argument(
-        "--digest", metavar="LABEL", help='a digest ("Mar 14"), with its papers that are in no other'
+        "--digest", metavar="LABEL", help='a digest ("Mar 14") and the papers no other digest holds'
     )
     what.add_argument(
         "--last-import",

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from readlist.core.links import Link, arxiv_abs_url, arxiv_pdf_url, find_urls, paper_url
+from readlist.core.links import Link, arxiv_abs_url, arxiv_pdf_url, find_urls, is_code_url, paper_url
 from readlist.core.text import title_key
 
 
@@ -165,7 +165,11 @@ class Paper:
         if self.project_page:
             choices.append(Link("Project page", self.project_page, "project"))
         known = {link.url for link in choices}
-        choices += [Link("Link", url, "other") for url in self.links if url not in known]
+        choices += [
+            Link("Code", url, "code") if is_code_url(url) else Link("Link", url, "other")
+            for url in self.links
+            if url not in known
+        ]
         return choices
 
     def to_record(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from readlist.core.views import View
+from readlist.core.views import Sort, View
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +155,8 @@ ACTIONS: tuple[Action, ...] = (
         "cycle_sort",
         "S",
         "Sort",
-        "Cycle the order: digest (relevance while filtering) → published → title → starred "
-        "first → most upvoted",
+        "Cycle the order: digest (relevance while filtering) → "
+        + " → ".join(sort.label() for sort in Sort if sort is not Sort.DIGEST),
         footer=False,
     ),
     Action(

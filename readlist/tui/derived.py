@@ -55,7 +55,7 @@ class DerivedData:
 
     def after_the_index(self) -> None:
         """What the start does once the index is there (or could not be made)."""
-        if self.digest_counts is None and not self.started:
+        if not self.started:  # once, even when a change from outside was counted first
             self.started = True
             self.count_digests(first=True)
             if not self.demo:

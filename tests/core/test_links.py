@@ -138,7 +138,7 @@ def test_link_choices_label_every_known_link() -> None:
     paper = Paper(
         id="p",
         title="Sparse Splats",
-        abstract="Code: https://github.com/ex/sgs. Data at https://d.org/x.",
+        abstract="Code: https://github.com/ex/sgs. Data at https://d.org/x, baselines at https://gitlab.com/ex/b.",
         arxiv_id="2503.01111",
         github_repo="https://github.com/ex/sgs",
         github_stars=311,
@@ -152,6 +152,7 @@ def test_link_choices_label_every_known_link() -> None:
         ("Code (★ 311)", "https://github.com/ex/sgs", "code"),
         ("Project page", "https://ex.github.io/sgs", "project"),
         ("Link", "https://d.org/x", "other"),  # what the abstract adds, each link once
+        ("Code", "https://gitlab.com/ex/b", "code"),  # a repository, wherever it was mentioned
     ]
     bare = Paper(id="q", title="No Id Yet")
     assert [(link.label, link.kind) for link in bare.link_choices()] == [("arXiv search", "search")]

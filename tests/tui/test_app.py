@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Input, Static, TextArea
 
 from readlist.core.library import Library
+from readlist.core.views import Sort
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.note import NoteScreen
@@ -220,6 +221,8 @@ async def test_help_lists_every_key(app: ReadlistApp) -> None:
         text = "\n".join(str(w.render()) for w in app.screen.query(Static))
         for key in ("/", "r", "s", "n", "y", "Y", "o", "v", "q", "j k", "g G"):
             assert key in text
+        for sort in Sort:  # every order S steps through
+            assert sort.label() in text.replace("\n", " ") or sort is Sort.DIGEST
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -4,6 +4,7 @@ this", the narrow layout, ↓ from the filter, advancing after r / s, the demo s
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from textual.containers import VerticalScroll
@@ -89,6 +90,23 @@ async def test_esc_from_more_like_this_goes_back_to_the_paper_it_started_from(ap
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.main.shown.similar_to is None)
         assert app.main.paper_list.current.id == start
+
+
+async def test_a_narrow_status_line_still_says_what_narrows_the_list(app: ReadlistApp) -> None:
+    """The status line is cut at the terminal's edge: the paper "more like this" started from and
+    the digest come right after the count, before the totals, view and sort."""
+    async with app.run_test(size=(50, 24)) as pilot:
+        await wait_for(pilot, lambda: app.similar is not None)
+        title = app.main.paper_list.current.title
+        await pilot.press("m")
+        await wait_for(pilot, lambda: app.main.shown.similar_to is not None)
+        status = static_text(app, "#status")
+        assert status.index("like: " + title[:10]) < status.index("unread")
+        await pilot.press("escape")
+        app.main.list_query = replace(app.main.list_query, digest=app.library.papers[0].digests[0])
+        await wait_for(pilot, lambda: "digest: " in static_text(app, "#status"))
+        status = static_text(app, "#status")
+        assert status.index("digest: ") < status.index("unread")
 
 
 async def test_changing_the_sort_keeps_the_paper_under_the_cursor(app: ReadlistApp) -> None:

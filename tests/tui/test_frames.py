@@ -100,3 +100,15 @@ async def test_a_star_keeps_the_reader_where_they_are_in_the_pane(app: ReadlistA
         assert detail.scroll_y == 3
         await pilot.press("j")  # another paper starts from its top
         await wait_for(pilot, lambda: detail.scroll_y == 0)
+
+
+async def test_a_scroll_that_stops_between_lines_shows_the_nearest_line(app: ReadlistApp) -> None:
+    """An animated scroll (End, PgDn) can stop a hair short of a line: the pane draws the line the
+    scrollbar shows (the list draws its rows the same way), so the end of a paper is on screen after End."""
+    async with app.run_test(size=(90, 12)) as pilot:
+        await pilot.pause()
+        detail = app.main.detail
+        await wait_for(pilot, lambda: detail.max_scroll_y >= 3)
+        detail.scroll_y = detail.max_scroll_y - 1e-9
+        bottom = "".join(segment.text for segment in detail.render_line(detail.size.height - 1))
+        assert bottom.strip() == detail._lines[-1].content.plain.strip()

@@ -145,7 +145,9 @@ async def test_o_picks_any_link_to_open_or_copy(library: Library, clipboard: Cli
         await pilot.press("O")
         assert isinstance(app.screen, LinkScreen)
         labels = [link.label for link in app.screen.links]
-        assert labels[:3] == ["Hub page", "arXiv abstract", "arXiv PDF"] and "Link" in labels
+        assert (
+            labels[:3] == ["Hub page", "arXiv abstract", "arXiv PDF"] and "Code" in labels
+        )  # its abstract's
         await pilot.press("j", "y")  # the arXiv abstract, copied
         assert clipboard.copied[-1] == "https://arxiv.org/abs/2308.04079"
         await pilot.press("O", "j", "j", "enter")  # the PDF, opened

@@ -63,7 +63,9 @@ async def test_safe_links_are_hyperlinks(app: ReadlistApp) -> None:
         assert paper is not None and paper.links == [SPLATS_CODE]
         assert links_of(app, paper.url) == {paper.url}
         assert links_of(app, SPLATS_CODE) == {SPLATS_CODE}
-        assert links_of(app, "[y]") == links_of(app, "[Y]") == {None}  # the key hints are plain text
+        # Labelled as the chooser labels them, with the copying key; labels and keys are plain text.
+        page = "Hub page (y)" if paper.arxiv_id else "arXiv search (y)"
+        assert links_of(app, page) == links_of(app, "Code (Y)") == {None}
         # What goes to the terminal: an OSC 8 sequence around the URL.
         rendered = "".join(strip.render(app.console) for strip in strips(app, "links"))
         assert f";{SPLATS_CODE}\x1b\\" in rendered and "\x1b]8;" in rendered

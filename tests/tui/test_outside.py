@@ -127,3 +127,66 @@ async def test_a_clean_import_is_summed_up_when_the_app_opens(library: Library, 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert notices(app) == ["Imported 1 file: 4 new, 0 already known."]
+
+
+MISTAKE = (
+    "Mar 20\n\nA First Paper That Came In By Mistake\n\nIt goes again.\n\n"
+    "A Second Paper That Came In By Mistake\n\nIt goes again too.\n"
+)
+
+
+@pytest.mark.parametrize("query", ["", "mistake"])
+async def test_papers_taken_out_elsewhere_leave_the_app_showing_the_rest(
+    library: Library, clipboard: Clipboard, isolated_data: Path, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """Papers removed by another process (readlist remove, an undone import) while the cursor,
+    a search and a pick were on them: the app goes on with the papers that stay."""
+    from readlist.core.digest import parse_text
+    from readlist.core.removal import undo_last_import
+
+    monkeypatch.setattr("readlist.tui.app.POLL_SECONDS", 0.05)
+    library.import_digests([parse_text(MISTAKE, "mistake.txt")])
+    app = make_app(library, copy=clipboard, save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await background_done(pilot)
+        staying = len(app.library.papers) - 2
+        if query:
+            await pilot.press("slash", *query, "enter")
+            await wait_for(pilot, lambda: "Mistake" in detail_text(app, "title"))
+        assert "By Mistake" in detail_text(app, "title")  # the newest digest comes first
+        await pilot.press("space")  # picked, and the cursor moves on to the next paper
+        await wait_for(pilot, lambda: "Second Paper" in detail_text(app, "title"))
+        other = Library(isolated_data)
+        undo_last_import(other)
+        other.close()
+        await wait_for(pilot, lambda: len(app.library.papers) == staying)
+        await wait_for(pilot, lambda: "Mistake" not in detail_text(app, "title"))
+        await pilot.press("escape", "escape")  # back to every paper
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == staying)
+        assert app.is_running and app.main.paper_list.selected == set()  # the picked paper went
+        titles = [app.library.papers[row].title for row in app.main.paper_list.rows]
+        assert not any("Mistake" in title for title in titles)
+        await pilot.press("j", "s")
+        assert app.main.paper_list.current is not None
+
+
+async def test_more_like_a_paper_taken_out_elsewhere_goes_back_to_every_paper(
+    library: Library, clipboard: Clipboard, isolated_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readlist.core.digest import parse_text
+    from readlist.core.removal import undo_last_import
+
+    monkeypatch.setattr("readlist.tui.app.POLL_SECONDS", 0.05)
+    library.import_digests([parse_text(MISTAKE, "mistake.txt")])
+    app = make_app(library, copy=clipboard, save_delay=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await background_done(pilot)
+        assert "By Mistake" in detail_text(app, "title")
+        await pilot.press("m")
+        await wait_for(pilot, lambda: app.main.shown.similar_to is not None)
+        other = Library(isolated_data)
+        undo_last_import(other)
+        other.close()
+        await wait_for(pilot, lambda: app.main.list_query.similar_to is None)
+        await background_done(pilot)
+        assert app.is_running and len(app.main.paper_list.rows) == len(app.library.papers)

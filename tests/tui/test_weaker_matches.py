@@ -50,6 +50,12 @@ async def test_weaker_matches_sit_below_a_divider_and_bulk_actions_leave_them(
             lines = ["".join(s.text for s in app.main.paper_list.render_line(y)) for y in range(3)]
             assert "Unlearning Benchmarks" in lines[0]
             assert "1 weaker match" in lines[1] and "Machine" not in lines[1]
+            assert lines[1].rstrip() == " ── 1 weaker match: missing a word ──"  # what fits beside the pane
+            await pilot.resize_terminal(30, 24)  # too narrow for the reason: no word cut in half
+            await wait_for(pilot, lambda: app.main.paper_list.size.width == 30)
+            divider = "".join(s.text for s in app.main.paper_list.render_line(1))
+            assert divider.rstrip() == " ── 1 weaker match ──"
+            await pilot.resize_terminal(*SIZE)
             assert "Machine Unlearning" in lines[2]
             assert "1 shown + 1 weaker" in static_text(app, "#status")
 

@@ -288,11 +288,30 @@ class MainScreen(TriageActions, SharingActions, DrawsAtOnce):
         )
 
     def papers_reloaded(self) -> None:
-        """The library's papers were replaced (new papers from an import, fetch or sync)."""
-        self.paper_list.papers = self.readlist.library.papers
-        current = self.paper_list.current
-        self.refilter(keep=current.id if current else None)
+        """The library's papers were replaced: papers came in (an import, fetch or sync) or went
+        (readlist remove, an undone import). Rows, picks and badges are places in the papers; where
+        papers went, the places after them moved, so they follow their papers by id until the query
+        has run again, and what went is no longer shown."""
+        shown, papers = self.paper_list, self.readlist.library.papers
+        current = shown.current
+        keep = current.id if current else None
+        before = shown.papers.ids
+        if papers.ids[: len(before)] == before:  # only new papers, after the others
+            shown.papers = papers
+        else:
+            place = self.readlist.library.by_id.index
+            moved = {i: place[pid] for i, pid in enumerate(before) if pid in place}
+            strong = sum(row in moved for row in shown.strong_rows)
+            shown.selected = {moved[i] for i in shown.selected if i in moved}
+            shown.badges = {moved[i]: badge for i, badge in shown.badges.items() if i in moved}
+            shown.papers = papers
+            shown.set_rows([moved[row] for row in shown.rows if row in moved], shown.matched, keep, strong)
         self.refresh_digests()
+        like = self.list_query.similar_to
+        if like is not None and like not in self.readlist.library.by_id:
+            self.list_query = replace(self.list_query, similar_to=None)  # the paper went: refilters
+        else:
+            self.refilter(keep=keep)
 
     def papers_changed(self, ids: object) -> None:
         """State changed for these papers (here or elsewhere): redraw what shows them."""
@@ -317,24 +336,25 @@ class MainScreen(TriageActions, SharingActions, DrawsAtOnce):
         library = self.readlist.library
         papers, query = library.papers, self.list_query
         read, starred = library.state.counts()
-        # Most important first: a narrow terminal cuts the end. The filter bar shows the query.
+        # Most important first: a narrow terminal cuts the end. What narrows the list comes right
+        # after its count; the filter bar shows the query.
         picked = len(self.paper_list.picked)
         parts = [
             note or self.readlist.activity or self.readlist.save_status,
             *([f"{picked} picked (Esc lets go)"] if picked else []),
             *([self.readlist.sync_status] if self.readlist.sync_status else []),
             f"{self.paper_list.shown_count()} / {len(papers)} total",
-            f"{len(papers) - read} unread",
-            f"{starred} starred",
-            f"view: {query.view.label}",
         ]
         if query.similar_to is not None:
             like = library.get(query.similar_to)
-            parts += ["sort: similarity", f"like: {shorten(like.title, 40) if like else query.similar_to}"]
-        else:
-            parts.append(f"sort: {query.sort.label(bool(parse(query.text).fuzzy.strip()))}")
+            parts.append(f"like: {shorten(like.title, 40) if like else query.similar_to}")
         if query.digest is not None:
             parts.append(f"digest: {query.digest}")
+        parts += [f"{len(papers) - read} unread", f"{starred} starred", f"view: {query.view.label}"]
+        if query.similar_to is not None:
+            parts.append("sort: similarity")
+        else:
+            parts.append(f"sort: {query.sort.label(bool(parse(query.text).fuzzy.strip()))}")
         if self.readlist.settings.advance:
             parts.append("r/s advance")
         self.status.update(Content(" " + " · ".join(parts)), layout=False)  # one line, whatever it says

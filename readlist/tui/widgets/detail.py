@@ -25,7 +25,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
 
-from readlist.core.links import is_safe_to_open
+from readlist.core.links import is_code_url, is_safe_to_open
 from readlist.core.model import Paper, PaperState, display_date
 from readlist.core.text import plural, strip_controls
 from readlist.core.tokens import highlight_spans
@@ -266,12 +266,16 @@ class DetailPane(ScrollView, can_focus=True):
         return Content("\n").join(lines) if lines else None
 
     def _links(self, paper: Paper) -> Content:
-        """``[y]`` the paper's page, ``[Y]`` the first code or project link, then the others, one a
-        line; ``O`` opens or copies any of them."""
-        keyed = [("y", paper.url), *(("Y" if i == 0 else " ", url) for i, url in enumerate(paper.links))]
-        heading = Content.styled("Links (O picks one to open or copy)", self._style("detail--heading"))
+        """The paper's page (``y`` copies it), then the links of its abstract (``Y`` copies the
+        first), labelled as the link chooser (``O``) labels them."""
+        page = "Hub page" if paper.arxiv_id else "arXiv search"
+        rows = [(f"{page} (y)", paper.url)]
+        for i, url in enumerate(paper.links):
+            rows.append((("Code" if is_code_url(url) else "Link") + (" (Y)" if i == 0 else ""), url))
+        label = self._style("detail--heading")
+        heading = Content.styled("Links (O picks one to open or copy)", label)
         return Content("\n").join(
-            [heading, *(Content.assemble(f"[{key}] ", self.hyperlink(url)) for key, url in keyed)]
+            [heading, *(Content.assemble((f"{name} ", label), self.hyperlink(url)) for name, url in rows)]
         )
 
     def hyperlink(self, url: str) -> Content:
@@ -319,7 +323,7 @@ class DetailPane(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         self._wrap()
-        row = int(self.scroll_y) + y
+        row = self.scroll_offset.y + y
         base = self.rich_style
         if row >= len(self._lines):
             return Strip.blank(width, base)

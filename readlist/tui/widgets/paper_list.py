@@ -195,7 +195,8 @@ class PaperList(ScrollView, can_focus=True):
 
     def refresh_paper(self, paper_id: str) -> None:
         """Redraw the row of one paper after its state changed."""
-        for y in range(int(self.scroll_y), min(self._lines, int(self.scroll_y) + self.size.height)):
+        top = self.scroll_offset.y
+        for y in range(top, min(self._lines, top + self.size.height)):
             row = self._row(y)
             if row is not None and self.papers[self.rows[row]].id == paper_id:
                 self.refresh_lines(y)
@@ -232,7 +233,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        row = None if offset is None else self._row(int(self.scroll_y) + offset.y)
+        row = None if offset is None else self._row(self.scroll_offset.y + offset.y)
         if row is not None:
             self.cursor = row
 
@@ -270,13 +271,15 @@ class PaperList(ScrollView, can_focus=True):
             style = self.rich_style + self._style("paper-list--divider")
             count = len(self.rows) - (self.divider or 0)
             noun = "match" if count == 1 else "matches"
-            text = f" ── {count} weaker {noun}: missing a word of the query, or scoring far below the best ──"
+            why = (": missing a word of the query, or scoring far below the best", ": missing a word", "")
+            texts = [f" ── {count} weaker {noun}{reason} ──" for reason in why]
+            text = next((t for t in texts if len(t) <= width), texts[-1])  # the longest that fits
             strip = Strip([Segment(text, style)]).crop(0, width).extend_cell_length(width, style)
             self._divider_strip = (width, strip)
         return self._divider_strip[1]
 
     def render_line(self, y: int) -> Strip:
-        line = int(self.scroll_y) + y
+        line = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
         row = self._row(line)
