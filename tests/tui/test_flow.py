@@ -18,7 +18,7 @@ from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.note import NoteScreen
 from readlist.tui.screens.tags import TagsScreen
 from readlist.tui.widgets.key_bar import KeyBar
-from tests.helpers.pilot import SIZE, background_done, detail_text, static_text, wait_for
+from tests.helpers.pilot import SIZE, background_done, detail_text, notices, static_text, wait_for
 from tests.tui.conftest import Clipboard
 
 
@@ -63,6 +63,7 @@ async def test_the_export_dialog_keeps_the_name_as_typed(app: ReadlistApp, tmp_p
         await pilot.press("enter")
         await wait_for(pilot, lambda: (tmp_path / "all.csv").exists())
         assert (tmp_path / "all.csv").read_text().startswith("id,title,url")
+        await wait_for(pilot, lambda: any(" as CSV to " in notice for notice in notices(app)))
 
 
 async def test_a_failed_export_keeps_the_dialog_and_the_name(app: ReadlistApp, tmp_path: Path) -> None:

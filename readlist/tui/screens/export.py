@@ -159,7 +159,7 @@ class ExportScreen(ModalScreen[str | None]):
         except OSError as exc:
             self.post_message(self.Written("", f"Could not write {path}: {exc.strerror or exc}"))
             return
-        self.post_message(self.Written(f"Exported {plural(count, 'paper')} as {fmt} to {path}", None))
+        self.post_message(self.Written(f"Exported {plural(count, 'paper')} as {LABELS[fmt]} to {path}", None))
 
     @on(Written)
     def written(self, message: Written) -> None:
