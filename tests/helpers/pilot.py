@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from textual.notifications import Notification
 from textual.pilot import Pilot
 from textual.widgets import Static
-from textual.worker import WorkerFailed
+from textual.worker import WorkerError, WorkerState
 
 from readlist.tui.app import ReadlistApp
 from tests.helpers.waiting import LIMIT
@@ -79,11 +80,13 @@ async def background_done(pilot: Pilot[Any], limit: float = LIMIT) -> None:
         left = deadline - time.monotonic()
         if left <= 0:
             raise AssertionError(f"background work not done within {limit:g} s (running: {busy})")
-        if busy:
-            try:
-                await asyncio.wait_for(app.workers.wait_for_complete(busy), left)
-            except WorkerFailed:
-                pass  # the app reports it in one line; the test looks at what it shows
+        # A worker just set off is pending until its task runs, and cannot be waited for yet.
+        running = [worker for worker in busy if worker.state is not WorkerState.PENDING]
+        if running:
+            # One that fails or is cancelled (a newer search) ends the wait: the loop looks again.
+            # The app reports a failure in one line; the test looks at what it shows.
+            with suppress(WorkerError):
+                await asyncio.wait_for(app.workers.wait_for_complete(running), left)
         else:  # the start sets off its first worker after the first frame
             await pilot.pause(0.01)
 
