@@ -3,6 +3,7 @@ saves that fail, and the problems of the import it was opened with."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from readlist.core.importer import import_files
 from readlist.core.library import STATE_FILE, Library
 from readlist.core.undo import UNDO_FILE
+from readlist.core.views import ListQuery
 from readlist.tui.app import ReadlistApp, make_app
 from tests.helpers.disk_full import DiskFull
 from tests.helpers.durability import DEFAULTS, state_on_disk
@@ -170,9 +172,15 @@ async def test_papers_taken_out_elsewhere_leave_the_app_showing_the_rest(
         assert app.main.paper_list.current is not None
 
 
-async def test_more_like_a_paper_taken_out_elsewhere_goes_back_to_every_paper(
-    library: Library, clipboard: Clipboard, isolated_data: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("narrowed", ["more like this", "digest"])
+async def test_a_list_narrowed_to_what_went_elsewhere_goes_back_to_every_paper(
+    library: Library,
+    clipboard: Clipboard,
+    isolated_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    narrowed: str,
 ) -> None:
+    """More like a paper, or the papers of a digest, that another process took out."""
     from readlist.core.digest import parse_text
     from readlist.core.removal import undo_last_import
 
@@ -182,11 +190,15 @@ async def test_more_like_a_paper_taken_out_elsewhere_goes_back_to_every_paper(
     async with app.run_test(size=SIZE) as pilot:
         await background_done(pilot)
         assert "By Mistake" in detail_text(app, "title")
-        await pilot.press("m")
-        await wait_for(pilot, lambda: app.main.shown.similar_to is not None)
+        if narrowed == "digest":
+            app.main.list_query = replace(app.main.list_query, digest="Mar 20")
+            await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 2)
+        else:
+            await pilot.press("m")
+            await wait_for(pilot, lambda: app.main.shown.similar_to is not None)
         other = Library(isolated_data)
         undo_last_import(other)
         other.close()
-        await wait_for(pilot, lambda: app.main.list_query.similar_to is None)
+        await wait_for(pilot, lambda: app.main.list_query == ListQuery())
         await background_done(pilot)
-        assert app.is_running and len(app.main.paper_list.rows) == len(app.library.papers)
+        assert app.is_running and len(app.main.paper_list.rows) == len(app.library.papers) > 0

@@ -307,9 +307,14 @@ class MainScreen(TriageActions, SharingActions, DrawsAtOnce):
             shown.papers = papers
             shown.set_rows([moved[row] for row in shown.rows if row in moved], shown.matched, keep, strong)
         self.refresh_digests()
-        like = self.list_query.similar_to
-        if like is not None and like not in self.readlist.library.by_id:
-            self.list_query = replace(self.list_query, similar_to=None)  # the paper went: refilters
+        library, query = self.readlist.library, self.list_query
+        gone: dict[str, None] = {}  # what the query names that went: more like a paper, a digest
+        if query.similar_to is not None and query.similar_to not in library.by_id:
+            gone["similar_to"] = None
+        if query.digest is not None and query.digest not in library.digests:
+            gone["digest"] = None
+        if gone:
+            self.list_query = replace(query, **gone)  # refilters
         else:
             self.refilter(keep=keep)
 
