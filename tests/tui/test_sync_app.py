@@ -61,7 +61,9 @@ async def test_sync_now_brings_papers_and_state_into_the_running_app(
         command = next(c for c in app.readlist_commands() if c.title == "Sync now")
         command.callback()
         await wait_for(pilot, lambda: (app.last_sync or 0) >= started)
-        assert len(app.library.papers) == before + 3 and app.library.state_of(pid).starred
+        # What the sync brought comes in by the app's poll, which the sync's end sets off.
+        await wait_for(pilot, lambda: len(app.library.papers) == before + 3)
+        assert app.library.state_of(pid).starred
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == before + 3)
         assert app.main.paper_list.papers is app.library.papers
         assert app.library.state_of(pid).note == "from the desktop"
