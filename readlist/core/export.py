@@ -153,25 +153,29 @@ _STOP_WORDS = frozenset(
 _AND = re.compile(r"\band\b", re.IGNORECASE)
 
 
+_BARE_IN_MATH = re.compile(r"(?<!\\)[%#&]")  # a comment, a macro parameter, an alignment
+
+
 def _latex(text: str) -> str:
     """Text that LaTeX prints literally, on one line, but for its ``$…$`` math, which stays math
-    (``S$^{2}$FT``) when it is whole: braces balanced, no ``$`` escaped by a backslash."""
+    (``S$^{2}$FT``) when it is whole: braces balanced, no ``$`` escaped by a backslash, no bare
+    ``%``, ``#`` or ``&`` (LaTeX would not read those as written)."""
     text = " ".join(text.split())
     parts, at = [], 0
     for math in _MATH.finditer(text):
-        if _balanced(math[1]):
+        if _whole(math[1]):
             parts += [text[at : math.start()].translate(_LATEX), math[0]]
             at = math.end()
     return "".join([*parts, text[at:].translate(_LATEX)])
 
 
-def _balanced(math: str) -> bool:
+def _whole(math: str) -> bool:
     depth = 0
     for ch in math:
         depth += {"{": 1, "}": -1}.get(ch, 0)
         if depth < 0:
             return False
-    return depth == 0 and not math.endswith("\\")
+    return depth == 0 and not math.endswith("\\") and not _BARE_IN_MATH.search(math)
 
 
 def _bib_name(name: str) -> str:

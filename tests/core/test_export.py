@@ -360,6 +360,11 @@ def test_bibtex_keeps_math_as_latex_and_escapes_the_rest() -> None:
     assert "\\textbackslash{}\\$5" in title and "100\\%" in title and "\\textbraceleft{}less" in title
     broken = make("A $ half open {brace", published="2025-01-02")  # no whole math: all of it escaped
     assert "\\$ half open \\textbraceleft{}brace" in paper_bibtex(broken, PaperState())
+    # Math LaTeX would not read as written (a bare % starts a comment) is escaped as text.
+    bare = paper_bibtex(
+        make("Saving $50%$ of $a#b$ and $x&y$, or $50\\%$", published="2025-01-02"), PaperState()
+    )
+    assert "\\$50\\%\\$ of \\$a\\#b\\$ and \\$x\\&y\\$, or $50\\%$" in bare
 
 
 def test_csv_gives_a_date_without_its_year_the_year_of_its_digest() -> None:
