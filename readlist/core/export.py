@@ -258,7 +258,9 @@ def _ris_value(text: str) -> str:
 def paper_ris(paper: Paper, state: PaperState) -> str:
     """One RIS record, ``TY`` to ``ER``."""
     fields = [("TY", RIS_TYPE), ("TI", paper.title)]
-    fields += [("AU", ris_name(name)) for name in paper.author_names]
+    # Cleaned before the words are turned round: a control character moved to the front could
+    # start what reads as an escape sequence and take the rest of the name with it.
+    fields += [("AU", ris_name(_ris_value(name))) for name in paper.author_names]
     if paper.abstract:
         fields.append(("AB", paper.abstract))
     if paper.published and not paper.published.startswith("--"):

@@ -4,7 +4,7 @@ title, abstract, name, tag or note can break the record structure."""
 from __future__ import annotations
 
 import rispy
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from readlist.core.export import ARXIV_DOI, paper_ris, render, ris_name, to_ris
@@ -85,6 +85,7 @@ _HOSTILE = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
 
 
 @settings(max_examples=200, deadline=None)
+@example(title="", abstract="", note="", name="A \x9b", tag="0")  # a name ending in a control character
 @given(
     title=_HOSTILE,
     abstract=_HOSTILE,
