@@ -57,22 +57,18 @@ def test_a_malformed_query_is_a_hint_not_an_empty_list(
     assert "OR needs a term on each side" in err
 
 
+def mark_adaptive(capsys: pytest.CaptureFixture[str], note: str) -> None:
+    """Star, tag and annotate the adaptive-sampler paper, as a reader would before exporting."""
+    run(capsys, "mark", "2410.01234", "--star", "--tags", "sampling, ODE", "--note", note)
+
+
 # -- RIS out ------------------------------------------------------------------------------------------
 
 
 def test_export_ris_reads_back_with_every_paper(
     capsys: pytest.CaptureFixture[str], weeks: Path, tmp_path: Path
 ) -> None:
-    run(
-        capsys,
-        "mark",
-        "2410.01234",
-        "--star",
-        "--tags",
-        "sampling, ODE",
-        "--note",
-        "line one\nER  - \nline two",
-    )
+    mark_adaptive(capsys, "line one\nER  - \nline two")
     everything = rows(capsys)
     target = tmp_path / "papers.ris"
     code, out, _ = run(capsys, "export", "-o", str(target))  # the format from the extension
@@ -92,16 +88,7 @@ def test_export_ris_reads_back_with_every_paper(
 def test_a_bibtex_export_imports_back_into_another_library(
     capsys: pytest.CaptureFixture[str], weeks: Path, tmp_path: Path
 ) -> None:
-    run(
-        capsys,
-        "mark",
-        "2410.01234",
-        "--star",
-        "--tags",
-        "sampling, ODE",
-        "--note",
-        "Compare with DPM-Solver.",
-    )
+    mark_adaptive(capsys, "Compare with DPM-Solver.")
     before = rows(capsys)
     out_file = tmp_path / "refs.bib"
     assert run(capsys, "export", "-o", str(out_file))[0] == 0

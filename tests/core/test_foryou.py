@@ -15,36 +15,11 @@ from readlist.core.search import SearchIndex
 from readlist.core.selection import Columns, select_papers
 from readlist.core.views import Sort
 from tests.core.conftest import digest, open_with
+from tests.core.test_similar import TEXTS
 
-# Three topics of three papers, and papers on none of them.
-SPLATS = [
-    (
-        "Gaussian Splatting for Real-Time Radiance Fields",
-        "We represent scenes with anisotropic gaussians and rasterize the splats for novel view synthesis.",
-    ),
-    (
-        "Dynamic Gaussian Splats for Moving Scenes",
-        "Deformable gaussians track moving scenes; the splats render novel views in real time.",
-    ),
-    (
-        "Compressing Radiance Fields Built from Gaussian Splatting",
-        "We prune and quantize the gaussians of splatting scenes for compact radiance fields.",
-    ),
-]
-SPEECH = [
-    (
-        "Streaming Speech Recognition with Transducers",
-        "A transducer model transcribes speech audio while the speaker talks, with low latency.",
-    ),
-    (
-        "Self-Supervised Speech Representations",
-        "We pretrain on unlabeled speech audio and fine-tune the representations for recognition.",
-    ),
-    (
-        "Speech Translation Without Transcripts",
-        "Audio in one language becomes speech in another without intermediate transcripts.",
-    ),
-]
+# Topics of three papers (the first two shared with more like this), and papers on none of them.
+SPLATS = TEXTS[0:3]
+SPEECH = TEXTS[6:9]
 PROTEINS = [
     (
         "Protein Folding with Graph Networks",
