@@ -170,10 +170,10 @@ class ReadlistApp(IncomingWork, DerivedData, App[None]):
     def poll_outside(self) -> None:
         """What another process (or a fetch here) changed: papers and digests, read off the UI
         thread and taken in on it; read marks, stars, notes and tags."""
+        changed = self.library.state.refresh()  # first, so papers that come in show their state
         loaded = self.library.read_changes()
         if loaded is not None:
             self.post_message(self.LibraryChanged(loaded))
-        changed = self.library.state.refresh()
         if changed:
             self.post_message(self.PapersChanged(changed))
 

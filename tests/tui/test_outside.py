@@ -3,6 +3,7 @@ saves that fail, and the problems of the import it was opened with."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,6 +50,35 @@ async def test_changes_saved_by_another_process_show_in_the_running_app(
         await wait_for(
             pilot, lambda: [app.library.papers.ids[i] for i in app.main.paper_list.rows] == [first]
         )
+
+
+async def test_papers_another_process_added_come_in_with_their_state(
+    app: ReadlistApp, isolated_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A digest imported elsewhere, one of its papers starred there: the paper is never shown
+    without its star, however slowly the state is read."""
+    from readlist.core.digest import parse_text
+
+    monkeypatch.setattr("readlist.tui.app.POLL_SECONDS", 3600.0)  # the test says when to look
+    async with app.run_test(size=SIZE) as pilot:
+        await background_done(pilot)
+        before = len(app.library.papers)
+        other = Library(isolated_data)
+        other.import_digests([parse_text(MISTAKE, "mistake.txt")])
+        added = other.papers.ids[before]
+        other.change([added], "star", starred=True)
+        other.close()
+        state, real = app.library.state, app.library.state.refresh
+
+        def slow_refresh() -> set[str]:
+            if state.storage.changed_on_disk():
+                time.sleep(0.2)  # the papers must wait for it
+            return real()
+
+        monkeypatch.setattr(state, "refresh", slow_refresh)
+        app.poll_outside()
+        await wait_for(pilot, lambda: len(app.library.papers) > before)
+        assert app.library.state_of(added).starred
 
 
 async def test_a_save_reports_what_another_process_changed_meanwhile(

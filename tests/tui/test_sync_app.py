@@ -61,9 +61,10 @@ async def test_sync_now_brings_papers_and_state_into_the_running_app(
         command = next(c for c in app.readlist_commands() if c.title == "Sync now")
         command.callback()
         await wait_for(pilot, lambda: (app.last_sync or 0) >= started)
-        # What the sync brought comes in by the app's poll, which the sync's end sets off.
+        # What the sync brought comes in by the app's poll, which the sync's end sets off (a
+        # poll by the clock may take in the papers while the sync is still writing the state).
         await wait_for(pilot, lambda: len(app.library.papers) == before + 3)
-        assert app.library.state_of(pid).starred
+        await wait_for(pilot, lambda: app.library.state_of(pid).starred)
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == before + 3)
         assert app.main.paper_list.papers is app.library.papers
         assert app.library.state_of(pid).note == "from the desktop"
