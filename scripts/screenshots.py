@@ -115,6 +115,10 @@ async def shoot() -> dict[str, str]:
             await pilot.press("escape", "question_mark")
             shots["help.svg"] = await picture(pilot, app)
 
+            await pilot.press("escape", "ctrl+p", *"sync")
+            await settle(pilot, lambda: bool(app.screen.query("CommandList Option")))
+            shots["command-palette.svg"] = await picture(pilot, app)
+
             await pilot.press("escape")
             await go_to(pilot, app, "Denoising Diffusion Implicit Models")
             await pilot.resize_terminal(*NARROW)

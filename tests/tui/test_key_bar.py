@@ -173,3 +173,21 @@ async def test_keys_typed_while_starting_go_to_the_list(library: Library, clipbo
         await wait_for(pilot, lambda: early.main.paper_list.cursor == 1)  # the j moved the list
         assert early.main.filter_input.value == ""
         assert early.main.paper_list.has_focus
+
+
+async def test_under_the_command_palette_the_key_bar_shows_the_palettes_keys(app: ReadlistApp) -> None:
+    """The palette has no key bar of its own: the one beneath it says how to leave it, and none
+    of the list's keys, which do not work while it is open."""
+    from textual.command import CommandPalette
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.pause()
+        under = "".join(segment.text for segment in app.main.query_one(KeyBar).render_line(0))
+        assert "esc" in under and "s Star" not in under and "q Quit" not in under, under
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.main)
+        await pilot.pause()
+        assert "s Star" in bar_text(app)

@@ -60,9 +60,11 @@ class KeyBar(Widget):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.app.screen_change_signal.subscribe(self, self._bindings_changed)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
+        self.app.screen_change_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen) -> None:
         self._keys = None
@@ -71,10 +73,13 @@ class KeyBar(Widget):
     @property
     def keys(self) -> tuple[list[Key], list[Key]]:
         """The keys to show (the first shown binding of each action) as many as fit, and those
-        drawn on the right whatever the width: the pinned ones, then the palette's."""
+        drawn on the right whatever the width: the pinned ones, then the palette's.
+
+        They are the keys of the screen on top: one drawn over this bar's screen without a bar
+        of its own (the command palette) shows its keys here, where the reader looks for them."""
         if self._keys is None:
             app = self.app
-            active = self.screen.active_bindings
+            active = app.screen.active_bindings
             shown: dict[str, Key] = {}
             pinned: dict[str, Key] = {}
             for _, binding, enabled, _ in active.values():
