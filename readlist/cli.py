@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from readlist import __version__
 from readlist.core.errors import CorruptFileError, ReadlistError
 from readlist.core.export import EXTENSIONS, FORMATS, paper_json
-from readlist.core.importer import STDIN, import_files
+from readlist.core.importer import STDIN, import_files, read_inputs
 from readlist.core.library import ImportReport, Library
 from readlist.core.model import marks
 from readlist.core.paths import data_dir
@@ -413,12 +413,15 @@ def _index_new_papers(library: Library, report: ImportReport) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    library = _open(args)
-    try:
-        report = import_files(library, args.digests, force=args.force)
-        _index_new_papers(library, report)
-    finally:
-        library.close()
+    report = ImportReport()
+    digests = read_inputs(args.digests, report, force=args.force)
+    if digests:  # with nothing readable the library is left alone, not even its folder is made
+        library = _open(args)
+        try:
+            library.import_digests(digests, report)
+            _index_new_papers(library, report)
+        finally:
+            library.close()
     _print_report(report)
     return EXIT_OK if report.ok else EXIT_INPUT
 

@@ -156,6 +156,16 @@ def test_a_text_that_is_no_digest_is_refused_in_one_line(
     assert "new" in out.splitlines()[-1]  # read as a page, whatever comes of it
 
 
+def test_a_refused_import_makes_no_data_folder(
+    capsys: pytest.CaptureFixture[str], isolated_data: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "README.md"
+    path.write_bytes(NOT_DIGESTS["notes.md"])
+    code, _, err = run(capsys, "import", str(path))
+    assert code == 1 and "not a Daily Papers page" in err
+    assert not isolated_data.exists()
+
+
 def test_every_seed_and_fixture_still_imports(capsys: pytest.CaptureFixture[str], seeds: list[Path]) -> None:
     files = [
         *seeds,
