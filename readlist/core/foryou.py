@@ -22,7 +22,7 @@ import numpy as np
 
 from readlist.core.library import Library
 from readlist.core.similar import FIELD_WEIGHTS, Q_ABSTRACT, Q_TITLE, MoreLikeThis
-from readlist.core.tokens import STOP_WORDS, words
+from readlist.core.tokens import STOP_WORDS, spellings, words
 
 PROFILE_WORDS = 300  # the heaviest words of the profile: enough to tell the reader's topics apart
 NO_PROFILE = (
@@ -61,20 +61,25 @@ class ForYou:
         return min(float(self.scores[i]) / best, 1.0) if best > 0 and 0 <= i < len(self.scores) else 0.0
 
     def words(self, i: int, limit: int = 5) -> list[str]:
-        """The profile's words that earned paper ``i`` most of its score, heaviest first."""
+        """The profile's words that earned paper ``i`` most of its score, heaviest first, as the
+        paper writes them (a hyphenated compound without its parts)."""
         index = self.similar.index
         if not 0 <= i < index.size or not self.profile:
             return []
         paper = index.papers[i]
         norm = self.similar.prepare()
-        fields = {"title": words(" ".join([paper.title, *paper.aliases])), "abstract": words(paper.abstract)}
+        title = " ".join([paper.title, *paper.aliases])
+        fields = {"title": words(title), "abstract": words(paper.abstract)}
         earned: dict[str, float] = {}
         for name, found in fields.items():
             for word in set(found):
                 weight = self.profile.get(index.vocab.get(word, -1))
                 if weight is not None:
                     earned[word] = earned.get(word, 0.0) + weight * FIELD_WEIGHTS[name] * float(norm[name][i])
-        return sorted(earned, key=lambda word: (-earned[word], word))[:limit]
+        written = spellings(f"{title}\n{paper.abstract}", earned)
+        shown = [written.get(word, word) for word in sorted(earned, key=lambda word: (-earned[word], word))]
+        parts = {part.lower() for form in shown if "-" in form for part in form.split("-")}
+        return [form for form in shown if "-" in form or form.lower() not in parts][:limit]
 
 
 Seeds = dict[str, tuple[float, str, tuple[str, ...]]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from readlist.core.text import fold
 
@@ -165,6 +165,21 @@ def words(text: str) -> list[str]:
 
 
 _COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+
+
+def spellings(text: str, found: Iterable[str]) -> dict[str, str]:
+    """How ``text`` writes each of the words ``found`` (as ``words`` gives them), to show a
+    reader: ``LoRA`` for ``lora``, ``out-of-the-box`` for ``outofthebox``. A word written with a
+    capital only for starting a sentence or a title is given in lower case."""
+    wanted = set(found)
+    written: dict[str, str] = {}
+    matches = [(m.group(), fold(m.group())) for m in _WORD.finditer(text.replace("_", " "))]
+    if "-" in text:
+        matches += [(m.group(), fold(m.group().replace("-", ""))) for m in _COMPOUND.finditer(text)]
+    for form, word in matches:
+        if word in wanted and word not in written:
+            written[word] = form.lower() if form[:1].isupper() and form[1:].islower() else form
+    return written
 
 
 def highlight_spans(text: str, matched: frozenset[str]) -> list[tuple[int, int]]:

@@ -117,6 +117,24 @@ def test_the_words_that_made_a_match(shelf: Library) -> None:
     assert for_you.words(unrelated) == [] and for_you.share(unrelated) == 0
 
 
+def test_the_words_are_shown_as_the_paper_writes_them(isolated_data: Path) -> None:
+    """Not as the index keeps them: ``LoRA``, not ``lora``; ``out-of-the-box``, not ``outofthebox``."""
+    papers = [
+        ("LoRA Adapters Out-of-the-Box", "Plug-and-play LoRA adapters for speech models, out-of-the-box."),
+        ("Merging LoRA Adapters", "Merged LoRA adapters work out-of-the-box on new speech tasks."),
+        *SPLATS,
+        *PROTEINS,
+        *OTHER,
+    ]
+    page = digest("Mar 14", *((title, abstract, None) for title, abstract in papers))
+    for library in open_with(isolated_data, (page, "mar14.txt")):
+        library.change([pid(library, papers[0][0])], "star", starred=True)
+        index = SearchIndex(library.papers, library.state.notes(), library.order)
+        words = Columns(library).for_you(index).words(library.by_id.index[pid(library, papers[1][0])])
+        assert {"LoRA", "out-of-the-box", "adapters"} <= set(words), words
+        assert not {"lora", "outofthebox", "Adapters", "box"} & set(words)  # nor the compound's parts
+
+
 def test_with_nothing_starred_it_says_so_instead_of_guessing(shelf: Library) -> None:
     order, hints = ranked(shelf)
     assert hints == [NO_PROFILE]
