@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
@@ -48,6 +49,17 @@ POLL_SECONDS = 1.0
 class ReadlistApp(IncomingWork, DerivedData, App[None]):
     CSS_PATH = Path(__file__).with_name("readlist.tcss")
     TITLE = "readlist"
+    # Textual's own binding for the palette, named as the key bar names the other keys.
+    BINDINGS = [
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            show=False,
+            priority=True,
+            tooltip="Open the command palette",
+        )
+    ]
 
     @dataclass
     class LibraryChanged(Message):
@@ -120,6 +132,14 @@ class ReadlistApp(IncomingWork, DerivedData, App[None]):
 
     def get_default_screen(self) -> Screen:
         return self.main
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as help, hints and the README write them (``Ctrl+P``, ``Esc``), also for
+        Textual's own bindings, which it would write ``^p`` and ``esc``."""
+        shown = super().get_key_display(binding)
+        if shown.startswith("^") and len(shown) > 1:
+            return f"Ctrl+{shown[1:].upper()}"
+        return "Esc" if shown == "esc" else shown
 
     def on_mount(self) -> None:
         keep_for_good()  # the modules, the library and the widgets

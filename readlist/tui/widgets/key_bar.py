@@ -33,6 +33,7 @@ class KeyBar(Widget):
     the command palette's. A click on an item presses its key."""
 
     PINNED = frozenset({"help", "app.quit", "quit", "cancel", "dismiss"})  # actions drawn on the right
+    NARROW = 70  # below this width the palette's key is drawn without its name, to leave room for others
 
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover", "key-bar--separator"}
@@ -111,6 +112,8 @@ class KeyBar(Widget):
             )
             if not key.enabled:
                 styles = tuple(part + _DIM for part in styles)
+            if width < self.NARROW and key.key == self.app.COMMAND_PALETTE_BINDING:
+                return [Segment(f" {key.shown} ", styles[0])]  # help says what it opens
             return [Segment(f" {key.shown} ", styles[0]), Segment(f"{key.description} ", styles[1])]
 
         right = [item(key) for key in pinned]
