@@ -195,3 +195,15 @@ async def test_under_the_command_palette_the_key_bar_shows_the_palettes_keys(app
         await wait_for(pilot, lambda: app.screen is app.main)
         await pilot.pause()
         assert "s Star" in bar_text(app)
+
+
+async def test_notifications_leave_the_status_line_and_the_key_bar_in_view(app: ReadlistApp) -> None:
+    from textual.widgets._toast import Toast
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("y")  # "Copied …"
+        await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
+        await pilot.pause()
+        toast = app.screen.query_one(Toast).region
+        assert toast.bottom <= app.main.status.region.y
