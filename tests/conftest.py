@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +40,20 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     monkeypatch.delenv("HF_TOKEN", raising=False)
     return data
+
+
+@pytest.fixture(autouse=True)
+def year_less_dates_read_at_the_end_of_the_year(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixtures' year-less digest dates (Mar 14, May 6…) are read as if imported on Dec 31,
+    all in one year: imported on Mar 20, a May 6 digest would be last year's, and the order of
+    digests would depend on the day the suite runs."""
+    from readlist.core import library
+
+    monkeypatch.setattr(
+        library,
+        "year_reference",
+        lambda imported_at: dt.date(dt.date.fromtimestamp(imported_at).year, 12, 31),
+    )
 
 
 @pytest.fixture

@@ -295,15 +295,20 @@ def paper_of_entry(entry: Entry) -> Paper:
     return Library._entry_paper(entry, list(entry.digests), dict(entry.positions), 0, 0)
 
 
+def year_reference(imported_at: float) -> dt.date:
+    """The day a year-less digest date is read against: the local day it was imported."""
+    return dt.date.fromtimestamp(imported_at)
+
+
 def digest_day(info: DigestInfo) -> str:
     """The digest's date as ISO. A page shows no year, so a year-less date takes the year it was
     imported in, or the year before when that would put it in the future (a Dec 30 digest
     imported on Jan 2)."""
-    imported = dt.date.fromtimestamp(info.imported_at)
     if info.date is None:
-        return imported.isoformat()
+        return dt.date.fromtimestamp(info.imported_at).isoformat()
     if not info.date.startswith("--"):
         return info.date
+    imported = year_reference(info.imported_at)
     month, day = int(info.date[2:4]), int(info.date[5:7])
     for year in (imported.year, imported.year - 1):
         try:

@@ -39,6 +39,7 @@ class StateStore:
         self._records: dict[str, dict[str, Any]] = {}
         self._doc_ids: dict[str, int] = {}
         self._pending: dict[str, dict[str, Any]] = {}
+        self._writing = False  # a flush has taken the pending changes and not finished writing them
         self._max_doc_id = 0
         self._read_count = self._starred_count = 0
         # Bumped on every change in memory, so that arrays derived from the state know when to rebuild.
@@ -155,7 +156,8 @@ class StateStore:
 
     @property
     def dirty(self) -> bool:
-        return bool(self._pending)
+        """Changes not on disk yet: pending, or taken by a write that has not returned."""
+        return bool(self._pending) or self._writing
 
     def pending(self) -> dict[str, dict[str, Any]]:
         """The changes not saved yet: paper id → fields, with their ``*_at`` times."""
@@ -213,12 +215,15 @@ class StateStore:
             with self.lock:
                 outside = self._load() if self.storage.changed_on_disk() else set()
                 pending, self._pending = self._pending, {}
+                self._writing = True
                 try:
                     self._write(pending)
                 except BaseException:
                     for pid, fields in pending.items():  # keep them for the next try
                         self._pending.setdefault(pid, {}).update(fields)
                     raise
+                finally:
+                    self._writing = False
             return outside
 
     def _write(self, pending: dict[str, dict[str, Any]]) -> None:

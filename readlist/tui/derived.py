@@ -73,6 +73,8 @@ class DerivedData:
         self.post_message(self.IndexReady(index, similar))
 
     def on_derived_data_index_ready(self, message: DerivedData.IndexReady) -> None:
+        if message.index.papers is not self.library.papers:
+            return  # built before papers came in or went: the build set off then is on its way
         self.index, self.similar = message.index, message.similar
         keep_for_good()
         self.reindex_notes(self._unindexed)  # notes and tags written while it was being built

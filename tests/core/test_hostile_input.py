@@ -210,12 +210,12 @@ def test_a_permission_error_in_process(
             raise PermissionError(13, "Permission denied", str(self))
         return real(self)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    code = main(["import", str(path)])
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "read_bytes", read_bytes)
+        code = main(["import", str(path)])
     out, err = capsys.readouterr()
     assert (code, err.splitlines()) == (1, [f"{path}: permission denied"])
     assert _summary(out) == (1, 0)
-    monkeypatch.undo()
     stored.assert_state_untouched()
     stored.assert_library_untouched()
 

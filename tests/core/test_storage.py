@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -357,6 +358,33 @@ def test_setting_the_same_value_is_written_but_keeps_its_time(tmp_path: Path) ->
     assert store.dirty is True
     store.flush()
     assert store.get("p").read and store.get("p").read_at == first
+
+
+def test_changes_count_as_unsaved_until_the_write_has_returned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flush takes the pending changes before it writes them: while it writes, they are still
+    not on disk, and ``dirty`` says so (a "saved" shown then would be early)."""
+    store = _store(tmp_path)
+    writing, release = threading.Event(), threading.Event()
+    real = store._write
+
+    def held(pending: dict[str, dict[str, object]]) -> None:
+        writing.set()
+        release.wait(30)
+        real(pending)
+
+    monkeypatch.setattr(store, "_write", held)
+    store.update("p", read=True)
+    flushing = threading.Thread(target=store.flush)
+    flushing.start()
+    try:
+        assert writing.wait(30)
+        assert store.dirty is True
+    finally:
+        release.set()
+        flushing.join(30)
+    assert store.dirty is False and _on_disk(tmp_path) == {"p": (True, False, "")}
 
 
 def test_saver_flushes_soon_after_a_change(tmp_path: Path) -> None:

@@ -130,7 +130,7 @@ def test_a_push_refused_because_the_other_machine_pushed_is_merged_and_retried(
     def fetch_then_desktop_pushes(self: SyncRepo) -> str | None:
         theirs = real_fetch(self)
         if not pushes and self.dir == laptop.folder / SYNC_DIR:
-            monkeypatch.setattr(SyncRepo, "fetch", real_fetch)
+            patch.setattr(SyncRepo, "fetch", real_fetch)  # once
             desktop.sync()  # pushes between the laptop's fetch and its push
         return theirs
 
@@ -140,11 +140,11 @@ def test_a_push_refused_because_the_other_machine_pushed_is_merged_and_retried(
             pushes.append(done)
         return done
 
-    monkeypatch.setattr(SyncRepo, "fetch", fetch_then_desktop_pushes)
-    monkeypatch.setattr(SyncRepo, "push", push)
-    laptop.sync()
+    with monkeypatch.context() as patch:  # only this: undo() would also undo isolated_data's
+        patch.setattr(SyncRepo, "fetch", fetch_then_desktop_pushes)
+        patch.setattr(SyncRepo, "push", push)
+        laptop.sync()
     assert pushes[:1] == [False] and pushes[-1] is True  # refused once, then merged and taken
-    monkeypatch.undo()
     desktop.sync()
     assert laptop.state() == desktop.state()
     assert laptop.state()[p[0]]["starred"] and laptop.state()[p[1]]["read"]
@@ -157,11 +157,10 @@ def test_a_remote_that_keeps_moving_is_given_up_after_a_few_tries(
     laptop.sync(remote)
     laptop.mark(laptop.ids()[0], starred=True)
     before = laptop.data_bytes()
-    monkeypatch.setattr(SyncRepo, "push", lambda self, commit: False)
-    with pytest.raises(SyncError, match="kept changing"):
+    with monkeypatch.context() as patch, pytest.raises(SyncError, match="kept changing"):
+        patch.setattr(SyncRepo, "push", lambda self, commit: False)
         laptop.sync()
     assert laptop.data_bytes() == before
-    monkeypatch.undo()
     laptop.sync()
     assert git(remote, "log", "--oneline", "main").count("\n") == 2
 
@@ -290,11 +289,10 @@ def test_a_sync_stopped_after_the_push_is_finished_by_the_next(
     def dies(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt  # the process ends here, with the merge pushed
 
-    monkeypatch.setattr(run, "apply", dies)
-    with pytest.raises(KeyboardInterrupt):
+    with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
+        patch.setattr(run, "apply", dies)
         laptop.sync()
     assert laptop.data_bytes() == before
-    monkeypatch.undo()
     laptop.mark(p[2], read=True)  # and a change made in between
     laptop.sync()
     desktop.sync()
@@ -321,9 +319,9 @@ def test_a_change_made_while_the_sync_runs_is_kept_and_sent_next_time(
         laptop.mark(p[1], note="typed meanwhile")
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(run, "_exchange", exchange_while_the_app_writes)
-    laptop.sync()
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr(run, "_exchange", exchange_while_the_app_writes)
+        laptop.sync()
     assert (
         laptop.state()[p[0]]["tags"] == ("lap", "desk") and laptop.state()[p[1]]["note"] == "typed meanwhile"
     )

@@ -78,14 +78,14 @@ def field_of(record: dict[str, Any] | None, name: str) -> tuple[Any, Any]:
 # -- reading state ------------------------------------------------------------------------------------
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(scenarios())
 def test_state_merge_is_commutative(case: tuple[Any, Any, Any]) -> None:
     base, ours, theirs = case
     assert merge_state("p1", base, ours, theirs) == merge_state("p1", base, theirs, ours)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(scenarios())
 def test_state_merge_is_idempotent(case: tuple[Any, Any, Any]) -> None:
     base, ours, theirs = case
@@ -98,7 +98,7 @@ def test_state_merge_is_idempotent(case: tuple[Any, Any, Any]) -> None:
     assert merge_state("p1", merged, merged, merged) == merged
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 @given(scenarios())
 def test_no_field_change_is_lost(case: tuple[Any, Any, Any]) -> None:
     base, ours, theirs = case
@@ -196,7 +196,7 @@ def papers(draw: st.DrawFn) -> dict[str, Any]:
     return paper_record_of(paper, "p1")
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(papers(), papers())
 def test_paper_merge_is_commutative_and_keeps_what_either_side_knows(
     one: dict[str, Any], other: dict[str, Any]
@@ -210,7 +210,7 @@ def test_paper_merge_is_commutative_and_keeps_what_either_side_knows(
     assert merged["arxiv_id"] == (one["arxiv_id"] or other["arxiv_id"])
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(papers())
 def test_paper_merge_is_idempotent(one: dict[str, Any]) -> None:
     assert merge_papers("p1", one, one) == one
@@ -262,7 +262,7 @@ def reader(store: dict[str, bytes]) -> Files:
     return Files(lambda blobs: [store[blob.id] for blob in blobs])
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(versions())
 def test_merging_versions_is_commutative_and_merges_every_record(case: tuple[dict[str, Any], ...]) -> None:
     base, ours, theirs = case

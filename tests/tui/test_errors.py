@@ -11,13 +11,9 @@ import pytest
 from readlist.core import recovery
 from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp
-from tests.helpers.pilot import SIZE, static_text, wait_for
+from tests.helpers.pilot import SIZE, notices, static_text, wait_for
 
 DAMAGED = b'{"state": {"1": {"id": '
-
-
-def notes(app: ReadlistApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 async def test_a_damaged_state_file_loses_nothing_and_ends_nothing(
@@ -30,14 +26,16 @@ async def test_a_damaged_state_file_loses_nothing_and_ends_nothing(
         await wait_for(pilot, lambda: not library.state.dirty)
         good = state.read_bytes()
         state.write_bytes(DAMAGED)  # a half-synced copy, from outside
-        await wait_for(pilot, lambda: any("state.json" in n and "doctor" in n for n in notes(app)), limit=30)
-        warning = next(n for n in notes(app) if "state.json" in n)
+        await wait_for(
+            pilot, lambda: any("state.json" in n and "doctor" in n for n in notices(app)), limit=30
+        )
+        warning = next(n for n in notices(app) if "state.json" in n)
         assert "\n" not in warning and "changes are kept" in warning
         pid = app.main.paper_list.current.id
         await pilot.press("r")  # the reader goes on
         await wait_for(pilot, lambda: "NOT SAVED" in static_text(app, "#status"), limit=30)
         assert state.read_bytes() == DAMAGED  # never written over
-        assert sum("state.json" in n for n in notes(app)) == 1  # said once, not every second
+        assert sum("state.json" in n for n in notices(app)) == 1  # said once, not every second
         state.write_bytes(good)  # restored
         await wait_for(
             pilot, lambda: "saved" in static_text(app, "#status") and not library.state.dirty, limit=30
@@ -59,7 +57,7 @@ async def test_quitting_with_a_damaged_file_keeps_the_changes_for_the_next_start
         good = state.read_bytes()
         state.write_bytes(DAMAGED)
         await pilot.press("s", "q")
-        await wait_for(pilot, lambda: any("Press q again" in n for n in notes(app)))
+        await wait_for(pilot, lambda: any("Press q again" in n for n in notices(app)))
         assert app.is_running
         await pilot.press("q")
     assert recovery.load(isolated_data)[pid]["starred"] is True
@@ -77,7 +75,7 @@ async def test_a_failing_worker_is_said_in_one_line_and_the_app_goes_on(
 
     monkeypatch.setattr("readlist.core.backup.backup_daily", no_room)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: any("backup failed" in n for n in notes(app)))
-        assert any("No space left on device" in n for n in notes(app))
+        await wait_for(pilot, lambda: any("backup failed" in n for n in notices(app)))
+        assert any("No space left on device" in n for n in notices(app))
         await pilot.press("j")
         assert app.is_running and app.main.paper_list.cursor == 1

@@ -15,7 +15,7 @@ from readlist.core.library import Library
 from readlist.tui.app import ReadlistApp, make_app
 from readlist.tui.screens.links import LinkScreen
 from tests.helpers.fake_hub import FakeClock, FakeHub, Reply, entry
-from tests.helpers.pilot import SIZE, detail_text, row_text, static_text, wait_for
+from tests.helpers.pilot import SIZE, detail_text, notices, row_text, static_text, wait_for
 from tests.tui.conftest import DIGEST, Clipboard
 
 SPLATS = "3D Gaussian Splatting for Real-Time Radiance Field Rendering"
@@ -28,7 +28,7 @@ def quick_hub() -> HubClient:
 
 
 def notes(app: ReadlistApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
+    return "\n".join(notices(app))
 
 
 def today_entries(**extra: Any) -> list[dict[str, Any]]:
@@ -63,7 +63,8 @@ async def test_f_fetches_today_and_the_new_papers_show_without_a_restart(
         await pilot.press("s")  # a star given before the fetch is kept
         await pilot.press("F")
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 5, limit=60)
-        assert "Fetched from the Hub: 1 new, 1 already known" in notes(app)
+        # The papers may come in by the clock's poll just before the fetch's own report.
+        await wait_for(pilot, lambda: "Fetched from the Hub: 1 new, 1 already known" in notes(app))
         assert library.state_of(pid).starred
         titles = [app.library.papers[i].title for i in app.main.paper_list.rows]
         assert "Reward Models That Read Twice" in titles
@@ -83,7 +84,7 @@ async def test_a_failed_fetch_is_one_line_and_the_app_goes_on(
         await pilot.pause()
         await pilot.press("F")
         await wait_for(pilot, lambda: "fetch failed" in notes(app), limit=60)
-        failure = next(str(n.message) for n in app._notifications if "fetch failed" in str(n.message))
+        failure = next(n for n in notices(app) if "fetch failed" in n)
         assert "\n" not in failure and "401" in failure and fake_hub.url in failure
         assert app.activity is None and "fetching" not in static_text(app, "#status")
         await pilot.press("j")  # still answering
@@ -123,7 +124,8 @@ async def test_the_hubs_fields_show_in_the_row_and_the_detail_pane(
         await pilot.press("F")
         await wait_for(pilot, lambda: library.get(library.papers.ids[0]).upvotes == 120, limit=60)
         await pilot.press("slash", *"title:gaussian", "enter")
-        await wait_for(pilot, lambda: detail_text(app, "title") == SPLATS, limit=60)
+        await wait_for(pilot, lambda: app.main.shown.text == "title:gaussian", limit=60)
+        assert detail_text(app, "title") == SPLATS
         assert "▲120 💬7" in row_text(app, 0)
         hub = detail_text(app, "hub")
         assert "Code https://github.com/example/splats  ★ 4,200" in hub

@@ -3,6 +3,7 @@ saves that fail, and the problems of the import it was opened with."""
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -79,6 +80,45 @@ async def test_papers_another_process_added_come_in_with_their_state(
         app.poll_outside()
         await wait_for(pilot, lambda: len(app.library.papers) > before)
         assert app.library.state_of(added).starred
+
+
+async def test_a_search_shown_while_the_index_caught_up_is_found_again(
+    app: ReadlistApp, isolated_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Papers came in and a search ran on the index from before them: when the index that
+    holds them arrives, the search is run again and finds them. An index built for papers
+    the app no longer has, arriving late, is not taken."""
+    from readlist.core.digest import parse_text
+    from readlist.core.search import SearchIndex
+
+    monkeypatch.setattr("readlist.tui.app.POLL_SECONDS", 3600.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await background_done(pilot)
+        before, stale = len(app.library.papers), app.index
+        assert stale is not None
+        other = Library(isolated_data)
+        other.import_digests([parse_text(MISTAKE, "mistake.txt")])
+        other.close()
+        release, real = threading.Event(), SearchIndex.for_library
+
+        def held(library: Library) -> SearchIndex:
+            release.wait(30)
+            return real(library)
+
+        monkeypatch.setattr(SearchIndex, "for_library", held)
+        app.poll_outside()
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == before + 2)
+        await pilot.press("slash", *"came in by mistake", "enter")
+        await wait_for(pilot, lambda: app.main.shown.text == "came in by mistake")
+        assert "Mistake" not in detail_text(app, "title")  # the index from before knows no such paper
+        release.set()
+        await wait_for(pilot, lambda: "Mistake" in detail_text(app, "title"))
+        await background_done(pilot)
+        fresh = app.index
+        assert fresh is not None and len(fresh.position) == before + 2
+        app.post_message(app.IndexReady(stale, app.similar))  # the late one
+        await pilot.pause()
+        assert app.index is fresh
 
 
 async def test_a_save_reports_what_another_process_changed_meanwhile(
@@ -184,7 +224,7 @@ async def test_papers_taken_out_elsewhere_leave_the_app_showing_the_rest(
         staying = len(app.library.papers) - 2
         if query:
             await pilot.press("slash", *query, "enter")
-            await wait_for(pilot, lambda: "Mistake" in detail_text(app, "title"))
+            await wait_for(pilot, lambda: app.main.shown.text == query)
         assert "By Mistake" in detail_text(app, "title")  # the newest digest comes first
         await pilot.press("space")  # picked, and the cursor moves on to the next paper
         await wait_for(pilot, lambda: "Second Paper" in detail_text(app, "title"))

@@ -36,7 +36,7 @@ async def test_pick_three_star_them_export_them_as_ris_and_undo_the_star_in_one_
         target = tmp_path / "picked.ris"
         app.screen.query_one("#export-path").value = str(target)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: target.exists())
+        await wait_for(pilot, lambda: target.exists() and not isinstance(app.screen, ExportScreen))
         records = rispy.loads(target.read_text())
         assert sorted(r["title"] for r in records) == sorted(library.get(pid).title for pid in picked)
         await pilot.press("u")  # the star of all three, one step
@@ -151,4 +151,6 @@ async def test_the_last_import_can_be_undone_from_the_palette(
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 4)
-        assert any("Took out 1 paper and the digest Mar 15" in n for n in notices(app))
+        await wait_for(
+            pilot, lambda: any("Took out 1 paper and the digest Mar 15" in n for n in notices(app))
+        )

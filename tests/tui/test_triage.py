@@ -131,7 +131,8 @@ async def test_sort_cycles_through_orders(app: ReadlistApp) -> None:
         await pilot.pause()
         digest_order = titles(app)
         await pilot.press("S")  # published: the one paper with a date first
-        await wait_for(pilot, lambda: "sort: newest published" in static_text(app, "#status"))
+        await wait_for(pilot, lambda: app.main.shown == app.main.list_query)  # the sorted rows are in
+        assert "sort: newest published" in static_text(app, "#status")
         assert titles(app)[0].startswith("3D Gaussian")
         await pilot.press("S")
         await wait_for(pilot, lambda: titles(app) == sorted(digest_order, key=str.casefold))
@@ -207,7 +208,7 @@ async def test_export_writes_the_papers_shown(app: ReadlistApp, tmp_path: Path) 
         path_input = app.screen.query_one("#export-path", Input)
         path_input.value = str(target)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: target.exists())
+        await wait_for(pilot, lambda: target.exists() and not isinstance(app.screen, ExportScreen))
         text = target.read_text()
         assert text.count("@misc{") == 1 and "Post-Training Quantization" in text
         await pilot.press("e")

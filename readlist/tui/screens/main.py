@@ -244,8 +244,9 @@ class MainScreen(TriageActions, SharingActions, DrawsAtOnce):
         self.draw_at_once()
 
     def index_ready(self) -> None:
-        """The search index arrived: a query typed while it was being built can run now."""
-        if self.list_query != self.shown:
+        """The search index arrived: a query typed while it was being built can run now, and
+        one shown from an older index (before papers came in) is found again."""
+        if self.list_query != self.shown or not self.shown.is_everything:
             self.refilter(keep=self._keep_after(self.shown, self.list_query))
 
     @on(Input.Changed, "#filter")
