@@ -754,7 +754,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
     print(
         f"removed {' and '.join(gone)}"
         + (
-            f"; kept with their state in {removal.kept} (readlist import brings them back)"
+            (
+                f"; kept with its state in {removal.kept} (readlist import brings it back)"
+                if removal.papers == 1
+                else f"; kept with their state in {removal.kept} (readlist import brings them back)"
+            )
             if removal.kept
             else ""
         )

@@ -9,6 +9,7 @@ other digest; the others stay and only leave that digest.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from readlist.core.backup import BACKUP_DIR
 from readlist.core.errors import ReadlistError
 from readlist.core.library import Library
 from readlist.core.paths import ensure_dir
-from readlist.core.storage import write_atomic
+from readlist.core.storage import FILE_MODE, write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,20 @@ def _keep(library: Library, pids: set[str]) -> Path:
     index = library.by_id.index
     text, _ = library.export(sorted(index[pid] for pid in pids), "json")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = ensure_dir(library.folder / BACKUP_DIR) / f"removed-{stamp}.json"
+    path = _claim(ensure_dir(library.folder / BACKUP_DIR), f"removed-{stamp}")
     write_atomic(path, text.encode("utf-8"))
     return path
+
+
+def _claim(folder: Path, stem: str) -> Path:
+    """A file name in ``folder`` that no earlier removal has, made (empty) at once so that no
+    other removal takes it: two in the same second each keep their own papers."""
+    n = 1
+    while True:
+        path = folder / (f"{stem}.json" if n == 1 else f"{stem}-{n}.json")
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        except FileExistsError:
+            n += 1
+            continue
+        return path
