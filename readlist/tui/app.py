@@ -87,7 +87,7 @@ class ReadlistApp(IncomingWork, DerivedData, App[None]):
     # whole screen on every change ("saving…" on each star would redraw all of it).
     save_status: var[str] = var("saved", init=False)
     activity: var[str | None] = var(None, init=False)
-    sync_status: var[str] = var("", init=False)  # "synced 2 min ago", "sync failed: …", or nothing
+    sync_status: var[str] = var("", init=False)  # "synced 2 min ago", "sync failed", or nothing
 
     def __init__(
         self,

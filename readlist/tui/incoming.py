@@ -166,8 +166,9 @@ class IncomingWork:
 
     def on_incoming_work_synced(self, message: IncomingWork.Synced) -> None:
         if message.report is None:
-            self.sync_status = f"sync failed: {one_line(message.error or '')}"
-            self.notify(one_line(self.sync_status), severity="error", markup=False, timeout=10)
+            self.sync_status = "sync failed"  # the why is in the notice: the line keeps its counts
+            reason = one_line(message.error or "").removeprefix("sync: ")
+            self.notify(f"Sync failed: {reason}", severity="error", markup=False, timeout=10)
             return
         self.last_sync = time.time()
         self.sync_status = "synced just now"

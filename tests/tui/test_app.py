@@ -27,7 +27,27 @@ async def test_list_shows_papers_with_digest_date_and_counts(app: ReadlistApp, l
         assert "Mar 14" in row_text(app, 0)
         assert "●" in row_text(app, 0)  # unread marker
         status = static_text(app, "#status")
-        assert "4 shown / 4 total" in status and "4 unread" in status and "0 starred" in status
+        assert "4 papers" in status and "4 unread" in status and "0 starred" in status
+
+
+async def test_the_status_line_names_the_view_and_the_order_only_when_they_are_not_the_usual(
+    app: ReadlistApp,
+) -> None:
+    """Every paper in digest order is "4 papers"; a view, a sort or a search is said, so that
+    at 80 columns the line still ends with what is unusual about the list."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert static_text(app, "#status") == " saved · 4 papers · 4 unread · 0 starred"
+        await pilot.press("S")  # newest published first
+        await wait_for(pilot, lambda: app.main.shown == app.main.list_query)
+        assert (
+            static_text(app, "#status") == " saved · 4 papers · 4 unread · 0 starred · sort: newest published"
+        )
+        await pilot.press("3")  # the starred view
+        await wait_for(pilot, lambda: app.main.shown == app.main.list_query)
+        assert static_text(app, "#status") == (
+            " saved · 0 shown / 4 total · 4 unread · 0 starred · view: Starred · sort: newest published"
+        )
 
 
 async def test_cursor_keys_move_and_never_mark_read(app: ReadlistApp, library: Library) -> None:

@@ -79,8 +79,12 @@ async def test_sync_now_that_fails_says_so_in_the_status_line(
         await pilot.pause()
         assert "sync" not in status_line(app)  # not set up: nothing said
         app.action_sync_now()
-        await wait_for(pilot, lambda: app.sync_status.startswith("sync failed"))
-        assert "sync failed: sync: not set up yet" in status_line(app)
+        await wait_for(pilot, lambda: app.sync_status == "sync failed")
+        # Short in the status line, which keeps its counts; the why in a notice.
+        assert re.match(r" saved · sync failed · 4 papers · 4 unread · 0 starred$", status_line(app))
+        assert any(
+            n.startswith("Sync failed: not set up yet: run 'readlist sync REMOTE'") for n in notices(app)
+        )
 
 
 async def test_sync_at_start_and_at_quit(

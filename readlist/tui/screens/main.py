@@ -27,7 +27,7 @@ from textual.worker import get_current_worker
 from readlist.core.errors import ReadlistError
 from readlist.core.model import Paper
 from readlist.core.query import needs_index, parse
-from readlist.core.text import one_line, shorten
+from readlist.core.text import one_line, plural, shorten
 from readlist.core.views import ListQuery, Sort, View
 from readlist.tui.actions import NEEDS_PAPER, VIEW_CYCLE, bindings
 from readlist.tui.frames import DrawsAtOnce
@@ -345,22 +345,30 @@ class MainScreen(TriageActions, SharingActions, DrawsAtOnce):
         # Most important first: a narrow terminal cuts the end. What narrows the list comes right
         # after its count; the filter bar shows the query.
         picked = len(self.paper_list.picked)
+        rows = self.paper_list.rows
+        everything = len(rows) == len(papers) == self.paper_list.strong_count  # in whatever order
         parts = [
             note or self.readlist.activity or self.readlist.save_status,
             *([f"{picked} picked (Esc lets go)"] if picked else []),
             *([self.readlist.sync_status] if self.readlist.sync_status else []),
-            f"{self.paper_list.shown_count()} / {len(papers)} total",
+            plural(len(papers), "paper")
+            if everything
+            else f"{self.paper_list.shown_count()} / {len(papers)} total",
         ]
         if query.similar_to is not None:
             like = library.get(query.similar_to)
             parts.append(f"like: {shorten(like.title, 40) if like else query.similar_to}")
         if query.digest is not None:
             parts.append(f"digest: {query.digest}")
-        parts += [f"{len(papers) - read} unread", f"{starred} starred", f"view: {query.view.label}"]
+        parts += [f"{len(papers) - read} unread", f"{starred} starred"]
+        # The view and the order are said when they are not the usual ones (every paper, digest order).
+        if query.view is not View.ALL:
+            parts.append(f"view: {query.view.label}")
+        searching = bool(parse(query.text).fuzzy.strip())
         if query.similar_to is not None:
             parts.append("sort: similarity")
-        else:
-            parts.append(f"sort: {query.sort.label(bool(parse(query.text).fuzzy.strip()))}")
+        elif query.sort is not Sort.DIGEST or searching:
+            parts.append(f"sort: {query.sort.label(searching)}")
         if self.readlist.settings.advance:
             parts.append("r/s advance")
         self.status.update(Content(" " + " · ".join(parts)), layout=False)  # one line, whatever it says
