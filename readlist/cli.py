@@ -809,8 +809,9 @@ def _print_sync_status(found: Any) -> int:
     print(f"last sync: {last}")
     print(f"ahead: {plural(found.ahead, 'paper')} changed here since the last sync")
     print(
-        f"behind: {'unknown' if found.behind is None else plural(found.behind, 'paper')} changed on the remote "
-        "since the last sync"
+        "behind: unknown (the remote could not be asked)"
+        if found.behind is None
+        else f"behind: {plural(found.behind, 'paper')} changed on the remote since the last sync"
     )
     print(f"sync at the app's start and quit: {'on' if found.auto else 'off'}")
     if found.error:

@@ -74,6 +74,7 @@ def test_sync_errors_are_one_line_and_exit_1(tmp_path: Path, capsys: pytest.Capt
     assert err.startswith(f"readlist: sync: cannot reach {tmp_path / 'nowhere.git'}") and err.count("\n") == 1
     code, out, err = run(capsys, laptop, "--status")
     assert code == 1 and err.count("\n") == 1 and "cannot reach" in err and out.startswith("remote: ")
+    assert "behind: unknown (the remote could not be asked)" in out.splitlines()
     assert laptop.data_bytes() == before
     assert run(capsys, laptop, str(remote))[0] == 0
 

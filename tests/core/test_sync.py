@@ -83,6 +83,21 @@ def test_an_unreachable_http_remote_fails_at_once(tmp_path: Path) -> None:
     assert laptop.data_bytes() == before
 
 
+def test_a_new_remote_that_fails_leaves_the_one_before(tmp_path: Path) -> None:
+    """A mistyped address given to readlist sync fails in one line, and the next plain sync
+    goes to the remote that worked, with what it knew of it."""
+    laptop, _, remote = two_machines(tmp_path)
+    laptop.sync(remote)
+    sync_dir = laptop.folder / SYNC_DIR
+    held = git(sync_dir, "rev-parse", "refs/remotes/origin/main")
+    with pytest.raises(SyncError, match="^sync: cannot reach"):
+        laptop.sync(tmp_path / "typo.git")
+    assert git(sync_dir, "config", "--get", "remote.origin.url").strip() == str(remote)
+    assert git(sync_dir, "rev-parse", "refs/remotes/origin/main") == held
+    laptop.mark(laptop.ids()[0], starred=True)
+    assert laptop.sync().sent == 1
+
+
 def test_the_first_sync_of_a_new_machine_brings_everything(tmp_path: Path) -> None:
     laptop, desktop, remote = two_machines(tmp_path)
     laptop.mark(laptop.ids()[0], note="kept", tags=["a"])

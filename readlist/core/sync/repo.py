@@ -20,6 +20,7 @@ import shutil
 import socket
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from readlist.core.errors import SyncError
@@ -50,6 +51,9 @@ class SyncRepo:
     def __init__(self, folder: Path, deadline: float | None = None) -> None:
         self.dir = folder / SYNC_DIR
         self.git = Git(self.dir, deadline)
+        self._replaced: tuple[str, str | None] | None = (
+            None  # the remote before ``open`` set another, and its main
+        )
 
     @classmethod
     def open(cls, folder: Path, remote: str | None = None, deadline: float | None = None) -> SyncRepo:
@@ -65,6 +69,7 @@ class SyncRepo:
             repo._create()
         repo._check_ours()
         if remote is not None:
+            repo._replaced = (repo.remote, repo.ref(REMOTE_MAIN))
             repo._set_remote(remote_address(remote))
         elif not repo.remote:
             raise SyncError("sync: no remote set: run 'readlist sync REMOTE'")
@@ -103,6 +108,21 @@ class SyncRepo:
         if url != self.remote:
             self.git.run("config", "remote.origin.url", url)
             self.git.run("update-ref", "-d", REMOTE_MAIN)  # what another remote held says nothing of this one
+
+    @contextlib.contextmanager
+    def keeping_remote_on_failure(self) -> Iterator[None]:
+        """A sync that was given a new remote and failed leaves the remote it had before in
+        place: a mistyped address does not take over the syncs that follow."""
+        try:
+            yield
+        except BaseException:
+            if self._replaced is not None:
+                before, held = self._replaced
+                if before and before != self.remote:
+                    self.git.run("config", "remote.origin.url", before)
+                    if held is not None:
+                        self.git.run("update-ref", REMOTE_MAIN, held)
+            raise
 
     def clear_stale_locks(self) -> None:
         """Lock files a git command killed half-way left (the caller holds the sync lock, so no

@@ -66,15 +66,16 @@ def sync(
     ``remote`` when given). ``deadline`` (``time.monotonic()``) bounds the whole sync."""
     with _sync_lock(folder):
         repo = SyncRepo.open(folder, remote, deadline)
-        repo.clear_stale_locks()
-        settings = Settings.load(repo.dir)
-        own = library is None
-        library = library or Library(folder)
-        try:
-            report = _sync(repo, library, settings)
-        finally:
-            if own:
-                library.close()
+        with repo.keeping_remote_on_failure():
+            repo.clear_stale_locks()
+            settings = Settings.load(repo.dir)
+            own = library is None
+            library = library or Library(folder)
+            try:
+                report = _sync(repo, library, settings)
+            finally:
+                if own:
+                    library.close()
         settings.keys, settings.last_sync = report.received.keys, time.time()
         settings.save(repo.dir)
         return report
