@@ -561,19 +561,26 @@ def _print_fetch_report(library: Library, report: FetchReport) -> None:
     _print_problems(imported)
     for _, message in report.failed:
         print(f"readlist: {one_line(message)}", file=sys.stderr)
-    missing = [p.value for p, _ in report.failed] + [p.value for p in report.not_tried]
-    if missing and len(missing) + len(report.fetched) > 1:  # several days asked for: say which are missing
-        why = "; the Hub could not be reached, so the rest were not tried" if report.not_tried else ""
-        kept = f"; the other {len(report.fetched)} days are saved" if report.fetched else ""
-        print(f"readlist: failed: {', '.join(missing)}{why}{kept}", file=sys.stderr)
+    failed, skipped = [p.value for p, _ in report.failed], [p.value for p in report.not_tried]
+    if (failed or skipped) and len(failed) + len(skipped) + len(report.fetched) > 1:
+        # Several days asked for: say which are missing, and why.
+        missing = [f"failed: {', '.join(failed)}"] if failed else []
+        if skipped:
+            missing.append(f"not tried, as the Hub could not be reached: {_days(skipped)}")
+        if report.fetched:
+            saved = len(report.fetched)
+            missing.append(f"the other {plural(saved, 'day')} {'is' if saved == 1 else 'are'} saved")
+        print(f"readlist: {'; '.join(missing)}", file=sys.stderr)
     print(
         f"total: {imported.new} new, {imported.known} already known, {imported.updated} updated"
-        + (
-            f", {len(report.failed) + len(report.not_tried)} failed"
-            if report.failed or report.not_tried
-            else ""
-        )
+        + (f", {len(failed)} failed" if failed else "")
+        + (f", {len(skipped)} not tried" if skipped else "")
     )
+
+
+def _days(days: list[str]) -> str:
+    """Days named one by one when they are few, else how many and from when to when."""
+    return ", ".join(days) if len(days) <= 3 else f"{len(days)} days, {days[0]} to {days[-1]}"
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:

@@ -354,10 +354,21 @@ def test_since_stops_when_the_hub_cannot_be_reached(
     assert err.splitlines()[1:] == [
         f"readlist: {refused}/api/daily_papers?date={three_days[0]}&p=0&limit=100: connection refused "
         "(after 2 attempts)",
-        f"readlist: failed: {', '.join(three_days)}; the Hub could not be reached, so the rest were not tried",
+        f"readlist: failed: {three_days[0]}; not tried, as the Hub could not be reached: "
+        f"{three_days[1]}, {three_days[2]}",
     ]
-    assert out == "total: 0 new, 0 already known, 0 updated, 3 failed\n"
+    assert out == "total: 0 new, 0 already known, 0 updated, 1 failed, 2 not tried\n"
     assert not (isolated_data / LIBRARY_FILE).exists()
+    # A long way back: the days not tried are counted, not listed.
+    first = (dt.date.fromisoformat(three_days[2]) - dt.timedelta(days=30)).isoformat()
+    code, out, err = run(capsys, "fetch", "--since", first)
+    assert code == 1 and len(err.splitlines()) == 3  # fetching…, why, what is missing
+    second = (dt.date.fromisoformat(first) + dt.timedelta(days=1)).isoformat()
+    assert err.splitlines()[-1] == (
+        f"readlist: failed: {first}; not tried, as the Hub could not be reached: "
+        f"30 days, {second} to {three_days[2]}"
+    )
+    assert out == "total: 0 new, 0 already known, 0 updated, 1 failed, 30 not tried\n"
 
 
 def test_since_skips_the_days_already_done_unless_refreshed(
