@@ -111,9 +111,13 @@ async def test_key_bar_follows_the_bindings_of_the_focused_widget(app: ReadlistA
         await pilot.pause()
         assert app.main.filter_input.has_focus
         assert "s Star" not in bar_text(app)
+        assert bar_text(app).startswith(" Enter Results  Esc Clear ")  # how to leave it
         await pilot.press("enter")
         await pilot.pause()
-        assert "s Star" in bar_text(app)
+        assert "s Star" in bar_text(app) and "Results" not in bar_text(app)
+        await pilot.press("tab")  # the detail pane: the same keys act on the paper, and j k scroll
+        await pilot.pause()
+        assert bar_text(app).startswith(" j k Scroll ") and "s Star" in bar_text(app)
 
 
 def brightness(color) -> float:

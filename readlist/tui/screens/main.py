@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
@@ -35,6 +34,7 @@ from readlist.tui.sharing import SharingActions
 from readlist.tui.triage import TriageActions
 from readlist.tui.widgets.detail import NOTHING_MATCHES, DetailPane
 from readlist.tui.widgets.digests import DigestPanel
+from readlist.tui.widgets.filter_input import FilterInput
 from readlist.tui.widgets.key_bar import KeyBar
 from readlist.tui.widgets.paper_list import PaperList
 
@@ -50,7 +50,7 @@ NO_SIMILAR = "No other paper shares enough distinctive words with this one. Esc 
 class MainScreen(TriageActions, SharingActions, DrawsAtOnce):
     # Keys pressed while the app starts go to the list, not to the first focusable widget (the filter).
     AUTO_FOCUS = "#papers"
-    BINDINGS = [*bindings(), Binding("down", "results", "Results", show=False)]
+    BINDINGS = bindings()
 
     @dataclass
     class SearchDone(Message):
@@ -90,7 +90,7 @@ class MainScreen(TriageActions, SharingActions, DrawsAtOnce):
     def compose(self) -> ComposeResult:
         library = self.readlist.library
         # select_on_focus off: coming back with / adds to the query instead of replacing it.
-        yield Input(
+        yield FilterInput(
             placeholder='/ filter: words (typos welcome), is:unread tag:NAME "a phrase" -word  (Esc clears)',
             id="filter",
             select_on_focus=False,

@@ -64,7 +64,7 @@ class DetailPane(ScrollView, can_focus=True):
 
     ALLOW_SELECT = True
     BINDINGS = [
-        Binding("down,j", "scroll_down", "Down", show=False),
+        Binding("down,j", "scroll_down", "Scroll", key_display="j k"),  # shown for both
         Binding("up,k", "scroll_up", "Up", show=False),
         Binding("home,g", "scroll_home", "Top", show=False),
         Binding("end,G", "scroll_end", "Bottom", show=False),
