@@ -144,7 +144,10 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     )
     _common(export)
     export.add_argument(
-        "--format", "-f", choices=FORMATS, help="the format (default: from the -o file's extension)"
+        "--format",
+        "-f",
+        choices=FORMATS,
+        help="the format (default: from the -o file's extension; markdown on standard output)",
     )
     export.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output"
@@ -624,6 +627,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     if report.error:
         print(f"readlist: {one_line(report.error)}", file=sys.stderr)
     summary = [f"{len(report.found)} found", f"{len(report.missed)} not on the Hub"]
+    if report.failed:
+        summary.append(f"{report.failed} failed")
     if report.skipped:
         summary.append(f"{report.skipped} not asked again (--retry-misses asks)")
     if report.remaining:
@@ -667,9 +672,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    fmt = args.format or (EXTENSIONS.get(Path(args.output).suffix.lower()) if args.output else None)
+    fmt = args.format or (EXTENSIONS.get(Path(args.output).suffix.lower()) if args.output else "markdown")
     if fmt is None:
-        raise UsageError(f"readlist export: choose a --format ({', '.join(FORMATS[:-1])} or {FORMATS[-1]})")
+        suffix = Path(args.output).suffix
+        raise UsageError(
+            f"readlist export: {'no known format ends in ' + suffix if suffix else 'a file name without an extension'}"
+            f": choose a --format ({', '.join(FORMATS[:-1])} or {FORMATS[-1]})"
+        )
     library = _open(args)
     text, count = library.export(_selected(library, args).rows, fmt)
     if not args.output:

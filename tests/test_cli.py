@@ -111,13 +111,13 @@ def test_import_summary_as_a_process(tmp_path: Path) -> None:
         # papers from earlier imports); the counts add up to the entries: week2 lists one paper
         # twice and three of week1's again
         f"{WEEK2}: 5 entries (Feb 10): 1 new, 0 already known, 4 repeated",
-        "total: 5 new, 4 repeated, 0 already known, 0 problems",
+        "total: 5 new, 0 already known, 4 repeated, 0 problems",
     ]
     again = cli(tmp_path, "import", str(WEEK2))
     assert (again.returncode, again.stderr) == (0, "")
     assert again.stdout.splitlines() == [
         f"{WEEK2}: 5 entries (Feb 10): 0 new, 4 already known, 1 repeated",
-        "total: 0 new, 1 repeated, 4 already known, 0 problems",
+        "total: 0 new, 4 already known, 1 repeated, 0 problems",
     ]
 
 

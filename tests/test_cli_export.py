@@ -64,6 +64,7 @@ def test_export_formats_to_stdout(capsys: pytest.CaptureFixture[str], marked: di
     assert out.startswith("# Reading notes\n\n1 paper\n\n## Lossless Compression of Model Checkpoints\n")
     assert "- **Status:** read · ★ starred\n" in out
     assert out.endswith("\n> =cite in\n> related work\n")
+    assert run(capsys, "export", "--notes") == (0, out, "")  # Markdown unless told otherwise
 
     code, out, err = run(capsys, "export", "-f", "bibtex", "--starred")
     assert (code, err) == (0, "")
@@ -109,10 +110,14 @@ def test_export_to_a_file_keeps_the_old_file_whole_when_the_write_fails(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["export"], "readlist export: choose a --format (markdown, bibtex, ris, csv or json)"),
         (
             ["export", "-o", "notes.txt"],
-            "readlist export: choose a --format (markdown, bibtex, ris, csv or json)",
+            "readlist export: no known format ends in .txt: choose a --format (markdown, bibtex, ris, csv or json)",
+        ),
+        (
+            ["export", "-o", "notes"],
+            "readlist export: a file name without an extension: choose a --format (markdown, bibtex, ris, csv "
+            "or json)",
         ),
         (["export", "--format", "pdf"], "readlist export: argument --format/-f: invalid choice: 'pdf'"),
         (

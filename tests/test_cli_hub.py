@@ -516,7 +516,7 @@ def test_resolve_fails_in_one_line_and_keeps_what_it_found(
     code, out, err = run(capsys, "resolve")
     assert code == 1
     assert err.splitlines()[-1].endswith("limit=10: HTTP 503 Service Unavailable (after 2 attempts)")
-    assert out.splitlines()[-1] == "resolved: 1 found, 0 not on the Hub, 1 not looked up (stopped)"
+    assert out.splitlines()[-1] == "resolved: 1 found, 0 not on the Hub, 1 failed, 1 not looked up (stopped)"
 
 
 # -- readlist --fetch --------------------------------------------------------------------------------

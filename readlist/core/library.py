@@ -135,12 +135,14 @@ class ImportReport:
         return not self.problems
 
     def totals(self) -> str:
-        """``40 new, 2 already known, 1 problem``: the counts of the whole import."""
+        """``40 new, 2 already known, 1 problem``: the counts of the whole import, in the order
+        each file's line gives them."""
         problems, warnings = len(self.problems), len(self.warnings)
         return (
-            f"{self.new} new"
+            f"{self.new} new, {self.known} already known"
             + (f", {self.repeats} repeated" if self.repeats else "")
-            + f", {self.known} already known, {plural(problems, 'problem')}"
+            + (f", {self.updated} updated" if self.updated else "")
+            + f", {plural(problems, 'problem')}"
             + (f", {plural(warnings, 'warning')}" if warnings else "")
         )
 

@@ -391,7 +391,7 @@ def _term_filters(token: _Token, hints: list[str]) -> list[Node]:
 def _needs_value(op: str) -> str:
     examples = {
         "is": "is:unread, is:read, is:starred",
-        "has": "has:note, has:tags, has:link, has:code",
+        "has": "has:note, has:tags, has:link, has:code, has:summary",
         "tag": "tag:NAME",
         "digest": 'digest:"Mar 14"',
         "title": "title:WORD",

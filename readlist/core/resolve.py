@@ -71,7 +71,8 @@ class ResolveReport:
     conflicts: list[tuple[str, str]] = field(
         default_factory=list
     )  # (paper id, the arXiv id another paper has)
-    error: str | None = None  # the one-line failure that stopped the run
+    error: str | None = None  # the one-line failure that stopped the run …
+    failed: int = 0  # … at the paper whose request failed (0 or 1)
     remaining: int = 0  # papers not asked about: beyond the limit, or after the run stopped
 
     @property
@@ -123,7 +124,7 @@ def resolve(
             try:
                 items = hub.search_papers(paper.title)
             except HubError as exc:
-                report.error = str(exc)
+                report.error, report.failed = str(exc), 1
                 report.remaining += len(todo) - n
                 break
             entry = match(paper, read_paper_entries(items, hub.url(SEARCH_PATH, {"q": paper.title})))

@@ -134,7 +134,11 @@ ACTIONS: tuple[Action, ...] = (
         "copy_bibtex", "b", "Copy BibTeX", "Copy the paper as a BibTeX entry", footer=False, needs_paper=True
     ),
     Action(
-        "export", "e", "Export", "Export the papers shown: Markdown, BibTeX, RIS, CSV or JSON", footer=False
+        "export",
+        "e",
+        "Export",
+        "Export the papers picked, or those shown: Markdown, BibTeX, RIS, CSV or JSON",
+        footer=False,
     ),
     Action("cycle_view", "v", "View", "Cycle the view: all → unread → starred → with notes"),
     Action(
@@ -189,9 +193,10 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("Ctrl+P", "Command palette: every action by name"),
     (
         "In the filter",
-        'is:unread is:read is:starred  has:note has:tags has:link has:code  tag:NAME  digest:"Mar 14" digest:latest  '
-        "title:WORD  abstract:WORD  author:NAME  upvotes:>20  published:>2024-06  published:2024-01..2024-06  "
-        '"exact phrase"  -word  (- before any operator negates it)  a OR b  a | b  NOT a  ( )',
+        "is:unread is:read is:starred  has:note has:tags has:link has:code has:summary  tag:NAME  "
+        'digest:"Mar 14" digest:latest  title:WORD  abstract:WORD  author:NAME  upvotes:>20  published:>2024-06  '
+        'published:2024-01..2024-06  "exact phrase"  -word  (- before any operator negates it)  '
+        "a\u00a0OR\u00a0b  a\u00a0|\u00a0b  NOT\u00a0a  ( )",  # no-break spaces: each example on one line
     ),
 )
 

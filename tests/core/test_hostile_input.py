@@ -91,7 +91,7 @@ def stored(isolated_data: Path) -> Stored:
 def _summary(stdout: str) -> tuple[int, int]:
     """The problems and the warnings that the summary line counts."""
     match = re.search(
-        r"^total: \d+ new(?:, \d+ repeated)?, \d+ already known, (\d+) problems?(?:, (\d+) warnings?)?$",
+        r"^total: \d+ new, \d+ already known(?:, \d+ repeated)?(?:, \d+ updated)?, (\d+) problems?(?:, (\d+) warnings?)?$",
         stdout,
         re.MULTILINE,
     )

@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Input, Static, TextArea
 
 from readlist.core.library import Library
+from readlist.core.query import HAS_VALUES
 from readlist.core.views import Sort
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.help import HelpScreen
@@ -243,6 +244,8 @@ async def test_help_lists_every_key(app: ReadlistApp) -> None:
             assert key in text
         for sort in Sort:  # every order S steps through
             assert sort.label() in text.replace("\n", " ") or sort is Sort.DIGEST
+        for value in HAS_VALUES:  # every has: the filter knows
+            assert f"has:{value}" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

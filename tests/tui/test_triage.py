@@ -232,9 +232,11 @@ async def test_export_format_buttons_change_the_file_extension(app: ReadlistApp)
         assert isinstance(app.screen, ExportScreen)
         path_input = app.screen.query_one("#export-path", Input)
         assert path_input.value.endswith(".md")
-        await pilot.press("shift+tab")  # to the format buttons
-        await pilot.press("down", "down", "down", "down", "enter")
+        await pilot.click("#format-json")
         await wait_for(pilot, lambda: path_input.value.endswith(".json"))
+        # Tab leaves the name for nothing else: typing and Enter always reach it.
+        await pilot.press("tab", "shift+tab", "ctrl+u", *"notes.csv")
+        assert path_input.has_focus and path_input.value == "notes.csv" and app.screen.fmt == "csv"
 
 
 SECOND_DIGEST = """Mar 15

@@ -91,7 +91,11 @@ class ExportScreen(ModalScreen[str | None]):
             if self.left_out:
                 title += f" (not the {plural(self.left_out, 'weaker match')})"
             yield Static(title, id="export-title", markup=False)
-            with RadioSet(id="export-format"):
+            # Not focusable: ↑↓ in the file name pick the format (a click does too), so Tab cannot
+            # leave the name for a list where typing and Enter do nothing.
+            formats = RadioSet(id="export-format")
+            formats.can_focus = False
+            with formats:
                 for fmt in FORMATS:
                     yield RadioButton(
                         Content(LABELS[fmt]), value=fmt == self.fmt, name=fmt, id=f"format-{fmt}"
@@ -108,7 +112,7 @@ class ExportScreen(ModalScreen[str | None]):
         return self.query_one("#export-path", Input)
 
     def action_pick(self, step: int) -> None:
-        """↑↓ in the file name field pick the format (the radio list handles its own keys)."""
+        """↑↓ in the file name field pick the format."""
         self._pick(FORMATS[(FORMATS.index(self.fmt) + step) % len(FORMATS)])
 
     def _pick(self, fmt: str) -> None:
