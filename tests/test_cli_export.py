@@ -174,7 +174,7 @@ def test_import_daily_papers_json_on_stdin(
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "<stdin>: 3 entries (Mar 14): 2 new, 1 already known, 1 updated",
-        "total: 2 new, 1 already known, 0 problems",
+        "total: 2 new, 1 already known, 1 updated, 0 problems",
     ]
     [sparse] = [r for r in rows(capsys) if r["arxiv_id"] == "2503.01111"]
     assert sparse["url"] == "https://huggingface.co/papers/2503.01111"

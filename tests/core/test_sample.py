@@ -105,7 +105,8 @@ def test_demo_import_makes_the_second_digest_new_since_the_last_visit(library: L
     ]
     assert (report.new, report.known) == (ENTRIES_1 + ENTRIES_2 - 2, 0)  # an empty library knows nothing
     assert (
-        report.summary() == f"Imported 3 files: {ENTRIES_1 + ENTRIES_2 - 2} new, 0 already known, 9 repeated"
+        report.summary()
+        == f"Imported 3 files: {ENTRIES_1 + ENTRIES_2 - 2} new, 0 already known, 9 repeated, 4 updated"
     )
     assert library.find("2302.05543").github_repo == "https://github.com/lllyasviel/ControlNet"
     rows = DigestCounts(library).rows(Visits(library.folder).last())

@@ -72,6 +72,9 @@ async def test_more_like_this_says_how_alike(app: ReadlistApp) -> None:
             if "% alike" in row_text(app, y)
         ]
         assert shares and shares == sorted(shares, reverse=True) and all(0 < share <= 100 for share in shares)
+        like = app.library.get(app.main.shown.similar_to)
+        # Said in the detail pane too, where the rows have no room for it.
+        assert detail_text(app, "reason") == f"{shares[0]}% alike to {like.title}"
 
 
 TOPICS = [

@@ -275,13 +275,21 @@ class MainScreen(TriageActions, SharingActions, DrawsAtOnce):
         state = library.state_of(paper.id if paper else "")
         why = NO_SIMILAR if self.shown.similar_to is not None else NOTHING_MATCHES
         self.detail.show(
-            paper, state, self.matched, empty=not library.papers, why_empty=why, reason=self._for_you(paper)
+            paper, state, self.matched, empty=not library.papers, why_empty=why, reason=self._reason(paper)
         )
 
-    def _for_you(self, paper: Paper | None) -> str:
-        """In the "for you" order: the words that put the paper where it is."""
+    def _reason(self, paper: Paper | None) -> str:
+        """Why the paper is where it is: how alike it is in "more like this" (the list has no
+        room for that below 110 columns), the words that put it there in the "for you" order."""
+        if paper is None:
+            return ""
+        similar_to = self.shown.similar_to
+        if similar_to is not None:
+            badge = self.paper_list.badges.get(self.readlist.library.by_id.index[paper.id])
+            like = self.readlist.library.get(similar_to)
+            return f"{badge} to {like.title}" if badge and like and paper.id != similar_to else ""
         ranking = self.columns.last_for_you if self.columns is not None else None
-        if paper is None or self.shown.sort is not Sort.FORYOU or ranking is None:
+        if self.shown.sort is not Sort.FORYOU or ranking is None:
             return ""
         words = ranking.words(self.readlist.library.by_id.index[paper.id], limit=6)
         return (

@@ -118,7 +118,7 @@ class DetailPane(ScrollView, can_focus=True):
         reason: str = "",
     ) -> None:
         """Show ``paper``; with none, say why the list is empty (``empty``: the whole library is).
-        ``reason`` says why the paper is where it is in the list (the words of "for you")."""
+        ``reason`` says why the paper is where it is in the list (how alike, the words of "for you")."""
         sections = self._sections(paper, state, matched, empty, why_empty)
         if paper is not None and reason:
             sections.insert(
