@@ -79,7 +79,7 @@ class TriageActions:
                     added = {
                         p.id: {"tags": [*library.state_of(p.id).tags, *clean_tags(text)]} for p in papers
                     }
-                    if self.readlist.change_each(added, f"tags added to {plural(len(papers), 'paper')}"):
+                    if self.readlist.change_each(added, f"tags added: {plural(len(papers), 'paper')}"):
                         self.readlist.notify(
                             f"Tags {' '.join(clean_tags(text))} added to "
                             f"{plural(len(papers), 'paper')} (u undoes).",
@@ -99,7 +99,7 @@ class TriageActions:
         self.readlist.push_screen(screen, save)
 
     def _save_tags(self, paper: Paper, text: str) -> None:
-        if self.readlist.change([paper.id], f"tags of {shorten(paper.title)}", tags=text) is not None:
+        if self.readlist.change([paper.id], f"tags changed: {shorten(paper.title)}", tags=text) is not None:
             tags = self.readlist.library.state_of(paper.id).tags
             self.readlist.notify(f"Tags: {' '.join(tags)}" if tags else "Tags cleared.", markup=False)
 
@@ -129,7 +129,7 @@ class TriageActions:
                 timeout=8,
             )
         if note != stored:
-            app.change([paper.id], f"note of {shorten(paper.title)}", note=note)
+            app.change([paper.id], f"note changed: {shorten(paper.title)}", note=note)
             app.notify("Note saved." if note else "Note cleared.", markup=False)
 
     def save_open_editors(self) -> None:
@@ -166,7 +166,7 @@ class TriageActions:
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.readlist.change(unread, f"marked {len(unread)} shown papers read", read=True)
+                self.readlist.change(unread, f"marked read: {plural(len(unread), 'shown paper')}", read=True)
                 self.readlist.notify(f"Marked {plural(len(unread), 'paper')} read (u undoes).", markup=False)
 
         question = (

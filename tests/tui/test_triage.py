@@ -448,3 +448,21 @@ async def test_notes_written_before_the_index_is_ready_are_searchable(
         await wait_for(pilot, lambda: app.index is index)
         await pilot.press("slash", *"zeppelin airship")
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 1)
+
+
+async def test_undo_says_what_it_undid_in_one_pattern(app: ReadlistApp) -> None:
+    """``Undone: <what changed>: <paper>`` whatever the change."""
+    from readlist.tui.screens.note import NoteScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        title = app.main.paper_list.current.title
+        await pilot.press("s", "r", "t", *"splats", "enter")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteScreen))
+        await pilot.press(*"worth a read", "escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, NoteScreen))
+        await pilot.press("u", "u", "u", "u")
+        said = [n for n in notices(app) if n.startswith("Undone: ")]
+        assert [n.split(": ")[1] for n in said] == ["note changed", "tags changed", "marked read", "starred"]
+        assert all(n.split(": ", 2)[2].startswith(title[:20]) for n in said), said
