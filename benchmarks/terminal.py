@@ -221,7 +221,7 @@ def first_start(data: Path, seconds: float = 10.0, every: float = 0.25) -> list[
     shutil.rmtree(data / "backups", ignore_errors=True)  # the first start of the day takes its backup
     term = readlist(data)
     try:
-        term.wait_for(" shown")
+        term.wait_for(" papers · ")
         timings = []
         end = time.perf_counter() + seconds
         i = 0
@@ -276,7 +276,7 @@ def measure(data: Path, label: str) -> dict[str, dict]:
     for who, start in (("floor", floor), ("readlist", readlist)):
         term = start(data)
         try:
-            term.wait_for("Star" if who == "floor" else " shown")
+            term.wait_for("Star" if who == "floor" else " papers · ")
             term.idle()
             out[f"{who} move"] = Figures("move").add(moves(term)).row()
             out[f"{who} toggle"] = Figures("toggle").add(toggles(term)).row()

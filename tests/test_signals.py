@@ -153,14 +153,14 @@ def ids(isolated_data: Path) -> list[str]:
 def open_tui(isolated_data: Path) -> Iterator:
     terminals: list[Terminal] = []
 
-    def start(launcher: str = "readlist", shown: str = "29") -> Terminal:
+    def start(launcher: str = "readlist", papers: str = "29") -> Terminal:
         env = subprocess_env(isolated_data, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
         env.pop("TEXTUAL", None)
         if launcher == "stuck-output":
             env["READLIST_TEST_TINY_OUTPUT_QUEUE"] = "1"
         term = Terminal(LAUNCHERS[launcher], env, isolated_data.parent)
         terminals.append(term)
-        term.wait_for(rf"{shown} shown", timeout=STARTUP)
+        term.wait_for(rf"{papers} papers", timeout=STARTUP)  # the status line, once the list is up
         return term
 
     yield start
@@ -268,7 +268,7 @@ def large(isolated_data: Path) -> list[str]:
 def test_the_first_start_of_a_large_library_ends_at_once_with_the_change_saved(
     open_tui, isolated_data: Path, large: list[str], how: str
 ) -> None:
-    term = open_tui("stuck-output" if how == "hang-up" else "manual-saver", shown=f"{LARGE}")
+    term = open_tui("stuck-output" if how == "hang-up" else "manual-saver", papers=f"{LARGE}")
     mark = len(term.output)
     term.send("s")
     term.wait_for(r" 1 starred", since=mark)
