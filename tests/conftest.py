@@ -43,16 +43,16 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def year_less_dates_read_at_the_end_of_the_year(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fixtures' year-less digest dates (Mar 14, May 6…) are read as if imported on Dec 31,
-    all in one year: imported on Mar 20, a May 6 digest would be last year's, and the order of
-    digests would depend on the day the suite runs."""
+def imports_on_the_last_day_of_the_year(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Digests are dated as if imported on Dec 31 of this year: the fixtures' year-less dates
+    (Mar 14, May 6…) all fall in it, and the digests without a date come after them. Imported on
+    Mar 20, a May 6 digest would be last year's, and the order of digests would depend on the
+    day the suite runs. (Only the digests' days: when they arrived, for "new since your last
+    visit", stays the real time.)"""
     from readlist.core import library
 
     monkeypatch.setattr(
-        library,
-        "year_reference",
-        lambda imported_at: dt.date(dt.date.fromtimestamp(imported_at).year, 12, 31),
+        library, "import_day", lambda imported_at: dt.date(dt.date.fromtimestamp(imported_at).year, 12, 31)
     )
 
 

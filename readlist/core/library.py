@@ -297,8 +297,9 @@ def paper_of_entry(entry: Entry) -> Paper:
     return Library._entry_paper(entry, list(entry.digests), dict(entry.positions), 0, 0)
 
 
-def year_reference(imported_at: float) -> dt.date:
-    """The day a year-less digest date is read against: the local day it was imported."""
+def import_day(imported_at: float) -> dt.date:
+    """The local day of an import: a digest's day when it gives none, and the day a year-less
+    date is read against."""
     return dt.date.fromtimestamp(imported_at)
 
 
@@ -306,11 +307,11 @@ def digest_day(info: DigestInfo) -> str:
     """The digest's date as ISO. A page shows no year, so a year-less date takes the year it was
     imported in, or the year before when that would put it in the future (a Dec 30 digest
     imported on Jan 2)."""
+    imported = import_day(info.imported_at)
     if info.date is None:
-        return dt.date.fromtimestamp(info.imported_at).isoformat()
+        return imported.isoformat()
     if not info.date.startswith("--"):
         return info.date
-    imported = year_reference(info.imported_at)
     month, day = int(info.date[2:4]), int(info.date[5:7])
     for year in (imported.year, imported.year - 1):
         try:

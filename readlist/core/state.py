@@ -214,8 +214,8 @@ class StateStore:
                 return set()
             with self.lock:
                 outside = self._load() if self.storage.changed_on_disk() else set()
+                self._writing = True  # first: ``dirty`` is read without the mutex
                 pending, self._pending = self._pending, {}
-                self._writing = True
                 try:
                     self._write(pending)
                 except BaseException:

@@ -13,7 +13,7 @@ import pytest
 from readlist.core.digest import parse_text, read_digest
 from readlist.core.importer import import_files
 from readlist.core.library import LIBRARY_FILE, STATE_FILE, Library, merge_state
-from readlist.core.library import year_reference as REAL_YEAR_REFERENCE
+from readlist.core.library import import_day as REAL_IMPORT_DAY
 from readlist.core.model import Paper, PaperState, paper_id
 from readlist.core.selection import Columns, select_papers
 from tests.conftest import FIXTURES, SAMPLE
@@ -233,7 +233,7 @@ def test_digest_day_infers_the_year_from_the_import(monkeypatch: pytest.MonkeyPa
     from readlist.core import library
     from readlist.core.library import DigestInfo, digest_day
 
-    monkeypatch.setattr(library, "year_reference", REAL_YEAR_REFERENCE)  # not the suite's Dec 31
+    monkeypatch.setattr(library, "import_day", REAL_IMPORT_DAY)  # not the suite's Dec 31
     jan_2 = dt.datetime(2026, 1, 2, 9).timestamp()
     assert digest_day(DigestInfo("Dec 30", "--12-30", [], 1, jan_2)) == "2025-12-30"
     assert digest_day(DigestInfo("Jan 1", "--01-01", [], 2, jan_2)) == "2026-01-01"

@@ -92,6 +92,10 @@ async def background_done(pilot: Pilot[Any], limit: float = LIMIT) -> None:
 
 
 def saved_state(data_dir: Path) -> dict[str, dict[str, Any]]:
-    """pid -> the state record in ``state.json``, as another process would read it."""
-    raw = json.loads((data_dir / "state.json").read_text())
+    """pid -> the state record in ``state.json``, as another process would read it (nothing
+    before the first save has put the file in place)."""
+    path = data_dir / "state.json"
+    if not path.exists():
+        return {}
+    raw = json.loads(path.read_text())
     return {doc["id"]: doc for doc in raw["state"].values()}
