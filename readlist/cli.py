@@ -567,7 +567,7 @@ def _print_fetch_report(library: Library, report: FetchReport) -> None:
     failed, skipped = [p.value for p, _ in report.failed], [p.value for p in report.not_tried]
     if (failed or skipped) and len(failed) + len(skipped) + len(report.fetched) > 1:
         # Several days asked for: say which are missing, and why.
-        missing = [f"failed: {', '.join(failed)}"] if failed else []
+        missing = [f"failed: {_days(failed)}"] if failed else []
         if skipped:
             missing.append(f"not tried, as the Hub could not be reached: {_days(skipped)}")
         if report.fetched:

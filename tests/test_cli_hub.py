@@ -341,6 +341,21 @@ def test_since_keeps_the_good_days_and_names_the_failed_one(
     assert titles == {f"A Paper of {first}", f"A Paper of {today}"}
 
 
+def test_since_counts_a_long_run_of_failed_days(
+    capsys: pytest.CaptureFixture[str], fake_hub: FakeHub, three_days: list[str]
+) -> None:
+    today = dt.date.fromisoformat(three_days[2])
+    days = [(today - dt.timedelta(days=n)).isoformat() for n in range(5, 0, -1)]
+    for day in days:
+        fake_hub.faults[day] = Reply(500, b"")
+    code, out, err = run(capsys, "fetch", "--since", days[0])
+    assert code == 1
+    assert (
+        err.splitlines()[-1] == f"readlist: failed: 5 days, {days[0]} to {days[-1]}; the other 1 day is saved"
+    )
+    assert out.splitlines()[-1] == "total: 1 new, 0 already known, 0 updated, 5 failed"
+
+
 def test_since_stops_when_the_hub_cannot_be_reached(
     capsys: pytest.CaptureFixture[str],
     isolated_data: Path,

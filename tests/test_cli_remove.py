@@ -136,3 +136,22 @@ def test_two_removals_in_one_second_keep_a_file_each(
     for path, paper in zip(kept, (first, second), strict=True):
         assert [p["title"] for p in json.loads(path.read_text())["papers"]] == [paper.title]
     assert json.loads(kept[0].read_text())["papers"][0]["state"]["note"] == "precious"
+
+
+def test_a_removal_that_cannot_keep_its_papers_removes_nothing_and_leaves_no_file(
+    capsys: pytest.CaptureFixture[str],
+    isolated_data: Path,
+    two_weeks: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(removal, "write_atomic", full)
+    library = Library(isolated_data)
+    paper = library.papers[0]
+    library.close()
+    code, out, err = run(capsys, "remove", paper.id)
+    assert code == 1 and out == "" and "No space left on device" in err and err.count("\n") == 1
+    assert titles(isolated_data) == two_weeks
+    assert list((isolated_data / "backups").glob("removed-*")) == []

@@ -22,7 +22,7 @@ import numpy as np
 
 from readlist.core.library import Library
 from readlist.core.similar import FIELD_WEIGHTS, Q_ABSTRACT, Q_TITLE, MoreLikeThis
-from readlist.core.tokens import STOP_WORDS, spellings, words
+from readlist.core.tokens import STOP_WORDS, solo_words, spellings, words
 
 PROFILE_WORDS = 300  # the heaviest words of the profile: enough to tell the reader's topics apart
 NO_PROFILE = (
@@ -62,7 +62,7 @@ class ForYou:
 
     def words(self, i: int, limit: int = 5) -> list[str]:
         """The profile's words that earned paper ``i`` most of its score, heaviest first, as the
-        paper writes them (a hyphenated compound without its parts)."""
+        paper writes them."""
         index = self.similar.index
         if not 0 <= i < index.size or not self.profile:
             return []
@@ -76,10 +76,24 @@ class ForYou:
                 weight = self.profile.get(index.vocab.get(word, -1))
                 if weight is not None:
                     earned[word] = earned.get(word, 0.0) + weight * FIELD_WEIGHTS[name] * float(norm[name][i])
-        written = spellings(f"{title}\n{paper.abstract}", earned)
-        shown = [written.get(word, word) for word in sorted(earned, key=lambda word: (-earned[word], word))]
-        parts = {part.lower() for form in shown if "-" in form for part in form.split("-")}
-        return [form for form in shown if "-" in form or form.lower() not in parts][:limit]
+        text = f"{title}\n{paper.abstract}"
+        written = spellings(text, earned)
+        alone = solo_words(text)
+        # A part of a compound says nothing more than the compound: it is left out when the
+        # compound earned more, or when the paper only ever writes it inside the compound.
+        inside = {part.lower() for form in written.values() if "-" in form for part in form.split("-")}
+        shown: list[str] = []
+        parts: set[str] = set()  # of the compounds shown so far
+        for word in sorted(earned, key=lambda word: (-earned[word], word)):
+            form = written.get(word, word)
+            if "-" in form:
+                parts.update(part.lower() for part in form.split("-"))
+            elif word in parts or (word in inside and word not in alone):
+                continue
+            shown.append(form)
+            if len(shown) == limit:
+                break
+        return shown
 
 
 Seeds = dict[str, tuple[float, str, tuple[str, ...]]]

@@ -146,13 +146,15 @@ class ImportReport:
             + (f", {plural(warnings, 'warning')}" if warnings else "")
         )
 
-    def summary(self) -> str:
-        """``Imported 2 files: 40 new, 2 already known``: one line for the whole import (its
-        problems counted when there are any)."""
+    def brief(self) -> str:
+        """``totals`` for a notice: its problems counted only when there are any."""
         totals = self.totals()
-        if not self.problems and not self.warnings:
-            totals = totals.removesuffix(", 0 problems")
-        return f"Imported {plural(len({f.source for f in self.files}) or len(self.errors), 'file')}: {totals}"
+        return totals if self.problems or self.warnings else totals.removesuffix(", 0 problems")
+
+    def summary(self) -> str:
+        """``Imported 2 files: 40 new, 2 already known``: one line for the whole import."""
+        files = plural(len({f.source for f in self.files}) or len(self.errors), "file")
+        return f"Imported {files}: {self.brief()}"
 
 
 def merge_into(paper: Paper, other: Paper) -> bool:

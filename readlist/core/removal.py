@@ -68,7 +68,11 @@ def _keep(library: Library, pids: set[str]) -> Path:
     text, _ = library.export(sorted(index[pid] for pid in pids), "json")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = _claim(ensure_dir(library.folder / BACKUP_DIR), f"removed-{stamp}")
-    write_atomic(path, text.encode("utf-8"))
+    try:
+        write_atomic(path, text.encode("utf-8"))
+    except BaseException:
+        path.unlink(missing_ok=True)  # nothing was removed: no empty file claims otherwise
+        raise
     return path
 
 

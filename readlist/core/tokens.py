@@ -167,6 +167,11 @@ def words(text: str) -> list[str]:
 _COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 
 
+def solo_words(text: str) -> set[str]:
+    """The folded words ``text`` holds on their own, not only inside a hyphenated compound."""
+    return set(plain_words(_COMPOUND.sub(" ", text)))
+
+
 def spellings(text: str, found: Iterable[str]) -> dict[str, str]:
     """How ``text`` writes each of the words ``found`` (as ``words`` gives them), to show a
     reader: ``LoRA`` for ``lora``, ``out-of-the-box`` for ``outofthebox``. A word written with a

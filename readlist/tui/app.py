@@ -190,12 +190,21 @@ class ReadlistApp(IncomingWork, DerivedData, App[None]):
     def poll_outside(self) -> None:
         """What another process (or a fetch here) changed: papers and digests, read off the UI
         thread and taken in on it; read marks, stars, notes and tags."""
-        changed = self.library.state.refresh()  # first, so papers that come in show their state
+        # The state first, so that papers that come in show theirs; a damaged state file does not
+        # keep the papers out (its error is raised once they are in).
+        changed: set[str] = set()
+        damaged: ReadlistError | None = None
+        try:
+            changed = self.library.state.refresh()
+        except CorruptFileError as exc:
+            damaged = exc
         loaded = self.library.read_changes()
         if loaded is not None:
             self.post_message(self.LibraryChanged(loaded))
         if changed:
             self.post_message(self.PapersChanged(changed))
+        if damaged is not None:
+            raise damaged
 
     @on(LibraryChanged)
     def library_changed(self, message: LibraryChanged) -> None:

@@ -48,7 +48,7 @@ class DerivedData:
         self.similar: MoreLikeThis | None = None
         self.digest_counts: DigestCounts | None = None
         self.previous_visit: float | None = None
-        # Papers whose notes / read marks changed before the index or the counts were ready.
+        # Papers whose notes changed since the last index arrived; read marks before the counts did.
         self._unindexed: set[str] = set()
         self._uncounted: set[str] = set()
         self.started = False  # the work that follows the first index has been set off
@@ -77,20 +77,26 @@ class DerivedData:
             return  # built before papers came in or went: the build set off then is on its way
         self.index, self.similar = message.index, message.similar
         keep_for_good()
-        self.reindex_notes(self._unindexed)  # notes and tags written while it was being built
-        self._unindexed = set()
+        # Notes and tags written since the last index arrived: a build reads them as they were
+        # when it began, so those written while it ran are put in now.
+        written, self._unindexed = self._unindexed, set()
+        self._put_notes(self.index, written)
         self.main.index_ready()
         self.after_the_index()
 
     def reindex_notes(self, pids: Collection[str]) -> None:
-        """Make the search see these papers' current notes and tags."""
-        if self.index is None:
-            self._unindexed.update(pids)
-        elif len(pids) > NOTES_ONE_BY_ONE:  # one rebuild, not one per paper
-            self.index.set_notes(self.library.state.notes())
+        """Make the search see these papers' current notes and tags, now and in the index a
+        build under way will bring."""
+        self._unindexed.update(pids)
+        if self.index is not None:
+            self._put_notes(self.index, pids)
+
+    def _put_notes(self, index: SearchIndex, pids: Collection[str]) -> None:
+        if len(pids) > NOTES_ONE_BY_ONE:  # one rebuild, not one per paper
+            index.set_notes(self.library.state.notes())
         else:
             for pid in pids:
-                self.index.set_note(pid, self.library.state.search_text(pid))
+                index.set_note(pid, self.library.state.search_text(pid))
 
     def catch_up(self, pids: Collection[str], fields: frozenset[str] | None) -> None:
         """What is derived from these papers' state follows a change of ``fields`` (None: any)."""

@@ -110,12 +110,7 @@ class IncomingWork:
         if report.empty_days():
             self.notify(f"The Hub has no papers for {', '.join(report.empty_days())} yet.", markup=False)
         else:
-            self.notify(
-                f"Fetched from the Hub: {imported.totals()}"
-                + (f", {imported.updated} updated" if imported.updated else "")
-                + ".",
-                markup=False,
-            )
+            self.notify(f"Fetched from the Hub: {imported.brief()}.", markup=False)
         self.poll_outside()
 
     # -- syncing through git (core/sync) ---------------------------------------------------------

@@ -135,6 +135,28 @@ def test_the_words_are_shown_as_the_paper_writes_them(isolated_data: Path) -> No
         assert not {"lora", "outofthebox", "Adapters", "box"} & set(words)  # nor the compound's parts
 
 
+def test_a_word_that_earned_more_than_its_compound_is_shown(isolated_data: Path) -> None:
+    papers = [
+        (
+            "Diffusion Samplers",
+            "Fast diffusion samplers for diffusion models, and one latent-diffusion backbone.",
+        ),
+        (
+            "Faster Diffusion",
+            "We speed up diffusion sampling for diffusion models and a latent-diffusion model.",
+        ),
+        *SPLATS,
+        *PROTEINS,
+        *OTHER,
+    ]
+    page = digest("Mar 14", *((title, abstract, None) for title, abstract in papers))
+    for library in open_with(isolated_data, (page, "mar14.txt")):
+        library.change([pid(library, papers[0][0])], "star", starred=True)
+        index = SearchIndex(library.papers, library.state.notes(), library.order)
+        words = Columns(library).for_you(index).words(library.by_id.index[pid(library, papers[1][0])])
+        assert "diffusion" in words and words.index("diffusion") < words.index("latent-diffusion"), words
+
+
 def test_with_nothing_starred_it_says_so_instead_of_guessing(shelf: Library) -> None:
     order, hints = ranked(shelf)
     assert hints == [NO_PROFILE]

@@ -98,6 +98,29 @@ def test_a_new_remote_that_fails_leaves_the_one_before(tmp_path: Path) -> None:
     assert laptop.sync().sent == 1
 
 
+def test_a_new_remote_that_answered_stays_when_the_sync_fails_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fetched from and merged, then refused the push: the new remote stays, so what it brought
+    goes back to it next time, and never to the remote before it."""
+    laptop, other, first = two_machines(tmp_path)
+    laptop.sync(first)
+    second = bare_repo(tmp_path / "second.git")
+    other.sync(second)  # a remote with papers of its own
+
+    def refused(self: SyncRepo, commit: str) -> bool:
+        raise SyncError("sync: refused by a hook")
+
+    with monkeypatch.context() as patch, pytest.raises(SyncError, match="refused"):
+        patch.setattr(SyncRepo, "push", refused)
+        laptop.sync(second)
+    sync_dir = laptop.folder / SYNC_DIR
+    assert git(sync_dir, "config", "--get", "remote.origin.url").strip() == str(second)
+    before = git(first, "rev-parse", "main")
+    laptop.sync()
+    assert git(first, "rev-parse", "main") == before  # the first remote got nothing of the second's
+
+
 def test_the_first_sync_of_a_new_machine_brings_everything(tmp_path: Path) -> None:
     laptop, desktop, remote = two_machines(tmp_path)
     laptop.mark(laptop.ids()[0], note="kept", tags=["a"])

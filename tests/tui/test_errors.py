@@ -79,3 +79,25 @@ async def test_a_failing_worker_is_said_in_one_line_and_the_app_goes_on(
         assert any("No space left on device" in n for n in notices(app))
         await pilot.press("j")
         assert app.is_running and app.main.paper_list.cursor == 1
+
+
+async def test_papers_come_in_while_the_state_file_is_damaged(
+    app: ReadlistApp, library: Library, isolated_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process imports a digest, and state.json is found damaged: the papers still come
+    in, and the damage is said once."""
+    from readlist.core.digest import parse_text
+
+    monkeypatch.setattr("readlist.tui.app.POLL_SECONDS", 3600.0)  # the test says when to look
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await wait_for(pilot, lambda: not library.state.dirty)
+        before = len(app.main.paper_list.rows)
+        other = Library(isolated_data)
+        other.import_digests([parse_text("Mar 20\n\nA Paper From Elsewhere\n\nIt came in.\n", "x.txt")])
+        other.close()
+        (isolated_data / "state.json").write_bytes(DAMAGED)
+        app.poll_outside()
+        await wait_for(pilot, lambda: len(app.main.paper_list.rows) == before + 1)
+        await wait_for(pilot, lambda: any("state.json" in n for n in notices(app)))

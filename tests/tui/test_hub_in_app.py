@@ -65,6 +65,8 @@ async def test_f_fetches_today_and_the_new_papers_show_without_a_restart(
         await wait_for(pilot, lambda: len(app.main.paper_list.rows) == 5, limit=60)
         # The papers may come in by the clock's poll just before the fetch's own report.
         await wait_for(pilot, lambda: "Fetched from the Hub: 1 new, 1 already known" in notes(app))
+        fetched = next(n for n in notices(app) if n.startswith("Fetched from the Hub"))
+        assert fetched == "Fetched from the Hub: 1 new, 1 already known, 1 updated.", fetched
         assert library.state_of(pid).starred
         titles = [app.library.papers[i].title for i in app.main.paper_list.rows]
         assert "Reward Models That Read Twice" in titles

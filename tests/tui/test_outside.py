@@ -121,6 +121,41 @@ async def test_a_search_shown_while_the_index_caught_up_is_found_again(
         assert app.index is fresh
 
 
+async def test_a_note_written_while_the_index_is_rebuilt_is_searchable(
+    app: ReadlistApp, isolated_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Papers came in elsewhere, so the index is built again; a note written meanwhile goes into
+    the old index and into the new one, which read the notes before it was written."""
+    from readlist.core.digest import parse_text
+    from readlist.core.search import SearchIndex
+
+    monkeypatch.setattr("readlist.tui.app.POLL_SECONDS", 3600.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await background_done(pilot)
+        before = len(app.library.papers)
+        other = Library(isolated_data)
+        other.import_digests([parse_text(MISTAKE, "mistake.txt")])
+        other.close()
+        started, release, real = threading.Event(), threading.Event(), SearchIndex.for_library
+
+        def held(library: Library) -> SearchIndex:
+            index = real(library)  # the notes as they are now
+            started.set()
+            release.wait(30)
+            return index
+
+        monkeypatch.setattr(SearchIndex, "for_library", held)
+        app.poll_outside()
+        await wait_for(pilot, started.is_set)
+        pid = app.main.paper_list.current.id
+        app.change([pid], "note", note="read with the zeppelin group")
+        release.set()
+        await wait_for(pilot, lambda: app.index is not None and len(app.index.position) == before + 2)
+        await pilot.press("slash", *"zeppelin", "enter")
+        await wait_for(pilot, lambda: app.main.shown.text == "zeppelin")
+        assert [app.library.papers.ids[i] for i in app.main.paper_list.rows] == [pid]
+
+
 async def test_a_save_reports_what_another_process_changed_meanwhile(
     app: ReadlistApp, isolated_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -51,9 +51,9 @@ class SyncRepo:
     def __init__(self, folder: Path, deadline: float | None = None) -> None:
         self.dir = folder / SYNC_DIR
         self.git = Git(self.dir, deadline)
-        self._replaced: tuple[str, str | None] | None = (
-            None  # the remote before ``open`` set another, and its main
-        )
+        # The remote before ``open`` set another, and its main; and whether this sync reached the new one.
+        self._replaced: tuple[str, str | None] | None = None
+        self._reached = False
 
     @classmethod
     def open(cls, folder: Path, remote: str | None = None, deadline: float | None = None) -> SyncRepo:
@@ -111,12 +111,13 @@ class SyncRepo:
 
     @contextlib.contextmanager
     def keeping_remote_on_failure(self) -> Iterator[None]:
-        """A sync that was given a new remote and failed leaves the remote it had before in
-        place: a mistyped address does not take over the syncs that follow."""
+        """A sync that was given a new remote and could not reach it leaves the remote it had
+        before in place: a mistyped address does not take over the syncs that follow. Once the
+        new remote has answered, it stays (what it holds may be merged in already)."""
         try:
             yield
         except BaseException:
-            if self._replaced is not None:
+            if self._replaced is not None and not self._reached:
                 before, held = self._replaced
                 if before and before != self.remote:
                     self.git.run("config", "remote.origin.url", before)
@@ -218,6 +219,11 @@ class SyncRepo:
     def fetch(self) -> str | None:
         """The remote's version (None while the remote is empty); SyncError when it is out of reach
         or holds something that is not a readlist sync repository."""
+        theirs = self._fetch()
+        self._reached = True  # it answered as a sync repository: a failure from now on is not its address
+        return theirs
+
+    def _fetch(self) -> str | None:
         remote = self.remote
         if self.ref(REMOTE_MAIN) is None and not self._remote_has_main(remote):
             return None
