@@ -391,7 +391,7 @@ def _term_filters(token: _Token, hints: list[str]) -> list[Node]:
 def _needs_value(op: str) -> str:
     examples = {
         "is": "is:unread, is:read, is:starred",
-        "has": "has:note, has:tags, has:link, has:code, has:summary",
+        "has": ", ".join(f"has:{value}" for value in HAS_VALUES),
         "tag": "tag:NAME",
         "digest": 'digest:"Mar 14"',
         "title": "title:WORD",
@@ -416,7 +416,8 @@ def _add_filter(filters: list[Node], op: str, value: str, negated: bool) -> str 
     elif op == "has":
         choice = _complete(folded.rstrip("s") if folded not in HAS_VALUES else folded, HAS_VALUES)
         if choice is None:
-            return f"has:{value} is unknown — use has:note, has:tags, has:link, has:code or has:summary"
+            known = [f"has:{known}" for known in HAS_VALUES]
+            return f"has:{value} is unknown — use {', '.join(known[:-1])} or {known[-1]}"
         filters.append(Filter("has", choice, negated))
     elif op == "tag":
         tags = clean_tags(value)

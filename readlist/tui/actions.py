@@ -11,6 +11,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from readlist.core.query import HAS_VALUES
 from readlist.core.views import Sort, View
 
 
@@ -193,7 +194,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("Ctrl+P", "Command palette: every action by name"),
     (
         "In the filter",
-        "is:unread is:read is:starred  has:note has:tags has:link has:code has:summary  tag:NAME  "
+        f"is:unread is:read is:starred  {' '.join(f'has:{value}' for value in HAS_VALUES)}  tag:NAME  "
         'digest:"Mar 14" digest:latest  title:WORD  abstract:WORD  author:NAME  upvotes:>20  published:>2024-06  '
         'published:2024-01..2024-06  "exact phrase"  -word  (- before any operator negates it)  '
         "a\u00a0OR\u00a0b  a\u00a0|\u00a0b  NOT\u00a0a  ( )",  # no-break spaces: each example on one line

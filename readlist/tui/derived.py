@@ -48,7 +48,7 @@ class DerivedData:
         self.similar: MoreLikeThis | None = None
         self.digest_counts: DigestCounts | None = None
         self.previous_visit: float | None = None
-        # Papers whose notes changed since the last index arrived; read marks before the counts did.
+        # Papers whose notes changed since the index build began; read marks before the counts came.
         self._unindexed: set[str] = set()
         self._uncounted: set[str] = set()
         self.started = False  # the work that follows the first index has been set off
@@ -62,8 +62,14 @@ class DerivedData:
                 self.back_up()
                 self._start_sync()
 
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
+        """Build the index in the background. It reads the notes as they are when it begins:
+        those written from now on are put into it when it arrives."""
+        self._unindexed = set()
+        self._build_index()
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _build_index(self) -> None:
         from readlist.core.search import SearchIndex
         from readlist.core.similar import MoreLikeThis
 
@@ -77,9 +83,7 @@ class DerivedData:
             return  # built before papers came in or went: the build set off then is on its way
         self.index, self.similar = message.index, message.similar
         keep_for_good()
-        # Notes and tags written since the last index arrived: a build reads them as they were
-        # when it began, so those written while it ran are put in now.
-        written, self._unindexed = self._unindexed, set()
+        written, self._unindexed = self._unindexed, set()  # notes and tags written while it was built
         self._put_notes(self.index, written)
         self.main.index_ready()
         self.after_the_index()

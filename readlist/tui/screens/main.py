@@ -353,8 +353,7 @@ class MainScreen(TriageActions, SharingActions, DrawsAtOnce):
         # Most important first: a narrow terminal cuts the end. What narrows the list comes right
         # after its count; the filter bar shows the query.
         picked = len(self.paper_list.picked)
-        rows = self.paper_list.rows
-        everything = len(rows) == len(papers) == self.paper_list.strong_count  # in whatever order
+        everything = len(self.paper_list.rows) == len(papers) == self.paper_list.strong_count  # any order
         parts = [
             note or self.readlist.activity or self.readlist.save_status,
             *([f"{picked} picked (Esc lets go)"] if picked else []),
